@@ -7,7 +7,7 @@ import { type ChildResult, runScript } from "../support/ChildProcess.js"
 
 const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runScript("src/bin.ts", args, { env })
 
-const fixture = fileURLToPath(new URL("../../../shared/fixtures/atif/coding-agent.json", import.meta.url))
+const fixture = fileURLToPath(new URL("../fixtures/atif/coding-agent.json", import.meta.url))
 const FIXTURE_SESSION = "0b6e2f9a-5c1d-4f3e-9a7b-2d8c1e4f6a01"
 
 /** RFC 4180 records (CRLF or LF line ends, quoted fields with `""`); throws on malformed input. */

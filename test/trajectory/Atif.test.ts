@@ -15,7 +15,7 @@ import {
   validateTrajectory
 } from "../../src/trajectory/Atif.js"
 
-const FIXTURE_URL = new URL("../../../shared/fixtures/atif/coding-agent.json", import.meta.url)
+const FIXTURE_URL = new URL("../fixtures/atif/coding-agent.json", import.meta.url)
 const FIXTURE_TEXT = readFileSync(FIXTURE_URL, "utf8")
 
 /** A fresh, mutable copy of the fixture. */
@@ -66,8 +66,9 @@ const rejected = (input: unknown): TrajectoryInvalid =>
   })
 
 describe("fixture", () => {
-  it("is read from the shared fixtures beside the repository", () => {
-    expect(fileURLToPath(FIXTURE_URL)).toMatch(/shared\/fixtures\/atif\/coding-agent\.json$/)
+  it("is owned by the repository, so a fresh clone needs nothing beside it", () => {
+    const repository = fileURLToPath(new URL("../../", import.meta.url))
+    expect(fileURLToPath(FIXTURE_URL).startsWith(repository)).toBe(true)
   })
 
   it.effect("decodes, and the stored original round-trips with its extra fields", () =>

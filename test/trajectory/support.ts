@@ -14,7 +14,7 @@ import { type Trajectory, TrajectoryStore } from "../../src/TrajectoryStore.js"
 export const TestLayer = TrajectoryStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
 
 /** The shared ATIF fixture, as text. */
-export const fixtureText = readFileSync(new URL("../../../shared/fixtures/atif/coding-agent.json", import.meta.url), "utf8")
+export const fixtureText = readFileSync(new URL("../fixtures/atif/coding-agent.json", import.meta.url), "utf8")
 
 /** The fixture, parsed afresh (JSON.parse gives `any`, usable as a `Trajectory`). */
 export const fixture = (): Trajectory => JSON.parse(fixtureText)
