@@ -4,6 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { AgentRegistry } from "./AgentRegistry.js"
 import { AuditLog } from "./AuditLog.js"
 import { ConfigStore } from "./ConfigStore.js"
 import { type Core, coreLayer, coreLayerMemory } from "./Core.js"
@@ -28,6 +29,7 @@ export type Services =
   | TrajectoryStore
   | RecordStore
   | ConfigStore
+  | AgentRegistry
 
 const stores = Layer.mergeAll(
   StateStore.DefaultWithoutDependencies,
@@ -36,7 +38,8 @@ const stores = Layer.mergeAll(
   ExecutionTracker.DefaultWithoutDependencies,
   TrajectoryStore.DefaultWithoutDependencies,
   RecordStore.DefaultWithoutDependencies,
-  ConfigStore.DefaultWithoutDependencies
+  ConfigStore.DefaultWithoutDependencies,
+  AgentRegistry.DefaultWithoutDependencies
 )
 
 /**

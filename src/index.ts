@@ -47,3 +47,4 @@ export { TokenUsage } from "./tracker/TokenUsage.js"
 
 export * from "./TrajectoryStore.js"
 export * from "./RecordStore.js"
+export * from "./AgentRegistry.js"

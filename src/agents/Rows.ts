@@ -1,0 +1,105 @@
+/**
+ * How the registry's rows are selected and decoded: each select list names
+ * its columns as the public fields (quoted, so that every dialect keeps their
+ * case), and each row schema decodes straight to the public type.
+ */
+import * as Schema from "effect/Schema"
+import { PermissionMode } from "./Agent.js"
+import { StoredJsonObject } from "./Json.js"
+import { SessionOverrides, SessionStatus } from "./Session.js"
+import { LogRole, LogType } from "./SessionLog.js"
+
+const nullable = <A, I>(schema: Schema.Schema<A, I>) => Schema.optionalWith(schema, { nullable: true })
+const StoredIds = Schema.parseJson(Schema.Array(Schema.String))
+
+/** The select list of an agent, its columns qualified by `table` (an alias of `agents`) when given. */
+export const agentColumns = (table?: string): string =>
+  [
+    "id",
+    "name",
+    "model",
+    "small_model AS \"smallModel\"",
+    "instructions",
+    "tools",
+    "mcp_server_ids AS \"mcpServerIds\"",
+    "knowledge_ids AS \"knowledgeIds\"",
+    "accessible_paths AS \"accessiblePaths\"",
+    "permission_mode AS \"permissionMode\"",
+    "max_steps AS \"maxSteps\"",
+    "configuration",
+    "created_at AS \"createdAt\"",
+    "updated_at AS \"updatedAt\""
+  ].map((column) => {
+    const qualified = table === undefined ? column : `${table}.${column}`
+    return column.includes(" AS ") ? qualified : `${qualified} AS "${column}"`
+  }).join(", ")
+
+/** An `agents` row as selected by {@link agentColumns}. */
+export const AgentRow = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  model: Schema.String,
+  smallModel: nullable(Schema.String),
+  instructions: nullable(Schema.String),
+  tools: StoredIds,
+  mcpServerIds: StoredIds,
+  knowledgeIds: StoredIds,
+  accessiblePaths: StoredIds,
+  permissionMode: PermissionMode,
+  maxSteps: nullable(Schema.Number),
+  configuration: nullable(StoredJsonObject),
+  createdAt: Schema.String,
+  updatedAt: Schema.String
+})
+
+/** The select list of a session. */
+export const SESSION_COLUMNS =
+  "id, agent_id AS \"agentId\", name, status, overrides, created_at AS \"createdAt\", updated_at AS \"updatedAt\""
+
+/** An `agent_sessions` row as selected by {@link SESSION_COLUMNS}. */
+export const SessionRow = Schema.Struct({
+  id: Schema.String,
+  agentId: Schema.String,
+  name: nullable(Schema.String),
+  status: SessionStatus,
+  overrides: Schema.parseJson(SessionOverrides),
+  createdAt: Schema.String,
+  updatedAt: Schema.String
+})
+
+/** A session's agent (as {@link AgentRow}) with the session's overrides. */
+export const EffectiveConfigRow = Schema.Struct({
+  ...AgentRow.fields,
+  sessionOverrides: Schema.parseJson(SessionOverrides)
+})
+
+/** The select list of a log. */
+export const LOG_COLUMNS =
+  "id, session_id AS \"sessionId\", parent_id AS \"parentId\", role, type, content, metadata, created_at AS \"createdAt\""
+
+/** An `agent_session_logs` row as selected by {@link LOG_COLUMNS}. */
+export const LogRow = Schema.Struct({
+  id: Schema.Number,
+  sessionId: Schema.String,
+  parentId: nullable(Schema.Number),
+  role: LogRole,
+  type: LogType,
+  content: Schema.parseJson(),
+  metadata: nullable(StoredJsonObject),
+  createdAt: Schema.String
+})
+
+/** Decodes agent rows. */
+export const decodeAgents = Schema.decodeUnknown(Schema.Array(AgentRow))
+/** Decodes the one agent row a write returns. */
+export const decodeAgent = Schema.decodeUnknown(Schema.Tuple(AgentRow))
+/** Decodes session rows. */
+export const decodeSessions = Schema.decodeUnknown(Schema.Array(SessionRow))
+/** Decodes the row of an effective configuration. */
+export const decodeEffectiveConfig = Schema.decodeUnknown(Schema.Array(EffectiveConfigRow))
+/** Decodes log rows. */
+export const decodeLogs = Schema.decodeUnknown(Schema.Array(LogRow))
+/** Decodes `RETURNING id` rows. */
+export const decodeIds = Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Schema.Number })))
+/** Decodes the one row of an existence check. */
+export const decodeExists = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ found: Schema.Number })))
