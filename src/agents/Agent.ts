@@ -5,7 +5,7 @@
  */
 import * as Schema from "effect/Schema"
 import { JsonObjectFromSelf } from "../records/JsonDocument.js"
-import { choice, optionalChoice } from "./Choice.js"
+import { choice, optional } from "./Fields.js"
 import { JsonObjectInput } from "./Json.js"
 
 /** What an agent may do without asking: read only, accept edits, or everything. */
@@ -22,16 +22,16 @@ export const strict = { parseOptions: { onExcessProperty: "error" } } as const
 
 /** The configuration fields of an agent, each optional as a caller gives it (and as a session overrides it). */
 export const agentConfigFields = {
-  model: Schema.optional(Schema.NonEmptyTrimmedString),
-  smallModel: Schema.optional(Schema.NonEmptyTrimmedString),
-  instructions: Schema.optional(Schema.String),
-  tools: Schema.optional(Ids),
-  mcpServerIds: Schema.optional(Ids),
-  knowledgeIds: Schema.optional(Ids),
-  accessiblePaths: Schema.optional(Ids),
-  permissionMode: optionalChoice(PermissionMode),
-  maxSteps: Schema.optional(Schema.Int.pipe(Schema.positive())),
-  configuration: Schema.optional(JsonObjectInput)
+  model: optional(Schema.NonEmptyTrimmedString),
+  smallModel: optional(Schema.NonEmptyTrimmedString),
+  instructions: optional(Schema.String),
+  tools: optional(Ids),
+  mcpServerIds: optional(Ids),
+  knowledgeIds: optional(Ids),
+  accessiblePaths: optional(Ids),
+  permissionMode: optional(PermissionMode),
+  maxSteps: optional(Schema.Int.pipe(Schema.positive())),
+  configuration: optional(JsonObjectInput)
 }
 
 /** The names of the configuration fields, in a stable order. */
@@ -53,7 +53,7 @@ export interface AgentInput extends Schema.Schema.Encoded<typeof AgentInput> {}
 /** What {@link AgentRegistry.updateAgent} takes: the fields to replace; the others are kept. */
 export const AgentPatch = Schema.Struct({
   ...agentConfigFields,
-  name: Schema.optional(Schema.NonEmptyTrimmedString)
+  name: optional(Schema.NonEmptyTrimmedString)
 }).annotations(strict)
 export interface AgentPatch extends Schema.Schema.Encoded<typeof AgentPatch> {}
 

@@ -5,7 +5,7 @@
  */
 import * as Schema from "effect/Schema"
 import { strict } from "./Agent.js"
-import { optionalChoice } from "./Choice.js"
+import { optional } from "./Fields.js"
 import { SessionStatus } from "./Session.js"
 
 /** Agents or sessions per page when no limit is given. */
@@ -17,8 +17,8 @@ export const DEFAULT_LOG_LIMIT = 1_000
 /** The largest page of logs. */
 export const MAX_LOG_LIMIT = 10_000
 
-const limit = (max: number) => Schema.optional(Schema.Int.pipe(Schema.between(1, max)))
-const offset = Schema.optional(Schema.NonNegativeInt)
+const limit = (max: number) => optional(Schema.Int.pipe(Schema.between(1, max)))
+const offset = optional(Schema.NonNegativeInt)
 
 /** A page of agents: `limit` 1..1000 (default 100), `offset` from 0. */
 export const AgentPage = Schema.Struct({ limit: limit(MAX_LIST_LIMIT), offset }).annotations(strict)
@@ -26,8 +26,8 @@ export interface AgentPage extends Schema.Schema.Encoded<typeof AgentPage> {}
 
 /** Sessions of one agent and/or in one status: `limit` 1..1000 (default 100), `offset` from 0. */
 export const SessionFilter = Schema.Struct({
-  agentId: Schema.optional(Schema.String),
-  status: optionalChoice(SessionStatus),
+  agentId: optional(Schema.String),
+  status: optional(SessionStatus),
   limit: limit(MAX_LIST_LIMIT),
   offset
 }).annotations(strict)

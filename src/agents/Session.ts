@@ -4,7 +4,7 @@
  */
 import * as Schema from "effect/Schema"
 import { JsonObjectFromSelf } from "../records/JsonDocument.js"
-import { choice } from "./Choice.js"
+import { choice, optional } from "./Fields.js"
 import { agentConfigFields, PermissionMode, strict } from "./Agent.js"
 
 /** A session's status; a new session is `idle`. */
@@ -18,8 +18,8 @@ export interface SessionOverrides extends Schema.Schema.Type<typeof SessionOverr
 /** What {@link AgentRegistry.createSession} takes. */
 export const SessionInput = Schema.Struct({
   agentId: Schema.NonEmptyString,
-  name: Schema.optional(Schema.String),
-  overrides: Schema.optional(SessionOverrides)
+  name: optional(Schema.String),
+  overrides: optional(SessionOverrides)
 }).annotations(strict)
 export interface SessionInput extends Schema.Schema.Encoded<typeof SessionInput> {}
 

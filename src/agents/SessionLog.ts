@@ -5,7 +5,7 @@
 import * as Schema from "effect/Schema"
 import { JsonObjectFromSelf } from "../records/JsonDocument.js"
 import { strict } from "./Agent.js"
-import { choice } from "./Choice.js"
+import { choice, optional } from "./Fields.js"
 import { JsonObjectInput, JsonValueInput } from "./Json.js"
 
 /** Who wrote a log. */
@@ -21,11 +21,11 @@ export type LogType = typeof LogType.Type
  * session) if any, a role, a type, any JSON content and optional metadata.
  */
 export const SessionLogInput = Schema.Struct({
-  parentId: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  parentId: optional(Schema.Int.pipe(Schema.positive())),
   role: LogRole,
   type: LogType,
   content: JsonValueInput,
-  metadata: Schema.optional(JsonObjectInput)
+  metadata: optional(JsonObjectInput)
 }).annotations(strict)
 export interface SessionLogInput extends Schema.Schema.Encoded<typeof SessionLogInput> {}
 
