@@ -3,6 +3,7 @@
  */
 import * as Command from "@effect/cli/Command"
 import { logbookVersion } from "../database/Health.js"
+import { agentCommands } from "./AgentCommands.js"
 import { dataCommands } from "./DataCommands.js"
 import { operationCommands } from "./OperationCommands.js"
 import { schemaCommands } from "./SchemaCommands.js"
@@ -10,7 +11,7 @@ import { schemaCommands } from "./SchemaCommands.js"
 /** The root `logbook` command. */
 export const logbook = Command.make("logbook").pipe(
   Command.withDescription("durable memory for AI-agent orchestrators"),
-  Command.withSubcommands([...schemaCommands, ...dataCommands, ...operationCommands])
+  Command.withSubcommands([...schemaCommands, ...dataCommands, ...agentCommands, ...operationCommands])
 )
 
 /** Runs the CLI on the given arguments (`process.argv`). */

@@ -3,7 +3,8 @@
  * recorded through the real stores — workflow state with transitions and a
  * checkpoint, audit entries (durable and write-behind), a trace with an
  * invocation per agent, events and LLM usage, a lesson, a configuration
- * value and an ATIF trajectory — then a summary of what was stored, read
+ * value, an ATIF trajectory, and each agent in the agent registry with a
+ * session and its logs — then a summary of what was stored, read
  * back from the database. Every run has its own ids, so it can run again
  * on the same database.
  */
@@ -11,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { randomUUID } from "node:crypto"
+import { AgentRegistry } from "../AgentRegistry.js"
 import { AuditLog } from "../AuditLog.js"
 import { ConfigStore, projectScope } from "../ConfigStore.js"
 import { Database } from "../Database.js"
@@ -250,6 +252,38 @@ const trajectoryOf = (sessionId: string, start: number): Trajectory => {
 const ConfigValue = Schema.Unknown
 
 /**
+ * The script's agent in the agent registry (registered by the first run on
+ * a database, found by name after), with one session of this run holding
+ * the prompt, the tool call and its result, and the answer.
+ */
+const recordAgentSession = (script: AgentScript, taskId: string) =>
+  Effect.gen(function*() {
+    const registry = yield* AgentRegistry
+    const known = (yield* registry.listAgents({ limit: 1_000 })).find((agent) => agent.name === script.agent)
+    const agent = known ?? (yield* registry.createAgent({
+      name: script.agent,
+      model: MODEL,
+      tools: script.tool === null ? [] : [script.tool.name],
+      accessiblePaths: ["/app"],
+      permissionMode: script.agent === "builder" ? "acceptEdits" : "readOnly"
+    }))
+    const session = yield* registry.createSession({ agentId: agent.id, name: `${taskId}: ${script.fragment}` })
+    yield* registry.updateSessionStatus(session.id, "running")
+    const prompt = yield* registry.appendLog(session.id, { role: "user", type: "message", content: script.prompt })
+    if (script.tool !== null) {
+      const call = yield* registry.appendLog(session.id, {
+        role: "agent",
+        type: "action",
+        content: { tool: script.tool.name, arguments: script.tool.arguments },
+        parentId: prompt
+      })
+      yield* registry.appendLog(session.id, { role: "tool", type: "observation", content: script.tool.result, parentId: call })
+    }
+    yield* registry.appendLog(session.id, { role: "agent", type: "message", content: script.response, parentId: prompt })
+    yield* registry.updateSessionStatus(session.id, "completed")
+  })
+
+/**
  * Records one simulated run into the database and returns the summary of
  * what was stored. Needs every store (`Logbook.layer`).
  */
@@ -291,6 +325,7 @@ export const runDemo = Effect.gen(function*() {
   for (const script of SCRIPT) {
     const { agent } = script
     const invocationId = yield* tracker.recordInvocation({ traceId: trace.id, agent, taskFragment: script.fragment })
+    yield* recordAgentSession(script, taskId)
     yield* tracker.recordEvent(trace.id, { type: "agent.started", data: { agent, invocationId } })
     const costUsd = costOf(script.inputTokens, script.outputTokens)
     const totalTokens = script.inputTokens + script.outputTokens
