@@ -5,7 +5,7 @@
  */
 import * as Schema from "effect/Schema"
 import { JsonObjectFromSelf } from "../records/JsonDocument.js"
-import { choice, optional } from "./Fields.js"
+import { choice, optional, strict } from "./Fields.js"
 import { JsonObjectInput } from "./Json.js"
 
 /** What an agent may do without asking: read only, accept edits, or everything. */
@@ -16,9 +16,6 @@ export type PermissionMode = typeof PermissionMode.Type
 export const DEFAULT_PERMISSION_MODE: PermissionMode = "readOnly"
 
 const Ids = Schema.Array(Schema.NonEmptyString)
-
-/** Unknown keys are an error: a misspelt field must not be dropped silently. */
-export const strict = { parseOptions: { onExcessProperty: "error" } } as const
 
 /** The configuration fields of an agent, each optional as a caller gives it (and as a session overrides it). */
 export const agentConfigFields = {
@@ -33,9 +30,6 @@ export const agentConfigFields = {
   maxSteps: optional(Schema.Int.pipe(Schema.positive())),
   configuration: optional(JsonObjectInput)
 }
-
-/** The names of the configuration fields, in a stable order. */
-export const AGENT_CONFIG_KEYS = Object.keys(agentConfigFields) as ReadonlyArray<keyof typeof agentConfigFields>
 
 /**
  * What {@link AgentRegistry.createAgent} takes: a name and a model, and

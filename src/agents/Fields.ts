@@ -2,7 +2,8 @@
  * Field schemas whose failures read as one message each: closed sets of
  * literals (permission modes, statuses, roles, types) name every allowed
  * value, and an optional field reports what is wrong with its value, without
- * a second "expected undefined" for the absent case.
+ * a second "expected undefined" for the absent case; and structs refuse
+ * unknown keys.
  */
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -13,14 +14,21 @@ const describe = (literals: ReadonlyArray<string>): string => {
   return `expected ${quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`}`
 }
 
+/** Struct annotations: unknown keys are an error, so that a misspelt field is never dropped silently. */
+export const strict = { parseOptions: { onExcessProperty: "error" } } as const
+
 /** One of `literals`. */
 export const choice = <const L extends readonly [string, ...Array<string>]>(...literals: L) =>
   Schema.Literal(...literals).annotations({ message: () => ({ message: describe(literals), override: true }) })
 
+const isIssueList = (
+  issues: ParseResult.ParseIssue | ReadonlyArray<ParseResult.ParseIssue>
+): issues is ReadonlyArray<ParseResult.ParseIssue> => Array.isArray(issues)
+
 /** The messages of the issues of a value that is present, leaving out "expected undefined". */
 const presentMessage = (issue: ParseResult.ParseIssue): string | undefined => {
   if (issue._tag !== "Composite") return undefined
-  const members = (Array.isArray(issue.issues) ? issue.issues : [issue.issues]) as ReadonlyArray<ParseResult.ParseIssue>
+  const members: ReadonlyArray<ParseResult.ParseIssue> = isIssueList(issue.issues) ? issue.issues : [issue.issues]
   const present = members.filter((member) => !(member._tag === "Type" && AST.isUndefinedKeyword(member.ast)))
   return present.flatMap((member) => ParseResult.ArrayFormatter.formatIssueSync(member)).map((formatted) =>
     formatted.path.length === 0 ? formatted.message : `${formatted.path.join(".")}: ${formatted.message}`

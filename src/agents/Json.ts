@@ -3,7 +3,7 @@
  * configuration and metadata objects, and log content of any JSON shape.
  */
 import * as Schema from "effect/Schema"
-import { isPlainObject, jsonIssues, JsonObjectFromSelf } from "../records/JsonDocument.js"
+import { jsonIssues, JsonObjectFromSelf } from "../records/JsonDocument.js"
 
 const problems = (value: unknown): string | undefined => {
   const issues = jsonIssues(value, "")
@@ -27,5 +27,3 @@ export const JsonValueInput = Schema.Unknown.pipe(
 
 /** A stored JSON object, read back from its JSON text. */
 export const StoredJsonObject = Schema.parseJson(JsonObjectFromSelf)
-
-export { isPlainObject }

@@ -4,8 +4,7 @@
  * unknown key is a `ValidationError`, never silently adjusted.
  */
 import * as Schema from "effect/Schema"
-import { strict } from "./Agent.js"
-import { optional } from "./Fields.js"
+import { optional, strict } from "./Fields.js"
 import { SessionStatus } from "./Session.js"
 
 /** Agents or sessions per page when no limit is given. */

@@ -4,8 +4,8 @@
  */
 import * as Schema from "effect/Schema"
 import { JsonObjectFromSelf } from "../records/JsonDocument.js"
-import { choice, optional } from "./Fields.js"
-import { agentConfigFields, PermissionMode, strict } from "./Agent.js"
+import { choice, optional, strict } from "./Fields.js"
+import { agentConfigFields, PermissionMode } from "./Agent.js"
 
 /** A session's status; a new session is `idle`. */
 export const SessionStatus = choice("idle", "running", "completed", "failed", "stopped")

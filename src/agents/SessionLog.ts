@@ -4,8 +4,7 @@
  */
 import * as Schema from "effect/Schema"
 import { JsonObjectFromSelf } from "../records/JsonDocument.js"
-import { strict } from "./Agent.js"
-import { choice, optional } from "./Fields.js"
+import { choice, optional, strict } from "./Fields.js"
 import { JsonObjectInput, JsonValueInput } from "./Json.js"
 
 /** Who wrote a log. */
