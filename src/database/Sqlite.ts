@@ -8,7 +8,7 @@
  * read-then-write transaction takes the write lock first instead of failing
  * on a stale snapshot; a statement that finds the database locked is retried
  * as Effect sleeps (the driver's own busy handler, which sleeps inside the C
- * call and freezes the event loop, waits a few milliseconds at most) until
+ * call and freezes the event loop, waits 10 milliseconds at most) until
  * the call's `busyTimeout` is spent, with a warning once the wait grows long;
  * a failed `COMMIT` rolls the transaction back; and a `ROLLBACK` after SQLite
  * already rolled the transaction back itself (as it does on `SQLITE_FULL`) is
@@ -55,7 +55,7 @@ const Capabilities = Schema.Tuple(Schema.Struct({ version: Schema.String, fts5: 
 const refuse = (message: string) => new DatabaseError({ reason: "Connection", operation: "Database.open", message })
 
 /** The driver's own busy handler waits this long at most before returning `SQLITE_BUSY` to us. */
-const DRIVER_BUSY_MILLIS = 5
+const DRIVER_BUSY_MILLIS = 10
 
 /** A lock wait longer than this is reported with a warning (once per call). */
 const LONG_WAIT_MILLIS = 1_000
@@ -169,7 +169,7 @@ const waitingWhileLocked = (busyTimeout: number, sql: string) => <A>(statement: 
             )
             : Effect.void,
           Effect.sleep(Math.min(pause, Math.max(1, busyTimeout - waited)))
-        ).pipe(Effect.zipRight(attempt(Math.min(pause * 2, 50))))
+        ).pipe(Effect.zipRight(attempt(Math.min(pause * 2, 10))))
       })
     return attempt(2).pipe(Effect.withClock(realClock))
   })

@@ -1,6 +1,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import Sqlite from "better-sqlite3"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as path from "node:path"
@@ -8,7 +9,7 @@ import { Database } from "../../src/Database.js"
 import { withDatabaseErrors } from "../../src/database/SqlFailure.js"
 import { tempDir } from "../support/TempDir.js"
 
-const fileDatabase = (url: string, busyTimeout = "20 millis") =>
+const fileDatabase = (url: string, busyTimeout: Duration.DurationInput = "20 millis") =>
   Effect.flatMap(Layer.build(Database.layer({ url, busyTimeout })), (context) =>
     Effect.succeed(Effect.provide(context)))
 
