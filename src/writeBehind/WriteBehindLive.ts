@@ -32,6 +32,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
 import { randomUUID } from "node:crypto"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
@@ -105,11 +106,19 @@ const make = (options: WriteBehindOptions) =>
 
     const database = Option.getOrElse(db.filename, () => path.join(tmpdir(), `logbook-memory-${randomUUID()}.db`))
     const rejectedPath = `${database}.rejected.jsonl`
-    const spool: Spool = yield* openSpool(newSpoolPath(database)).pipe(
-      Effect.mapError((cause) =>
-        new DatabaseError({ reason: "Connection", operation: "WriteBehind.open", message: `cannot open a spool beside ${database}: ${cause.message}`, cause })
-      )
+    const scope = yield* Effect.scope
+    const spoolPath = newSpoolPath(database)
+    /** This recorder's spool, opened when first needed (a full disk at start-up must not stop the recorder). */
+    let spool: Spool | undefined
+    const openedSpool = Effect.suspend(() =>
+      spool !== undefined
+        ? Effect.succeed(spool)
+        : openSpool(spoolPath).pipe(
+          Scope.extend(scope),
+          Effect.tap((opened) => Effect.sync(() => (spool = opened)))
+        )
     )
+    const spoolIsEmpty = () => spool === undefined || spool.isEmpty()
     /** Spool files of processes that died, claimed by this recorder and not yet replayed. */
     let claimed: ReadonlyArray<ClaimedSpool> = []
     /** How far each spool file was replayed already (its lines before that offset are in the database). */
@@ -268,7 +277,7 @@ const make = (options: WriteBehindOptions) =>
         replayed.delete(file.path)
         claimed = claimed.slice(1)
       }
-      if (spool.isEmpty()) return
+      if (spool === undefined || spool.isEmpty()) return
       if (yield* replayFile(spool.path)) {
         yield* spool.clear
         replayed.delete(spool.path)
@@ -276,20 +285,20 @@ const make = (options: WriteBehindOptions) =>
     })
 
     const tryReplay = (force: boolean) =>
-      (spool.isEmpty() && claimed.length === 0) || (!force && Date.now() < nextAttempt)
+      (spoolIsEmpty() && claimed.length === 0) || (!force && Date.now() < nextAttempt)
         ? Effect.void
         : replay.pipe(
-          Effect.catchAllCause((cause) => warn("logbook: the spool could not be replayed", cause, { spool: spool.path }))
+          Effect.catchAllCause((cause) => warn("logbook: the spool could not be replayed", cause, { spool: spoolPath }))
         )
 
     /** Appends to the spool; false (records untouched) when it cannot be written. */
     const toSpool = (lines: ReadonlyArray<SpoolLine>) =>
-      spool.append(lines).pipe(
+      Effect.flatMap(openedSpool, (opened) => opened.append(lines)).pipe(
         Effect.zipRight(Metrics.spooled(lines.length)),
         Effect.as(true),
         Effect.catchAll((error) =>
           Effect.logError("logbook: records could not be written to the database nor to the spool; they are kept in memory and retried").pipe(
-            Effect.annotateLogs({ spool: spool.path, error: error.message, records: lines.length }),
+            Effect.annotateLogs({ spool: spoolPath, error: error.message, records: lines.length }),
             Effect.as(false)
           )
         )
@@ -299,7 +308,7 @@ const make = (options: WriteBehindOptions) =>
     const store = (lines: ReadonlyArray<SpoolLine>) =>
       Effect.gen(function*() {
         yield* tryReplay(false)
-        if (!spool.isEmpty() || claimed.length > 0) return yield* toSpool(lines)
+        if (!spoolIsEmpty() || claimed.length > 0) return yield* toSpool(lines)
         const exit = yield* Effect.exit(commitIsolating(lines))
         if (Exit.isSuccess(exit)) {
           yield* Metrics.committed(lines.length)
