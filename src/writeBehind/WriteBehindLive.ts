@@ -359,6 +359,7 @@ const make = (options: WriteBehindOptions) =>
     const processItems = (items: Chunk.Chunk<Item>) =>
       Effect.gen(function*() {
         let lines: Array<SpoolLine> = []
+        let stop = false
         for (const item of items) {
           if (item._tag === "Record") {
             lines.push(item.line)
@@ -377,10 +378,12 @@ const make = (options: WriteBehindOptions) =>
           yield* tryReplay(true)
           yield* untilNothingHeld
           yield* Deferred.succeed(item.done, undefined)
-          if (item._tag === "Stop") return true
+          if (item._tag === "Stop") stop = true
         }
+        // Records taken with a Stop are written too: nothing the worker took is left behind.
         yield* processRecords(lines)
-        return false
+        if (stop) yield* untilNothingHeld
+        return stop
       })
 
     /**
@@ -459,9 +462,10 @@ const make = (options: WriteBehindOptions) =>
     yield* Effect.forkScoped(Effect.withClock(ticker, realClock))
     yield* Effect.addFinalizer(() =>
       Effect.gen(function*() {
-        closed = true
         yield* signal((done) => ({ _tag: "Stop", done }))
         yield* Fiber.await(workerFiber)
+        // From here on `enqueue` spools directly; what was queued meanwhile is spooled in one file.
+        closed = true
         yield* drainLate
       }).pipe(Effect.withClock(realClock))
     )
