@@ -32,6 +32,12 @@ export interface DatabaseService {
   readonly sql: SqlClient.SqlClient
   /** The SQLite driver's client, for online backups. */
   readonly sqlite: SqliteClient.SqliteClient
+  /**
+   * Fails with `DatabaseError` (reason `Connection`) when the database file
+   * was deleted or replaced under the open connection, and reopens the
+   * connection on the file now at that path (migrating it as at opening).
+   */
+  readonly checkFile: Effect.Effect<void, DatabaseError>
   /** Dialect, versions, journal mode and applied migration. */
   readonly health: Effect.Effect<Health, DatabaseError>
   /**
@@ -59,21 +65,26 @@ const make = (options: DatabaseOptions | undefined) =>
       })
     }
     const filename = location._tag === "Memory" ? ":memory:" : location.filename
-    const { driver, sql: sqlite } = yield* openSqlite(resolved, filename)
     const directories = migrationDirectories(resolved.migrationsDirectories)
+    const prepare = (client: SqlClient.SqlClient) =>
+      resolved.migrate === "apply"
+        ? Effect.provideService(migrate({ directories }), SqlClient.SqlClient, client)
+        : resolved.migrate === "verify"
+        ? Effect.provideService(verify(directories), SqlClient.SqlClient, client)
+        : Effect.void
+    const opened = yield* openSqlite(resolved, filename, prepare)
+    const sqlite = opened.sql
     const migrations = Effect.provideService(SqlClient.SqlClient, sqlite)
-    if (resolved.migrate === "apply") {
-      yield* migrations(migrate({ directories }))
-    } else if (resolved.migrate === "verify") {
-      yield* migrations(verify(directories))
-    }
     const service: DatabaseService = {
       dialect: "sqlite",
       options: resolved,
       filename: location._tag === "File" ? Option.some(location.filename) : Option.none(),
       migrationDirectories: directories,
       sql: sqlite,
-      sqlite: driver,
+      get sqlite() {
+        return opened.driver()
+      },
+      checkFile: opened.checkFile,
       health: readHealth(resolved.url).pipe(withDatabaseErrors("Database.health"), migrations),
       transaction: (operation, effect) => sqlite.withTransaction(effect).pipe(withDatabaseErrors(operation))
     }

@@ -11,6 +11,7 @@ import { existsSync, statSync } from "node:fs"
 import { Database } from "./Database.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
 import { DatabaseError } from "./Errors.js"
+import { backupDatabase } from "./maintenance/Backup.js"
 import { openArchive, pruneTarget, pruneTargets } from "./maintenance/Prune.js"
 import { checkSearchIndexes, rebuildSearchIndexes, type SearchIndexCheck } from "./maintenance/SearchIndex.js"
 import { type MigrationStatus, status } from "./migrations/Migrator.js"
@@ -138,12 +139,15 @@ export const doctor = Effect.gen(function*() {
   return report
 }).pipe(Effect.withSpan("Maintenance.doctor"))
 
-/** Writes a consistent copy of the database to `path` while it stays in use (SQLite's online backup). */
+/**
+ * Writes a consistent copy of the database to `path` while it stays in use
+ * (SQLite's online backup), complete and fsynced before it replaces anything
+ * at `path`. Fails with `ValidationError` when `path` is the database or one
+ * of its files (symlinks resolved), `DatabaseError` when the copy fails (a
+ * full disk is `Full`).
+ */
 export const backup = (path: string) =>
-  Effect.gen(function*() {
-    const db = yield* Database
-    yield* db.sqlite.backup(path).pipe(withDatabaseErrors("Maintenance.backup"))
-  }).pipe(Effect.withSpan("Maintenance.backup"))
+  Effect.flatMap(Database, (db) => backupDatabase(db, path)).pipe(Effect.withSpan("Maintenance.backup"))
 
 /** Rebuilds every full-text index from its content; returns the tables rebuilt. */
 export const rebuildSearch = Effect.flatMap(Database, (db) =>

@@ -9,8 +9,11 @@
  *   transitions after the first `n` are appended (none when the caller's
  *   history holds exactly `n`); stored transitions are never rewritten,
  *   whatever the caller passes;
- * - a caller's history SHORTER than the stored one means its copy is stale
- *   (someone else moved the task after it was loaded): the save fails with
+ * - `save` is a compare-and-set on the state the caller's copy was in: a
+ *   caller's history SHORTER than the stored one, or one whose transitions
+ *   differ from the stored ones where both have them (someone else moved the
+ *   task after the copy was loaded, and the caller appended its own move
+ *   over the same step), means its copy is stale: the save fails with
  *   `StaleState` and writes nothing, so it never undoes another caller's
  *   transition nor leaves `state` at odds with the last transition;
  * - `context.checkpoints` are stored as checkpoint rows: a checkpoint whose
@@ -102,8 +105,9 @@ export interface StateStoreService {
    * Fails with `ValidationError` (nothing written) on input that does not
    * match {@link PersistedStateInput}, a checkpoint of another task, or a
    * checkpoint id given twice. Fails with `StaleState` (nothing written)
-   * when the caller's history is shorter than the stored one: its copy was
-   * loaded before another caller moved the task; `expected` is the state
+   * when the caller's history is shorter than the stored one or departs from
+   * it (a stored transition differs from the caller's at the same step): its
+   * copy was loaded before another caller moved the task; `expected` is the state
    * the copy was in (the `to` of its last transition, else its `state`),
    * `actual` the stored state. Reload, then save again.
    */
@@ -198,6 +202,14 @@ const make = Effect.gen(function*() {
           project_id = excluded.project_id, state = excluded.state,
           context = excluded.context, updated_at = excluded.updated_at
         WHERE (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = excluded.task_id) <= ${state.history.length}
+          AND NOT EXISTS (
+            SELECT 1 FROM state_transitions AS stored
+            JOIN json_each(${JSON.stringify(state.history.map((t) => [t.from, t.to, t.timestamp]))}) AS copy
+              ON copy.key + 1 = stored.seq
+            WHERE stored.task_id = excluded.task_id
+              AND (stored.from_state IS NOT copy.value ->> 0 OR stored.to_state IS NOT copy.value ->> 1
+                OR stored.created_at IS NOT copy.value ->> 2)
+          )
         RETURNING
           (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = ${state.taskId}) AS stored_transitions,
           ${

@@ -19,6 +19,7 @@ import { withLogbook } from "./Databases.js"
 import { since as parseSince } from "./Durations.js"
 import { withProgress } from "./Progress.js"
 import { clip, count } from "./Text.js"
+import { refuseDatabaseFile } from "./OutputGuard.js"
 import { writeText } from "./TextOutput.js"
 
 const formats: ReadonlyArray<AuditExportFormat> = ["json", "jsonl", "csv"]
@@ -114,6 +115,7 @@ interface ExportResult {
 const exportEntries = (query: AuditQuery, format: AuditExportFormat, out: Option.Option<string>) =>
   Effect.gen(function*() {
     const audit = yield* AuditLog
+    if (Option.isSome(out)) yield* refuseDatabaseFile(out.value, "--out")
     const total = process.stderr.isTTY === true ? yield* exportSize(query) : undefined
     const counter = entryCounter(format)
     let entries = 0

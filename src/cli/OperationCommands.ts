@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import { existsSync, mkdirSync, statSync } from "node:fs"
 import * as path from "node:path"
 import { Database } from "../Database.js"
+import { refuseDatabaseFile } from "./OutputGuard.js"
 import * as Maintenance from "../Maintenance.js"
 import { CliExit, common, output, table } from "./Common.js"
 import { withDatabase, withLogbook } from "./Databases.js"
@@ -53,9 +54,9 @@ const pruneCommand = Command.make(
     Effect.gen(function*() {
       const age = yield* olderThan(span)
       if (Option.isSome(archive)) yield* parentFolder(archive.value)
-      const report = yield* withActivity(
-        "pruning",
-        Maintenance.prune({ olderThan: age, archive: Option.getOrUndefined(archive) })
+      const report = yield* Effect.zipRight(
+        Option.isSome(archive) ? refuseDatabaseFile(archive.value, "--archive") : Effect.void,
+        withActivity("pruning", Maintenance.prune({ olderThan: age, archive: Option.getOrUndefined(archive) }))
       ).pipe(withDatabase(database, "apply"))
       yield* output(json, report, () => describePrune(report))
     })
@@ -132,12 +133,9 @@ const backupCommand = Command.make(
   { ...common, file: Args.text({ name: "FILE" }).pipe(Args.withDescription("where to write the copy")) },
   ({ database, file, json }) =>
     Effect.gen(function*() {
-      const target = path.resolve(file)
+      const target = yield* refuseDatabaseFile(file, "FILE", `cannot back up ${file} onto itself`)
       const db = yield* Database
       const source = Option.getOrNull(db.filename)
-      if (source !== null && path.resolve(source) === target) {
-        return yield* new CliExit({ code: 1, message: `cannot back up ${file} onto itself` })
-      }
       yield* parentFolder(file)
       yield* withActivity("backing up", Maintenance.backup(target))
       const result: BackupResult = { source, file: target, bytes: existsSync(target) ? statSync(target).size : 0 }

@@ -1,12 +1,13 @@
 /**
- * Where an export goes: a file given with `--out` (written beside it, fsynced,
- * then renamed into place, so a failed export leaves no half file), or
- * stdout.
+ * Where an export goes: a file given with `--out` (written beside it with
+ * every byte count checked, fsynced, then renamed into place, so a failed or
+ * short export leaves no half file and exits non-zero), or stdout.
  */
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs"
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs"
 import * as path from "node:path"
+import { writeFully } from "../files/WriteFully.js"
 import { CliExit } from "./Common.js"
 
 const reason = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
@@ -55,7 +56,9 @@ export const writeText = <E, R>(
         Stream.runForEach(text, (piece) =>
           Effect.try({
             try: () => {
-              written += writeSync(fd, piece)
+              const bytes = Buffer.from(piece, "utf8")
+              writeFully(fd, bytes, partial)
+              written += bytes.length
             },
             catch: fail
           }).pipe(Effect.zipRight(onPiece(piece)))).pipe(

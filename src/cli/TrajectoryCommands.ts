@@ -22,6 +22,7 @@ import { withLogbook } from "./Databases.js"
 import { since as parseSince } from "./Durations.js"
 import { withProgress } from "./Progress.js"
 import { clip, count, fields, oneLine, usd } from "./Text.js"
+import { refuseDatabaseFile } from "./OutputGuard.js"
 import { writeText } from "./TextOutput.js"
 
 const ENTITY = "trajectory"
@@ -284,6 +285,7 @@ const exportCommand = Command.make(
   ({ agent, database, json, out, since }) =>
     Effect.gen(function*() {
       const after = Option.isSome(since) ? yield* parseSince(since.value) : undefined
+      if (Option.isSome(out)) yield* refuseDatabaseFile(out.value, "--out")
       const { pages, size } = yield* exportLines(Option.getOrUndefined(agent), after)
       const total = process.stderr.isTTY === true ? yield* size : undefined
       let trajectories = 0

@@ -1,11 +1,14 @@
 /**
  * The one place where driver failures become {@link DatabaseError}: the reason is
  * read from the SQLite (or PostgreSQL) error code, `Busy` is retried with a
- * bounded backoff, and a stored row that fails its schema is a `Query` failure.
+ * bounded backoff, a failed `COMMIT` (which `@effect/sql` turns into a defect)
+ * is a typed failure too, and a stored row that fails its schema is a `Query`
+ * failure.
  */
 import { SqlError } from "@effect/sql/SqlError"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schedule from "effect/Schedule"
@@ -75,11 +78,26 @@ export const toDatabaseError = (operation: string) => (error: SqlError | ParseRe
       cause: error
     })
 
-/** Backoff for `Busy`: exponential from 5 ms, capped at 250 ms a wait, 25 tries at most. */
+/**
+ * The wait of one public call for a database lock. The connection (see
+ * `Sqlite.ts`) waits out a busy database statement by statement as Effect
+ * sleeps until `start + busyTimeout`, then marks the wait `exhausted`; the
+ * call's whole-transaction retries stop there too, so `busyTimeout` bounds
+ * the whole wait of one call.
+ */
+export interface BusyWait {
+  readonly start: number
+  exhausted: boolean
+  warned: boolean
+}
+
+/** The lock wait of the current call, set by {@link withDatabaseErrors}. */
+export const currentBusyWait = FiberRef.unsafeMake<BusyWait | undefined>(undefined)
+
+/** Backoff for `Busy` between whole-transaction attempts: exponential from 5 ms, capped at 100 ms a wait. */
 export const busySchedule = Schedule.exponential("5 millis", 2).pipe(
-  Schedule.union(Schedule.spaced("250 millis")),
-  Schedule.jittered,
-  Schedule.intersect(Schedule.recurs(25))
+  Schedule.union(Schedule.spaced("100 millis")),
+  Schedule.jittered
 )
 
 type DriverFailure<E> = Extract<E, SqlError | ParseResult.ParseError>
@@ -94,17 +112,37 @@ const isBusy = (error: unknown): boolean =>
   (error instanceof DatabaseError && error.reason === "Busy") ||
   (error instanceof SqlError && reasonOf(error.cause) === "Busy")
 
+/** Runs `self` as one call with its own lock wait, unless it is part of a call already. */
+const withBusyWait = <A, E, R>(self: (wait: BusyWait) => Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(FiberRef.get(currentBusyWait), (current) => {
+    if (current !== undefined) return self(current)
+    const wait: BusyWait = { start: Date.now(), exhausted: false, warned: false }
+    return Effect.locally(self(wait), currentBusyWait, wait)
+  })
+
 /**
  * Retries `self` (a statement, or a whole transaction) while the database is
- * busy, with {@link busySchedule} on the real clock; other failures pass.
+ * busy, with {@link busySchedule} on the real clock, until the call's lock
+ * wait is exhausted (its `busyTimeout` spent); other failures pass.
  */
 export const retryWhileBusy = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  self.pipe(Effect.retry({ schedule: busySchedule, while: isBusy }), Effect.withClock(realClock))
+  withBusyWait((wait) =>
+    self.pipe(
+      Effect.retry({ schedule: busySchedule, while: (error) => isBusy(error) && !wait.exhausted }),
+      Effect.withClock(realClock)
+    )
+  )
+
+/** A failed `COMMIT` or `ROLLBACK` reaches us as a defect carrying the driver's `SqlError`. */
+const failedCommit = (operation: string) => (defect: unknown) =>
+  defect instanceof SqlError ? Option.some(Effect.fail(toDatabaseError(operation)(defect))) : Option.none()
 
 /**
  * Runs one public database operation: maps `SqlError` and `ParseError` to
- * {@link DatabaseError} tagged with `operation`, and retries the whole effect
- * (a whole transaction when it is one) while the database is busy.
+ * {@link DatabaseError} tagged with `operation` (a failed `COMMIT` included,
+ * e.g. `SQLITE_FULL` on a full disk is `Full`), and retries the whole effect
+ * (a whole transaction when it is one) while the database is busy, within the
+ * call's `busyTimeout`.
  */
 export const withDatabaseErrors = (operation: string) =>
 <A, E, R>(
@@ -116,5 +154,6 @@ export const withDatabaseErrors = (operation: string) =>
         error instanceof SqlError || ParseResult.isParseError(error),
       (error) => Effect.fail(toDatabaseError(operation)(error))
     ),
+    Effect.catchSomeDefect(failedCommit(operation)),
     retryWhileBusy
   )

@@ -3,27 +3,37 @@
  * asserts what logbook relies on: a recent SQLite (3.51.3 fixed a WAL-reset
  * corruption bug), FTS5, WAL journaling, foreign keys and a busy timeout.
  *
- * The `SqlClient` it returns runs on the driver's connection with two
- * changes: transactions begin with `BEGIN IMMEDIATE`, so a read-then-write
- * transaction takes the write lock first (waiting out other processes with
- * the busy timeout) instead of failing on a stale snapshot; and a `ROLLBACK`
- * after SQLite already rolled the transaction back itself (as it does on
- * `SQLITE_FULL`) is not an error, so the statement's own failure reaches
- * the caller as a typed error instead of a defect.
+ * The `SqlClient` it returns runs on the driver's current connection with
+ * these changes: transactions begin with `BEGIN IMMEDIATE`, so a
+ * read-then-write transaction takes the write lock first instead of failing
+ * on a stale snapshot; a statement that finds the database locked is retried
+ * as Effect sleeps (the driver's own busy handler, which sleeps inside the C
+ * call and freezes the event loop, waits 10 milliseconds at most) until
+ * the call's `busyTimeout` is spent, with a warning once the wait grows long;
+ * a failed `COMMIT` rolls the transaction back; and a `ROLLBACK` after SQLite
+ * already rolled the transaction back itself (as it does on `SQLITE_FULL`) is
+ * not an error, so the statement's own failure reaches the caller as a typed
+ * error instead of a defect. The connection can be reopened (when the file
+ * was deleted or replaced under it); the client then runs on the new one.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
+import type * as Reactivity from "@effect/experimental/Reactivity"
 import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { mkdirSync } from "node:fs"
+import * as Scope from "effect/Scope"
+import { mkdirSync, statSync } from "node:fs"
 import * as path from "node:path"
-import { DatabaseError } from "../Errors.js"
+import { DatabaseError, type MigrationError } from "../Errors.js"
 import type { ResolvedOptions } from "./DatabaseOptions.js"
-import { reasonOf, withDatabaseErrors } from "./SqlFailure.js"
+import { type BusyWait, currentBusyWait, driverCode, realClock, reasonOf, withDatabaseErrors } from "./SqlFailure.js"
 
 /** The oldest SQLite logbook accepts. */
 export const MINIMUM_SQLITE_VERSION = "3.51.3"
@@ -44,8 +54,14 @@ const Capabilities = Schema.Tuple(Schema.Struct({ version: Schema.String, fts5: 
 
 const refuse = (message: string) => new DatabaseError({ reason: "Connection", operation: "Database.open", message })
 
-/** Opens (creating its folder) and configures a SQLite database; the connection closes with the scope. */
-export const openSqlite = (options: ResolvedOptions, filename: string) =>
+/** The driver's own busy handler waits this long at most before returning `SQLITE_BUSY` to us. */
+const DRIVER_BUSY_MILLIS = 10
+
+/** A lock wait longer than this is reported with a warning (once per call). */
+const LONG_WAIT_MILLIS = 1_000
+
+/** Opens (creating its folder) and configures a SQLite connection; it closes with the scope. */
+const connect = (options: ResolvedOptions, filename: string) =>
   Effect.gen(function*() {
     const memory = filename === ":memory:"
     if (!memory) {
@@ -79,7 +95,8 @@ export const openSqlite = (options: ResolvedOptions, filename: string) =>
       if (capabilities.fts5 !== 1) {
         return yield* refuse(`this SQLite ${capabilities.version} was built without FTS5, which logbook's search needs`)
       }
-      yield* client.unsafe(`PRAGMA busy_timeout = ${Math.round(Duration.toMillis(options.busyTimeout))}`)
+      const driverWait = Math.min(DRIVER_BUSY_MILLIS, Math.round(Duration.toMillis(options.busyTimeout)))
+      yield* client.unsafe(`PRAGMA busy_timeout = ${driverWait}`)
       yield* client.unsafe("PRAGMA foreign_keys = ON")
       yield* client.unsafe(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`)
       if (!memory) {
@@ -92,30 +109,153 @@ export const openSqlite = (options: ResolvedOptions, filename: string) =>
         }
       }
     }).pipe(withDatabaseErrors("Database.open"))
-    return { driver: client, sql: yield* withImmediateTransactions(client) }
+    return client
+  })
+
+/** The identity of a file on disk, to notice it was deleted or replaced. */
+export interface FileIdentity {
+  readonly dev: number
+  readonly ino: number
+}
+
+const identityOf = (filename: string): Option.Option<FileIdentity> => {
+  try {
+    const stat = statSync(filename)
+    return Option.some({ dev: stat.dev, ino: stat.ino })
+  } catch {
+    return Option.none()
+  }
+}
+
+/** An open SQLite database whose connection can be replaced. */
+export interface OpenSqlite {
+  /** The client every store uses; it always runs on the current connection. */
+  readonly sql: SqlClient.SqlClient
+  /** The current driver connection. */
+  readonly driver: () => SqliteClient.SqliteClient
+  /**
+   * Fails with `DatabaseError` (reason `Connection`) when the database file
+   * is no longer the one the connection has open (deleted, or replaced by
+   * another file); it then reopens the connection on what is at the path now,
+   * running `prepare` (migrations) on it first.
+   */
+  readonly checkFile: Effect.Effect<void, DatabaseError>
+}
+
+const LOCK_CODES = new Set(["SQLITE_BUSY", "SQLITE_BUSY_RECOVERY", "SQLITE_BUSY_TIMEOUT", "SQLITE_LOCKED"])
+
+/**
+ * Runs `statement`, retrying it as Effect sleeps while the database is locked
+ * (never a snapshot conflict, which only a whole-transaction retry resolves),
+ * until the call's wait reaches `busyTimeout`.
+ */
+const waitingWhileLocked = (busyTimeout: number, sql: string) => <A>(statement: Effect.Effect<A, SqlError>) =>
+  Effect.flatMap(FiberRef.get(currentBusyWait), (current) => {
+    const wait: BusyWait = current ?? { start: Date.now(), exhausted: false, warned: false }
+    const attempt = (pause: number): Effect.Effect<A, SqlError> =>
+      Effect.catchIf(statement, (error) => reasonOf(error.cause) === "Busy", (error) => {
+        const waited = Date.now() - wait.start
+        const code = Option.getOrElse(driverCode(error.cause), () => "")
+        if (waited >= busyTimeout || !LOCK_CODES.has(code)) {
+          if (waited >= busyTimeout) wait.exhausted = true
+          return Effect.fail(error)
+        }
+        const warn = !wait.warned && waited >= Math.min(LONG_WAIT_MILLIS, busyTimeout / 2)
+        if (warn) wait.warned = true
+        return Effect.zipRight(
+          warn
+            ? Effect.logWarning("logbook: waiting for another connection's lock on the database").pipe(
+              Effect.annotateLogs({ waitedMillis: waited, busyTimeoutMillis: busyTimeout, statement: sql.slice(0, 80) })
+            )
+            : Effect.void,
+          Effect.sleep(Math.min(pause, Math.max(1, busyTimeout - waited)))
+        ).pipe(Effect.zipRight(attempt(Math.min(pause * 2, 10))))
+      })
+    return attempt(2).pipe(Effect.withClock(realClock))
   })
 
 const noActiveTransaction = (error: SqlError) =>
   error.cause instanceof Error && /no transaction is active/i.test(error.cause.message)
 
-const tolerantRollback = (connection: Connection): Connection => ({
-  ...connection,
-  executeUnprepared: (sql, params, transformRows) =>
-    sql === "ROLLBACK"
-      ? connection.executeUnprepared(sql, params, transformRows).pipe(
-        Effect.catchIf(noActiveTransaction, () => Effect.succeed([]))
-      )
-      : connection.executeUnprepared(sql, params, transformRows)
-})
-
-/** A client on the driver's connection whose transactions begin with `BEGIN IMMEDIATE`. */
-const withImmediateTransactions = (driver: SqliteClient.SqliteClient) => {
-  const acquirer = Effect.map(driver.reserve, tolerantRollback)
-  return SqlClient.make({
-    acquirer,
-    transactionAcquirer: acquirer,
-    compiler: Statement.makeCompilerSqlite(),
-    beginTransaction: "BEGIN IMMEDIATE",
-    spanAttributes: [["db.system.name", "sqlite"]]
-  })
+/** The driver's connection, waiting out locks as Effect sleeps, with a tolerant `ROLLBACK` and a `COMMIT` that rolls back when it fails. */
+const patient = (busyTimeout: number) => (connection: Connection): Connection => {
+  const rollback = connection.executeUnprepared("ROLLBACK", [], undefined).pipe(
+    Effect.catchIf(noActiveTransaction, () => Effect.succeed([]))
+  )
+  return {
+    ...connection,
+    execute: (sql, params, transformRows) =>
+      waitingWhileLocked(busyTimeout, sql)(connection.execute(sql, params, transformRows)),
+    executeRaw: (sql, params) => waitingWhileLocked(busyTimeout, sql)(connection.executeRaw(sql, params)),
+    executeValues: (sql, params) => waitingWhileLocked(busyTimeout, sql)(connection.executeValues(sql, params)),
+    executeUnprepared: (sql, params, transformRows) => {
+      if (sql === "ROLLBACK") return rollback
+      const statement = waitingWhileLocked(busyTimeout, sql)(connection.executeUnprepared(sql, params, transformRows))
+      return sql === "COMMIT"
+        ? Effect.tapError(statement, () => Effect.ignore(rollback))
+        : statement
+    }
+  }
 }
+
+/**
+ * Opens the database at `filename` and runs `prepare` (migrations) on it.
+ * The connection in use closes with the scope.
+ */
+export const openSqlite = (
+  options: ResolvedOptions,
+  filename: string,
+  prepare: (sql: SqlClient.SqlClient) => Effect.Effect<void, DatabaseError | MigrationError>
+): Effect.Effect<OpenSqlite, DatabaseError | MigrationError, Scope.Scope | Reactivity.Reactivity> =>
+  Effect.gen(function*() {
+    const context = yield* Effect.context<Reactivity.Reactivity>()
+    const busyTimeout = Math.round(Duration.toMillis(options.busyTimeout))
+    const open = Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const driver = yield* connect(options, filename).pipe(
+        Scope.extend(scope),
+        Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause)))
+      )
+      return { scope, driver, identity: filename === ":memory:" ? Option.none() : identityOf(filename) }
+    }).pipe(Effect.provide(context))
+    let current = yield* open
+    yield* Effect.addFinalizer(() => Scope.close(current.scope, Exit.void))
+    const acquirer = Effect.suspend(() => Effect.map(current.driver.reserve, patient(busyTimeout)))
+    const sql = yield* SqlClient.make({
+      acquirer,
+      transactionAcquirer: acquirer,
+      compiler: Statement.makeCompilerSqlite(),
+      beginTransaction: "BEGIN IMMEDIATE",
+      spanAttributes: [["db.system.name", "sqlite"]]
+    })
+    yield* prepare(sql)
+    const gone = (message: string) =>
+      new DatabaseError({ reason: "Connection", operation: "Database.checkFile", message: `${filename} ${message}` })
+    const reopen = Effect.gen(function*() {
+      // The old connection closes first: it owns the -wal and -shm files at this path.
+      yield* Effect.scoped(Effect.zipRight(current.driver.reserve, Scope.close(current.scope, Exit.void)))
+      current = yield* open
+      yield* prepare(sql)
+      yield* Effect.logWarning("logbook: the database file was deleted or replaced under the open connection; reopened").pipe(
+        Effect.annotateLogs({ database: filename })
+      )
+    })
+    const checkFile = Effect.suspend(() => {
+      if (Option.isNone(current.identity)) return Effect.void
+      const expected = current.identity.value
+      const found = identityOf(filename)
+      if (Option.isSome(found) && found.value.dev === expected.dev && found.value.ino === expected.ino) {
+        return Effect.void
+      }
+      const problem = gone(Option.isNone(found) ? "was deleted under the open connection" : "was replaced under the open connection")
+      return reopen.pipe(
+        Effect.catchAll((error) =>
+          Effect.logWarning("logbook: the database could not be reopened").pipe(
+            Effect.annotateLogs({ database: filename, error: error.message })
+          )
+        ),
+        Effect.zipRight(Effect.fail(problem))
+      )
+    })
+    return { sql, driver: () => current.driver, checkFile }
+  })

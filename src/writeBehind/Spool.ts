@@ -1,10 +1,13 @@
 /**
  * Spool files: JSON Lines beside the database that hold write-behind records
  * while the database cannot take them. Each recorder appends to a file of its
- * own (`<database>.spool-<pid>-<id>.jsonl`), so no process ever truncates
- * lines another one wrote; the files left by a process that died are claimed
- * (by an atomic rename) and replayed by the next one. Appends are complete
- * and fsynced, or undone; a corrupt line is reported and skipped, never fatal.
+ * own (`<database>.spool-<instance>.jsonl`, the instance a random id, never a
+ * pid), on which it holds an OS file lock for as long as it lives (see
+ * `SpoolLock.ts`), so no process ever truncates or replays lines another live
+ * one wrote; the files of a process that died (its lock gone with it) are
+ * claimed by taking their lock, and replayed by the next one. Appends are
+ * complete and fsynced, or undone; files are read in bounded chunks, whatever
+ * their size; a corrupt line is reported and skipped, never fatal.
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -19,12 +22,13 @@ import {
   ftruncateSync,
   openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   renameSync,
-  rmSync,
-  writeSync
+  rmSync
 } from "node:fs"
 import * as path from "node:path"
+import { appendFully, writeFully } from "../files/WriteFully.js"
+import { type HeldLock, tryLock } from "./SpoolLock.js"
 
 /** One spooled record. */
 export const SpoolLine = Schema.Struct({
@@ -36,32 +40,77 @@ export type SpoolLine = typeof SpoolLine.Type
 
 const decodeLine = Schema.decodeUnknownEither(Schema.parseJson(SpoolLine))
 
-/** What reading a spool file found: the good lines in order, and the corrupt ones by line number. */
-export interface SpoolContents {
+/** A run of lines read from a spool file, and where the next run starts. */
+export interface SpoolChunk {
   readonly lines: ReadonlyArray<SpoolLine>
-  readonly corrupt: ReadonlyArray<{ readonly line: number; readonly text: string }>
+  readonly corrupt: ReadonlyArray<{ readonly offset: number; readonly text: string }>
+  /** The byte offset just past the last line read. */
+  readonly next: number
+  /** Whether the chunk reaches the end of the file. */
+  readonly end: boolean
 }
 
-/** Reads a spool file; a missing file is empty. */
-export const readSpoolFile = (file: string): SpoolContents => {
-  const text = existsSync(file) ? readFileSync(file, "utf8") : ""
-  const lines: Array<SpoolLine> = []
-  const corrupt: Array<{ line: number; text: string }> = []
-  text.split("\n").forEach((raw, index) => {
-    if (raw.trim() === "") return
-    const decoded = decodeLine(raw)
-    if (Either.isRight(decoded)) lines.push(decoded.right)
-    else corrupt.push({ line: index + 1, text: raw.slice(0, 200) })
-  })
-  return { lines, corrupt }
+const READ_BYTES = 1 << 20
+const NEWLINE = 0x0a
+
+/**
+ * Reads at most `maxLines` lines of `file` from byte `offset` on (a line
+ * longer than the read buffer is read whole; memory stays bounded by the
+ * chunk). A missing file reads as empty. A last line without its newline (an
+ * append torn by a crash) is reported as corrupt.
+ */
+export const readSpoolChunk = (file: string, offset: number, maxLines: number): SpoolChunk => {
+  if (!existsSync(file)) return { lines: [], corrupt: [], next: offset, end: true }
+  const fd = openSync(file, "r")
+  try {
+    const size = fstatSync(fd).size
+    const lines: Array<SpoolLine> = []
+    const corrupt: Array<{ offset: number; text: string }> = []
+    let position = offset
+    let pending: Array<Buffer> = []
+    let pendingStart = offset
+    const take = (raw: Buffer, at: number) => {
+      const text = raw.toString("utf8")
+      if (text.trim() === "") return
+      const decoded = decodeLine(text)
+      if (Either.isRight(decoded)) lines.push(decoded.right)
+      else corrupt.push({ offset: at, text: text.slice(0, 200) })
+    }
+    let next = offset
+    while (position < size && lines.length + corrupt.length < maxLines) {
+      const buffer = Buffer.allocUnsafe(Math.min(READ_BYTES, size - position))
+      const read = readSync(fd, buffer, 0, buffer.length, position)
+      if (read <= 0) break
+      let start = 0
+      for (let i = 0; i < read && lines.length + corrupt.length < maxLines; i++) {
+        if (buffer[i] !== NEWLINE) continue
+        const piece = buffer.subarray(start, i)
+        take(pending.length === 0 ? piece : Buffer.concat([...pending, piece]), pendingStart)
+        pending = []
+        start = i + 1
+        pendingStart = position + start
+        next = pendingStart
+      }
+      if (lines.length + corrupt.length >= maxLines) break
+      if (start < read) pending.push(Buffer.from(buffer.subarray(start, read)))
+      position += read
+    }
+    const end = lines.length + corrupt.length < maxLines
+    if (end && pending.length > 0) {
+      take(Buffer.concat(pending), pendingStart)
+      next = size
+    }
+    return { lines, corrupt, next: end ? Math.max(next, size) : next, end }
+  } finally {
+    closeSync(fd)
+  }
 }
 
-/** This process's recorder's own spool file. */
+/** This recorder's own spool file. */
 export interface Spool {
   readonly path: string
   /** Appends the lines and fsyncs before returning; a failed append is truncated away. */
   readonly append: (lines: ReadonlyArray<SpoolLine>) => Effect.Effect<void, Error>
-  readonly read: Effect.Effect<SpoolContents, Error>
   /** Empties the file (after its lines were written to the database). */
   readonly clear: Effect.Effect<void, Error>
   /** Whether the file holds anything. */
@@ -71,13 +120,15 @@ export interface Spool {
 const attempt = <A>(f: () => A) =>
   Effect.try({ try: f, catch: (cause) => (cause instanceof Error ? cause : new Error(String(cause))) })
 
-/** Spool files open in this process, which no recorder here may claim. */
+/** Spool files open or claimed in this process, which no recorder here may claim. */
 const openSpools = new Set<string>()
 
-const SPOOL_NAME = /^(.*)\.spool-(\d+)-[A-Za-z0-9-]+\.jsonl$/
+const SPOOL_NAME = /^(.*)\.spool-([A-Za-z0-9-]+)\.jsonl$/
 
-/** A new spool file name for `database` owned by this process. */
-export const newSpoolPath = (database: string): string => `${database}.spool-${process.pid}-${randomUUID()}.jsonl`
+const lockPathOf = (spoolPath: string) => spoolPath.replace(/\.jsonl$/, ".lock")
+
+/** A new spool file name for `database`, unique to one recorder instance. */
+export const newSpoolPath = (database: string): string => `${database}.spool-${randomUUID()}.jsonl`
 
 /** Every spool file of `database`, this process's included. */
 export const spoolFiles = (database: string): ReadonlyArray<string> => {
@@ -90,49 +141,86 @@ export const spoolFiles = (database: string): ReadonlyArray<string> => {
     .map((name) => path.join(dir, name))
 }
 
-const alive = (pid: number): boolean => {
-  if (pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return error instanceof Error && "code" in error && error.code === "EPERM"
-  }
+/** A spool file of a process that is gone, whose lock this process now holds. */
+export interface ClaimedSpool {
+  readonly path: string
+  /** Deletes the file (its lines are in the database) and lets its lock go. */
+  readonly remove: () => void
 }
 
 /**
- * Claims the spool files of `database` that no live recorder owns (their
- * process is gone, or they were left by a recorder of this process that was
- * released): each is renamed to a name of this process, atomically, so that
- * of several claimers exactly one gets it. Returns the claimed files.
+ * Claims the spool files of `database` that no live recorder owns: those
+ * whose lock can be taken (their owner died, or released them unreplayed).
+ * The lock is kept until the file is replayed and removed, so of several
+ * claimers exactly one gets each file. Returns the claimed files.
  */
-export const claimOrphans = (database: string): ReadonlyArray<string> =>
+export const claimOrphans = (database: string): ReadonlyArray<ClaimedSpool> =>
   spoolFiles(database).flatMap((file) => {
     if (openSpools.has(file)) return []
-    const pid = Number(SPOOL_NAME.exec(path.basename(file))![2])
-    if (pid !== process.pid && alive(pid)) return []
-    const claimed = newSpoolPath(database)
+    let lock: HeldLock | undefined
     try {
-      renameSync(file, claimed)
-      openSpools.add(claimed)
-      return [claimed]
+      lock = tryLock(lockPathOf(file))
     } catch {
       return []
     }
+    if (lock === undefined) return []
+    if (!existsSync(file)) {
+      lock.release({ remove: true })
+      return []
+    }
+    openSpools.add(file)
+    const held = lock
+    return [{
+      path: file,
+      remove: () => {
+        rmSync(file, { force: true })
+        held.release({ remove: true })
+        openSpools.delete(file)
+      }
+    }]
   })
 
-/** Deletes a claimed spool file once its lines are in the database. */
-export const removeClaimed = (file: string): void => {
-  rmSync(file, { force: true })
-  openSpools.delete(file)
+/**
+ * Writes `lines` as a complete spool file of their own, for a recorder that
+ * is closed: written and fsynced under a temporary name, then renamed into
+ * place, so that no claimer ever sees it incomplete.
+ */
+export const writeSpoolFile = (database: string, lines: ReadonlyArray<SpoolLine>): string => {
+  const file = newSpoolPath(database)
+  const temporary = `${file}.tmp`
+  const bytes = Buffer.from(lines.map((line) => JSON.stringify(line)).join("\n") + "\n", "utf8")
+  const fd = openSync(temporary, "wx")
+  try {
+    writeFully(fd, bytes, temporary)
+    fsyncSync(fd)
+  } catch (error) {
+    closeSync(fd)
+    rmSync(temporary, { force: true })
+    throw error
+  }
+  closeSync(fd)
+  renameSync(temporary, file)
+  const dir = openSync(path.dirname(file), "r")
+  try {
+    fsyncSync(dir)
+  } finally {
+    closeSync(dir)
+  }
+  return file
 }
 
 /**
- * Opens (creating) this recorder's spool file at `file`. When the scope
- * closes the handle is closed, and the file is deleted if it is empty.
+ * Opens (creating) this recorder's spool file at `file`, holding its lock.
+ * When the scope closes the handle is closed and the lock released, and both
+ * files are deleted if the spool is empty.
  */
 export const openSpool = (file: string): Effect.Effect<Spool, Error, Scope.Scope> =>
   Effect.gen(function*() {
+    const lock = yield* attempt(() => {
+      const held = tryLock(lockPathOf(file))
+      if (held === undefined) throw new Error(`the lock of ${file} is held by another process`)
+      return held
+    })
     const fd = yield* Effect.acquireRelease(
       attempt(() => {
         const fd = openSync(file, "a+")
@@ -144,9 +232,10 @@ export const openSpool = (file: string): Effect.Effect<Spool, Error, Scope.Scope
           const size = fstatSync(fd).size
           closeSync(fd)
           if (size === 0) rmSync(file, { force: true })
+          lock.release({ remove: size === 0 })
           openSpools.delete(file)
         })
-    )
+    ).pipe(Effect.onError(() => Effect.sync(() => lock.release({ remove: true }))))
     let size = fstatSync(fd).size
     return {
       path: file,
@@ -154,17 +243,9 @@ export const openSpool = (file: string): Effect.Effect<Spool, Error, Scope.Scope
         attempt(() => {
           if (lines.length === 0) return
           const bytes = Buffer.from(lines.map((line) => JSON.stringify(line)).join("\n") + "\n", "utf8")
-          try {
-            let written = 0
-            while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written)
-            fsyncSync(fd)
-          } catch (error) {
-            ftruncateSync(fd, size)
-            throw error
-          }
+          appendFully(fd, bytes, file, size)
           size += bytes.length
         }),
-      read: attempt(() => readSpoolFile(file)),
       clear: attempt(() => {
         ftruncateSync(fd, 0)
         fsyncSync(fd)

@@ -1,6 +1,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import Sqlite from "better-sqlite3"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as path from "node:path"
@@ -8,8 +9,8 @@ import { Database } from "../../src/Database.js"
 import { withDatabaseErrors } from "../../src/database/SqlFailure.js"
 import { tempDir } from "../support/TempDir.js"
 
-const fileDatabase = (url: string) =>
-  Effect.flatMap(Layer.build(Database.layer({ url, busyTimeout: "20 millis" })), (context) =>
+const fileDatabase = (url: string, busyTimeout: Duration.DurationInput = "20 millis") =>
+  Effect.flatMap(Layer.build(Database.layer({ url, busyTimeout })), (context) =>
     Effect.succeed(Effect.provide(context)))
 
 describe("SQLite failures reach callers as DatabaseError", () => {
@@ -37,11 +38,11 @@ describe("SQLite failures reach callers as DatabaseError", () => {
       expect(error).toMatchObject({ _tag: "DatabaseError", reason: "ReadOnly", operation: "Test.readOnly" })
     }))
 
-  it.scoped("a write blocked by another connection's lock is reason Busy, after bounded retries", () =>
+  it.scoped("a write blocked by another connection's lock is reason Busy once busyTimeout is spent, not later", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
       const url = path.join(dir, "db.sqlite")
-      const provide = yield* fileDatabase(url)
+      const provide = yield* fileDatabase(url, "300 millis")
       const other = new Sqlite(url)
       other.exec("BEGIN IMMEDIATE")
       const started = Date.now()
@@ -53,14 +54,16 @@ describe("SQLite failures reach callers as DatabaseError", () => {
         other.close()
       })))
       expect(error).toMatchObject({ _tag: "DatabaseError", reason: "Busy", operation: "Test.busy" })
-      expect(Date.now() - started).toBeGreaterThan(100)
+      const waited = Date.now() - started
+      expect(waited).toBeGreaterThanOrEqual(300)
+      expect(waited).toBeLessThan(1_500)
     }))
 
-  it.scoped("a lock released during the retries is waited out: the caller never sees Busy", () =>
+  it.scoped("a lock released within busyTimeout is waited out: the caller never sees Busy", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
       const url = path.join(dir, "db.sqlite")
-      const provide = yield* fileDatabase(url)
+      const provide = yield* fileDatabase(url, "5 seconds")
       const other = new Sqlite(url)
       other.exec("BEGIN IMMEDIATE")
       const release = setTimeout(() => {

@@ -125,9 +125,13 @@ describe("StateStore.save / load", () => {
       const store = yield* StateStore
       yield* store.save(task("task-1"))
       const before = yield* rawTransitions("task-1")
-      // Old entries changed, then one new: only the new one (the 4th) is appended.
+      // Old entries changed, then one new: not a copy of what is stored, refused; nothing rewritten.
       const rewritten = [step("X", "Y", 9), step("Y", "Z", 9), step("Z", "W", 9), step("BUILDING", "DONE", 10)]
-      yield* store.save(task("task-1", { history: rewritten }))
+      const departed = yield* Effect.flip(store.save(task("task-1", { history: rewritten })))
+      expect(departed).toMatchObject({ _tag: "StaleState", taskId: "task-1", actual: "BUILDING" })
+      expect(yield* rawTransitions("task-1")).toEqual(before)
+      // The stored history with one new transition: only the new one (the 4th) is appended.
+      yield* store.save(task("task-1", { history: [...HISTORY, step("BUILDING", "DONE", 10)] }))
       // A shorter history and an empty one are stale copies: refused, nothing appended or removed.
       const shorter = yield* Effect.flip(store.save(task("task-1", { state: "OLD", history: HISTORY.slice(0, 1) })))
       expect(shorter).toMatchObject({ _tag: "StaleState", taskId: "task-1", expected: "ANALYZING", actual: "BUILDING" })
