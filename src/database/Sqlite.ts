@@ -79,6 +79,8 @@ export const openSqlite = (options: ResolvedOptions, filename: string) =>
       if (capabilities.fts5 !== 1) {
         return yield* refuse(`this SQLite ${capabilities.version} was built without FTS5, which logbook's search needs`)
       }
+      // Before the first table exists, so that a new database gives freed pages back (incremental_vacuum).
+      yield* client.unsafe("PRAGMA auto_vacuum = INCREMENTAL")
       yield* client.unsafe(`PRAGMA busy_timeout = ${Math.round(Duration.toMillis(options.busyTimeout))}`)
       yield* client.unsafe("PRAGMA foreign_keys = ON")
       yield* client.unsafe(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`)
