@@ -154,12 +154,12 @@ export const resolveOptions = (options: DatabaseOptions = {}): Either.Either<Res
 }
 
 /** `LOGBOOK_RETENTION`: a retention policy as JSON, validated. */
-export const retentionFromEnvironment: Config.Config<Option.Option<RetentionPolicyInput>> = Config.option(
+export const retentionFromEnvironment: Config.Config<Option.Option<RetentionPolicy>> = Config.option(
   Config.string("LOGBOOK_RETENTION").pipe(
     Config.mapOrFail((text) =>
       Either.match(parsePolicy(text), {
         onLeft: (issues) => Either.left(ConfigError.InvalidData([], `invalid LOGBOOK_RETENTION: ${describeIssues(issues)}`)),
-        onRight: () => Either.right<RetentionPolicyInput>(JSON.parse(text))
+        onRight: (policy) => Either.right(policy)
       })
     )
   )
