@@ -15,7 +15,7 @@ import type { ValidationIssue } from "../Errors.js"
  * A span of time: a `Duration`, milliseconds, `"90 days"`, `"12 hours"`, or
  * the short forms `"90d"`, `"12h"`, `"30m"`, `"2w"`, `"45s"`.
  */
-export type Span = Duration.DurationInput
+export type Span = Duration.DurationInput | string
 
 /** Checkpoint retention; a checkpoint goes when every rule given selects it. */
 export interface CheckpointRetention {
