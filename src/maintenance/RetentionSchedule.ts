@@ -48,8 +48,14 @@ export const retentionLoop = (sql: SqlClient.SqlClient, policy: RetentionPolicy)
     while (true) {
       const succeeded = yield* runPolicy(sql, policy).pipe(
         Effect.as(true),
-        Effect.catchAllCause((cause) =>
-          Effect.logWarning("retention run skipped; it is tried again later", cause).pipe(
+        Effect.catchAll((error) =>
+          Effect.logWarning(`retention run skipped (${error.reason}): ${error.message}; it is tried again later`).pipe(
+            Effect.annotateLogs({ operation: OPERATION, reason: error.reason }),
+            Effect.as(false)
+          )
+        ),
+        Effect.catchAllDefect((defect) =>
+          Effect.logWarning(`retention run skipped: ${String(defect)}; it is tried again later`).pipe(
             Effect.annotateLogs({ operation: OPERATION }),
             Effect.as(false)
           )
