@@ -1,7 +1,7 @@
 /**
  * Giving space back to the file system. New databases are created with
  * `auto_vacuum = INCREMENTAL`: after a prune, the freed pages are returned a
- * bounded number at a time (each step its own short transaction, with a
+ * bounded number at a time (each batch its own short transaction, with a
  * pause after it), then the WAL is checkpointed so that the file shrinks. A
  * full `VACUUM` rewrites the whole file (and turns an older database to
  * incremental auto-vacuum).
@@ -50,13 +50,27 @@ export const freeSpace = (sql: SqlClient.SqlClient, operation: string) =>
     withDatabaseErrors(operation)
   )
 
-/** Pages returned per step: 4 MB of 4 KB pages, a few milliseconds of work. */
-const STEP_PAGES = 1_024
+/**
+ * The pause after a batch that held the write lock for `millis`: as long again,
+ * and at least 20 ms, so that a writer polling for the lock (SQLite's busy
+ * handler sleeps up to 25 ms early on) finds it free.
+ */
+export const pause = (millis: number) =>
+  Effect.sleep(Duration.millis(Math.min(250, Math.max(20, millis)))).pipe(Effect.withClock(realClock))
+
+/**
+ * Pages returned per transaction. The driver steps `PRAGMA incremental_vacuum`
+ * once per call, and each step returns one page, so a step is one statement:
+ * 256 of them take about 10 ms.
+ */
+const STEP_PAGES = 256
 
 /**
  * Returns the free pages of an incremental auto-vacuum database to the file
- * system, {@link STEP_PAGES} at a time; returns the number of pages given
- * back (0 on a database without incremental auto-vacuum).
+ * system, {@link STEP_PAGES} per short transaction with a pause after each
+ * (so other writers get the lock), then checkpoints the WAL so that the file
+ * shrinks; returns the number of pages given back (0 on a database without
+ * incremental auto-vacuum).
  */
 export const returnFreePages = (sql: SqlClient.SqlClient, operation: string) =>
   Effect.gen(function*() {
@@ -64,15 +78,20 @@ export const returnFreePages = (sql: SqlClient.SqlClient, operation: string) =>
     while (true) {
       const space = yield* freeSpace(sql, operation)
       if (space.autoVacuum !== "incremental" || space.freePages === 0) break
-      const started = performance.now()
-      yield* sql.unsafe(`PRAGMA incremental_vacuum(${STEP_PAGES})`).pipe(withDatabaseErrors(operation))
+      const steps = Math.min(STEP_PAGES, space.freePages)
+      const millis = yield* sql.withTransaction(Effect.gen(function*() {
+        const started = performance.now()
+        for (let i = 0; i < steps; i++) yield* sql.unsafe("PRAGMA incremental_vacuum")
+        return performance.now() - started
+      })).pipe(withDatabaseErrors(operation))
       const after = yield* freeSpace(sql, operation)
       if (after.freePages >= space.freePages) break
       returned += space.freePages - after.freePages
-      const millis = performance.now() - started
-      yield* Effect.sleep(Duration.millis(Math.max(1, Math.min(millis, 250)))).pipe(Effect.withClock(realClock))
+      // Copying the moved pages into the file now keeps the WAL short, so that
+      // a writer's commit does not pay a large automatic checkpoint.
+      yield* sql.unsafe("PRAGMA wal_checkpoint(PASSIVE)").pipe(withDatabaseErrors(operation))
+      yield* pause(millis)
     }
-    if (returned > 0) yield* sql.unsafe("PRAGMA wal_checkpoint(PASSIVE)").pipe(withDatabaseErrors(operation))
     return returned
   })
 

@@ -11,13 +11,13 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import type { Fragment } from "@effect/sql/Statement"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as Schema from "effect/Schema"
-import { realClock, reasonOf, toDatabaseError, withDatabaseErrors } from "../database/SqlFailure.js"
+import { reasonOf, toDatabaseError, withDatabaseErrors } from "../database/SqlFailure.js"
 import { DatabaseError, type DatabaseErrorReason } from "../Errors.js"
 import { type Archive, type ArchiveLine, ArchiveWriteError } from "./Archive.js"
+import { pause } from "./FreePages.js"
 import { type PruneTarget, pruneTargets } from "./PruneTargets.js"
 import type { RetentionPolicy } from "./RetentionPolicy.js"
 
@@ -86,7 +86,7 @@ const valuesOf = (rows: ReadonlyArray<Readonly<Record<string, unknown>>>, column
 /**
  * Deletes one chunk of `target` (at most `size` rows) with its children, in
  * one transaction; returns the rows deleted per table (all zero when none is
- * left). With an archive, the chunk is appended and fsynced before the
+ * left) and how long the transaction's statements took. With an archive, the chunk is appended and fsynced before the
  * delete, and cut off again when the transaction fails while its rows are
  * still stored.
  */
@@ -102,6 +102,8 @@ const pruneChunk = (
     const start = archive?.end() ?? 0
     let chunkKeys: string | undefined
     const transaction = sql.withTransaction(Effect.gen(function*() {
+      // Timed from inside: waiting for another connection's lock is not work of this chunk.
+      const started = performance.now()
       const counts: TableCounts = { [target.table]: 0 }
       for (const child of target.children) counts[child.table] = 0
       const columns = archive === undefined
@@ -109,7 +111,7 @@ const pruneChunk = (
         : sql.literal("*")
       const rows = yield* sql`SELECT ${columns} FROM ${sql(target.table)} WHERE ${condition}
         ORDER BY ${sql(target.key)} LIMIT ${size}`.pipe(Effect.flatMap(Schema.decodeUnknown(Rows)))
-      if (rows.length === 0) return counts
+      if (rows.length === 0) return { counts, millis: performance.now() - started }
       const keys = valuesOf(rows, target.key)
       chunkKeys = keys
       const lines: Array<ArchiveLine> = []
@@ -136,7 +138,7 @@ const pruneChunk = (
       }
       yield* sql`DELETE FROM ${sql(target.table)} WHERE ${sql(target.key)} IN (SELECT value FROM json_each(${keys}))`
       counts[target.table] = rows.length
-      return counts
+      return { counts, millis: performance.now() - started }
     })).pipe(Effect.catchAllDefect(commitDefect(run.operation)))
     if (archive === undefined) return transaction
     // The rows of a chunk whose transaction failed are still stored: their archive
@@ -174,17 +176,14 @@ export const pruneTables = (sql: SqlClient.SqlClient, run: PruneRun) =>
       addCounts(total, { [target.table]: 0, ...Object.fromEntries(target.children.map((child) => [child.table, 0])) })
       let size = FIRST_CHUNK
       while (true) {
-        const started = performance.now()
-        const counts = yield* pruneChunk(sql, target, condition, size, run).pipe(withDatabaseErrors(run.operation))
-        const millis = performance.now() - started
+        const { counts, millis } = yield* pruneChunk(sql, target, condition, size, run).pipe(withDatabaseErrors(run.operation))
         if ((counts[target.table] ?? 0) === 0) break
         addCounts(total, counts)
         for (const [table, n] of Object.entries(counts)) {
           if (n > 0) yield* Metric.incrementBy(Metric.tagged(retentionDeleted, "table", table), n)
         }
         size = nextSize(size, millis)
-        // As long again without the lock: another connection's writer gets its turn.
-        yield* Effect.sleep(Duration.millis(Math.max(1, Math.min(millis, 250)))).pipe(Effect.withClock(realClock))
+        yield* pause(millis)
       }
     }
     return total
