@@ -189,24 +189,33 @@ export const pruneTables = (sql: SqlClient.SqlClient, run: PruneRun) =>
     return total
   })
 
-/** What {@link pruneTables} would delete, per table, without deleting anything. */
+/**
+ * What {@link pruneTables} would delete, per table, without deleting
+ * anything: each target's rows and children, less those an earlier target
+ * already takes (a trace's events are not counted again as old events).
+ */
 export const countSelected = (sql: SqlClient.SqlClient, policy: RetentionPolicy, now: number, operation: string) =>
   Effect.gen(function*() {
     const total: TableCounts = {}
+    const taken: Array<{ readonly table: string; readonly rows: Fragment }> = []
+    const count = (table: string, rows: Fragment) =>
+      Effect.gen(function*() {
+        const earlier = taken.filter((other) => other.table === table).map((other) => sql`NOT coalesce((${other.rows}), 0)`)
+        const [row] = yield* sql`SELECT count(*) AS n FROM ${sql(table)} WHERE ${sql.and([rows, ...earlier])}`.pipe(
+          Effect.flatMap(Schema.decodeUnknown(Count))
+        )
+        addCounts(total, { [table]: row.n })
+      })
     for (const target of pruneTargets) {
       const condition = target.selection(sql, policy, now)
       if (condition === undefined) continue
-      const [root] = yield* sql`SELECT count(*) AS n FROM ${sql(target.table)} WHERE ${condition}`.pipe(
-        Effect.flatMap(Schema.decodeUnknown(Count))
-      )
-      addCounts(total, { [target.table]: root.n })
-      for (const child of target.children) {
-        const [row] = yield* sql`SELECT count(*) AS n FROM ${sql(child.table)} WHERE ${sql(child.foreignKey)} IN
-          (SELECT ${sql(child.references)} FROM ${sql(target.table)} WHERE ${condition})`.pipe(
-            Effect.flatMap(Schema.decodeUnknown(Count))
-          )
-        addCounts(total, { [child.table]: row.n })
-      }
+      const children = target.children.map((child) => ({
+        table: child.table,
+        rows: sql`${sql(child.foreignKey)} IN (SELECT ${sql(child.references)} FROM ${sql(target.table)} WHERE ${condition})`
+      }))
+      yield* count(target.table, condition)
+      for (const child of children) yield* count(child.table, child.rows)
+      taken.push({ table: target.table, rows: condition }, ...children)
     }
     return total
   }).pipe(withDatabaseErrors(operation))
