@@ -75,10 +75,11 @@ export const pruneTargets: ReadonlyArray<PruneTarget> = [
     selection: (sql, policy, now) => {
       const rule = policy.checkpoints
       if (rule === undefined) return undefined
-      // Newest first in the order StateStore.checkpoints lists them (created_at, then insertion).
-      const beyond = rule.keepLast === undefined ? undefined : sql`rowid IN (SELECT r FROM (
-          SELECT rowid AS r, row_number() OVER (PARTITION BY task_id ORDER BY created_at DESC, rowid DESC) AS n
-          FROM checkpoints) WHERE n > ${rule.keepLast})`
+      // Beyond the newest keepLast of its task, in the order StateStore.checkpoints lists them
+      // (created_at, then insertion): an index range count per row, cheap at any table size.
+      const beyond = rule.keepLast === undefined ? undefined : sql`(SELECT count(*) FROM checkpoints newer
+          WHERE newer.task_id = checkpoints.task_id AND (newer.created_at > checkpoints.created_at
+            OR (newer.created_at = checkpoints.created_at AND newer.rowid > checkpoints.rowid))) >= ${rule.keepLast}`
       const old = rule.olderThan === undefined ? undefined : sql`created_at < ${cutoff(now, rule.olderThan)}`
       return beyond !== undefined && old !== undefined ? sql.and([beyond, old]) : beyond ?? old
     }
