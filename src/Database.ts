@@ -15,6 +15,8 @@ import { type Health, readHealth } from "./database/Health.js"
 import { openSqlite } from "./database/Sqlite.js"
 import { type Handled, withDatabaseErrors } from "./database/SqlFailure.js"
 import { DatabaseError, type MigrationError } from "./Errors.js"
+import { isEmpty } from "./maintenance/RetentionPolicy.js"
+import { retentionLoop } from "./maintenance/RetentionSchedule.js"
 import { migrate, migrationDirectories, verify } from "./migrations/Migrator.js"
 
 export type { DatabaseOptions, MigrateMode } from "./database/DatabaseOptions.js"
@@ -87,6 +89,9 @@ const make = (options: DatabaseOptions | undefined) =>
       checkFile: opened.checkFile,
       health: readHealth(resolved.url).pipe(withDatabaseErrors("Database.health"), migrations),
       transaction: (operation, effect) => sqlite.withTransaction(effect).pipe(withDatabaseErrors(operation))
+    }
+    if (resolved.retention !== undefined && !isEmpty(resolved.retention)) {
+      yield* Effect.forkScoped(retentionLoop(sqlite, resolved.retention))
     }
     return Context.make(Database, service).pipe(Context.add(SqlClient.SqlClient, sqlite))
   })

@@ -1,28 +1,60 @@
 /**
  * Operations on a logbook database: retention with archive (`prune`), a
- * health check (`doctor`), online backup and search-index rebuild.
+ * health check (`doctor`), where the space goes (`storage`), giving space
+ * back (`vacuum`), online backup and search-index rebuild.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { existsSync, statSync } from "node:fs"
 import { Database } from "./Database.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
-import { DatabaseError } from "./Errors.js"
+import { DatabaseError, ValidationError } from "./Errors.js"
+import { type Archive, openArchive } from "./maintenance/Archive.js"
 import { backupDatabase } from "./maintenance/Backup.js"
-import { openArchive, pruneTarget, pruneTargets } from "./maintenance/Prune.js"
+import { type FreeSpace, freeSpace, returnFreePages, vacuumAll } from "./maintenance/FreePages.js"
+import { checkOutputPath } from "./maintenance/OutputPath.js"
+import { countSelected, pruneTables } from "./maintenance/Prune.js"
+import { describeIssues, isEmpty, type RetentionPolicy, type RetentionPolicyInput, spanEntries, spanOf, validatePolicy } from "./maintenance/RetentionPolicy.js"
 import { checkSearchIndexes, rebuildSearchIndexes, type SearchIndexCheck } from "./maintenance/SearchIndex.js"
+import { type StorageReport, storageReport } from "./maintenance/Storage.js"
 import { type MigrationStatus, status } from "./migrations/Migrator.js"
 import { spoolFiles } from "./writeBehind/Spool.js"
 
-/** What `prune` deleted (and archived), per table. */
+export type { CheckpointRetention, RetentionPolicyInput, Span } from "./maintenance/RetentionPolicy.js"
+export type { StorageGrowth, StorageObject, StorageReport, TaskCheckpoints } from "./maintenance/Storage.js"
+export type { FreeSpace } from "./maintenance/FreePages.js"
+
+/** What `prune` to do. */
+export interface PruneOptions {
+  /**
+   * Delete audit entries, traces (with their invocations and events), events,
+   * LLM usage and trajectories older than this: shorthand for a policy naming
+   * each of them with this span.
+   */
+  readonly olderThan?: Duration.DurationInput | undefined
+  /** What to delete from each table; its entries override `olderThan`'s. */
+  readonly policy?: RetentionPolicyInput | undefined
+  /** First append the deleted rows to this gzip JSON Lines file (`{ "table", "row" }` per line). */
+  readonly archive?: string | undefined
+  /** Count what would be deleted, per table, and delete nothing. */
+  readonly dryRun?: boolean | undefined
+}
+
+/** What `prune` deleted (and archived), per table; with `dryRun`, what it would delete. */
 export interface PruneReport {
-  readonly cutoff: string
+  /** The instant `olderThan` measured back to; null when only a policy was given. */
+  readonly cutoff: string | null
   readonly archive: string | null
+  readonly dryRun: boolean
   readonly deleted: Readonly<Record<string, number>>
   readonly total: number
+  /** Free pages given back to the file system afterwards (incremental auto-vacuum). */
+  readonly pagesReturned: number
 }
 
 /** What `doctor` found. `ok` is false when any check failed. */
@@ -40,10 +72,19 @@ export interface DoctorReport {
   readonly journalMode: string
   readonly walBytes: number
   readonly databaseBytes: number
+  /** Free pages a vacuum would give back, and the auto-vacuum mode. */
+  readonly freeSpace: FreeSpace
   readonly sqliteVersion: string
   readonly logbookVersion: string
   /** Spool files of write-behind records waiting for the database, with their sizes. */
   readonly spool: ReadonlyArray<{ readonly path: string; readonly bytes: number }>
+}
+
+/** What `vacuum` gave back. */
+export interface VacuumReport {
+  readonly beforeBytes: number
+  readonly afterBytes: number
+  readonly autoVacuum: FreeSpace["autoVacuum"]
 }
 
 const fileSize = (path: string) => (existsSync(path) ? statSync(path).size : 0)
@@ -57,46 +98,122 @@ const summarize = (statuses: ReadonlyArray<MigrationStatus>) => ({
   missing: statuses.filter((s) => s.state === "missing").map((s) => s.version)
 })
 
-/**
- * Deletes what is older than `olderThan`: audit entries, traces with their
- * invocations and events, events, LLM usage, trajectories with their
- * test-generation rows. With `archive`, the rows are first appended to that
- * gzip JSON Lines file (`{ "table", "row" }` per line), fsynced before the
- * delete commits. Workflow state, lessons, records and configuration are kept.
- */
-export const prune = (options: { readonly olderThan: Duration.DurationInput; readonly archive?: string | undefined }) =>
+const PRUNE = "Maintenance.prune"
+
+const invalid = (path: string, message: string) => new ValidationError({ message: `invalid prune options: ${path === "" ? message : `${path}: ${message}`}`, issues: [{ path, message }] })
+
+/** The policy a prune applies: `olderThan` spread over the time-ordered logs, the policy's entries over it, else the configured one. */
+const policyOf = (options: PruneOptions, configured: RetentionPolicy | undefined) =>
   Effect.gen(function*() {
-    const { sql } = yield* Database
-    const cutoff = new Date(Date.now() - Duration.toMillis(Duration.decode(options.olderThan))).toISOString()
-    const archivePath = options.archive
-    const archive = archivePath === undefined
-      ? undefined
-      : yield* Effect.acquireRelease(
-        Effect.try({
-          try: () => openArchive(archivePath),
-          catch: (cause) =>
-            new DatabaseError({ reason: "Connection", operation: "Maintenance.prune", message: `cannot open the archive ${archivePath}: ${String(cause)}`, cause })
-        }),
-        (archive) => Effect.sync(() => archive.close())
-      )
-    const deleted: Record<string, number> = {}
-    for (const target of pruneTargets) {
-      const counts = yield* pruneTarget(target, cutoff, archive).pipe(
-        Effect.provideService(SqlClient.SqlClient, sql),
-        Effect.catchAllDefect((cause) =>
-          Effect.fail(new DatabaseError({ reason: "Connection", operation: "Maintenance.prune", message: `cannot write the archive: ${String(cause)}`, cause }))
-        )
-      )
-      for (const [table, n] of counts) deleted[table] = (deleted[table] ?? 0) + n
+    const span = options.olderThan === undefined ? undefined : Either.getOrUndefined(spanOf(options.olderThan))
+    if (options.olderThan !== undefined && span === undefined) {
+      return yield* invalid("olderThan", Either.match(spanOf(options.olderThan), { onLeft: (m) => m, onRight: () => "" }))
     }
-    const report: PruneReport = {
-      cutoff,
-      archive: options.archive ?? null,
-      deleted,
-      total: Object.values(deleted).reduce((a, b) => a + b, 0)
+    if (span === undefined && options.policy === undefined) {
+      if (configured === undefined) {
+        return yield* invalid("", "nothing to prune: give olderThan or a policy, or configure a retention policy (retention option, LOGBOOK_RETENTION)")
+      }
+      return configured
     }
+    const spread = span === undefined ? {} : { audit: span, traces: span, events: span, llmUsage: span, trajectories: span }
+    const validated = validatePolicy(options.policy ?? {})
+    if (Either.isLeft(validated)) {
+      return yield* new ValidationError({ message: `invalid retention policy: ${describeIssues(validated.left)}`, issues: validated.left })
+    }
+    const given = validated.right
+    const merged: RetentionPolicy = { ...spread, ...Object.fromEntries(spanEntries.flatMap((key) => given[key] === undefined ? [] : [[key, given[key]]])), checkpoints: given.checkpoints, records: given.records, every: given.every, startAfter: given.startAfter }
+    return merged
+  })
+
+/**
+ * Deletes what the retention policy selects, in bounded chunks (short
+ * transactions, so writers are never held up for long): with `olderThan`,
+ * audit entries, traces with their invocations and events, events, LLM usage
+ * and trajectories older than it; with `policy`, whatever its entries name
+ * (checkpoints beyond `keepLast` per task and/or older than a span, workflow
+ * states idle longer than a span with their history and checkpoints, records
+ * per kind, ...); with neither, the policy configured in the database options.
+ * With `archive`, each chunk of rows (children before their parent) is first
+ * appended to that gzip JSON Lines file, every byte checked written and
+ * fsynced before the delete commits; a full disk fails the prune with
+ * `DatabaseError` (reason `Full`) and deletes nothing more. An archive of
+ * nothing is a valid empty gzip file. Afterwards the freed pages are given
+ * back to the file system (incremental auto-vacuum). Fails with
+ * `ValidationError` on malformed options or an archive path that is the
+ * database's own file (main, WAL, shared memory, spool).
+ */
+export const prune = (options: PruneOptions) =>
+  Effect.gen(function*() {
+    const db = yield* Database
+    const sql = db.sql
+    const policy = yield* policyOf(options, db.options.retention)
+    const now = yield* Clock.currentTimeMillis
+    const cutoff = options.olderThan === undefined
+      ? null
+      : new Date(now - Duration.toMillis(Either.getOrThrow(spanOf(options.olderThan)))).toISOString()
+    const dryRun = options.dryRun === true
+    const archivePath = dryRun ? undefined : options.archive
+    const file = Option.getOrUndefined(db.filename)
+    if (archivePath !== undefined) yield* checkOutputPath(archivePath, file, "archive")
+    if (dryRun) {
+      const deleted = yield* countSelected(sql, policy, now, PRUNE)
+      const report: PruneReport = { cutoff, archive: null, dryRun, deleted, total: sumOf(deleted), pagesReturned: 0 }
+      return report
+    }
+    const archive: Archive | undefined = archivePath === undefined ? undefined : yield* Effect.acquireRelease(
+      Effect.try({
+        try: () => openArchive(archivePath),
+        catch: (cause) =>
+          new DatabaseError({
+            reason: archiveOpenReason(cause),
+            operation: PRUNE,
+            message: `cannot open the archive ${archivePath}: ${cause instanceof Error ? cause.message : String(cause)}`,
+            cause
+          })
+      }),
+      (opened) => Effect.sync(() => opened.close())
+    )
+    const deleted = isEmpty(policy) ? {} : yield* pruneTables(sql, { policy, now, archive, operation: PRUNE })
+    const total = sumOf(deleted)
+    const pagesReturned = total === 0 ? 0 : yield* returnFreePages(sql, PRUNE)
+    const report: PruneReport = { cutoff, archive: archivePath ?? null, dryRun, deleted, total, pagesReturned }
     return report
-  }).pipe(Effect.scoped, Effect.withSpan("Maintenance.prune"))
+  }).pipe(Effect.scoped, Effect.withSpan(PRUNE))
+
+const sumOf = (counts: Readonly<Record<string, number>>) => Object.values(counts).reduce((a, b) => a + b, 0)
+
+const archiveOpenReason = (cause: unknown) => {
+  const code = cause instanceof Error && "code" in cause ? cause.code : undefined
+  return code === "ENOSPC" || code === "EDQUOT" ? "Full" : code === "EROFS" || code === "EACCES" ? "ReadOnly" : "Connection"
+}
+
+/** Rows and bytes per table and index, WAL size, free pages, the ten largest tasks by checkpoint bytes, and the growth since the previous report. */
+export const storage: Effect.Effect<StorageReport, DatabaseError, Database> = Effect.gen(function*() {
+  const db = yield* Database
+  const now = yield* Clock.currentTimeMillis
+  return yield* storageReport(db.sql, Option.getOrUndefined(db.filename), now)
+}).pipe(Effect.withSpan("Maintenance.storage"))
+
+/**
+ * Rewrites the whole database file (`VACUUM`): gives every free page back
+ * and turns a database created before incremental auto-vacuum to it. Needs
+ * free disk space about the size of the database, and holds the write lock
+ * while it runs.
+ */
+export const vacuum: Effect.Effect<VacuumReport, DatabaseError, Database> = Effect.gen(function*() {
+  const db = yield* Database
+  const file = Option.getOrUndefined(db.filename)
+  const initial = yield* freeSpace(db.sql, "Maintenance.vacuum")
+  const before = file === undefined ? initial.pages * initial.pageSize : fileSize(file)
+  yield* vacuumAll(db.sql, "Maintenance.vacuum")
+  const space = yield* freeSpace(db.sql, "Maintenance.vacuum")
+  const report: VacuumReport = {
+    beforeBytes: before,
+    afterBytes: file === undefined ? space.pages * space.pageSize : fileSize(file),
+    autoVacuum: space.autoVacuum
+  }
+  return report
+}).pipe(Effect.withSpan("Maintenance.vacuum"))
 
 /** Runs every health check: integrity, foreign keys, search indexes, migrations, journal, sizes, spool. */
 export const doctor = Effect.gen(function*() {
@@ -121,6 +238,7 @@ export const doctor = Effect.gen(function*() {
       Effect.fail(new DatabaseError({ reason: "Query", operation: "Maintenance.doctor", message: error.message, cause: error })))
   )
   const file = Option.getOrUndefined(db.filename)
+  const space = yield* freeSpace(sql, "Maintenance.doctor")
   const report: DoctorReport = {
     ok: integrity.length === 1 && integrity[0] === "ok" && violations === 0 && searchIndexes.every((check) => check.ok) &&
       migrations.pending.length === 0 && migrations.drifted.length === 0 && migrations.missing.length === 0 &&
@@ -132,6 +250,7 @@ export const doctor = Effect.gen(function*() {
     journalMode: health.journalMode,
     walBytes: file === undefined ? 0 : fileSize(`${file}-wal`),
     databaseBytes: file === undefined ? 0 : fileSize(file),
+    freeSpace: space,
     sqliteVersion: health.sqliteVersion,
     logbookVersion: health.logbookVersion,
     spool: file === undefined ? [] : spoolFiles(file).map((path) => ({ path, bytes: fileSize(path) }))

@@ -10,7 +10,19 @@ export { Database, type DatabaseOptions, type DatabaseService, type Health, type
 export * as Logbook from "./Logbook.js"
 export { bestEffort, orLog } from "./BestEffort.js"
 export * as Maintenance from "./Maintenance.js"
-export type { DoctorReport, PruneReport } from "./Maintenance.js"
+export type {
+  CheckpointRetention,
+  DoctorReport,
+  FreeSpace,
+  PruneOptions,
+  PruneReport,
+  RetentionPolicyInput,
+  StorageGrowth,
+  StorageObject,
+  StorageReport,
+  TaskCheckpoints,
+  VacuumReport
+} from "./Maintenance.js"
 export * as Migrator from "./migrations/Migrator.js"
 
 export { Redactor, type RedactionOptions, type RedactorService } from "./redaction/Redactor.js"

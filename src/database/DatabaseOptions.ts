@@ -4,11 +4,13 @@
  * caller's options or from `LOGBOOK_*` environment variables.
  */
 import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as path from "node:path"
 import { DatabaseError } from "../Errors.js"
+import { describeIssues, parsePolicy, type RetentionPolicy, type RetentionPolicyInput, validatePolicy } from "../maintenance/RetentionPolicy.js"
 import type { RedactionOptions } from "../redaction/Redactor.js"
 
 /** What happens to pending migrations when the layer is acquired. */
@@ -37,6 +39,13 @@ export interface DatabaseOptions {
   readonly migrationsDirectories?: ReadonlyArray<string> | undefined
   /** Redaction rules; only the explicit `"off"` disables redaction. */
   readonly redaction?: RedactionOptions | undefined
+  /**
+   * A retention policy applied by a background fiber on a schedule (off when
+   * left out), e.g. `{ audit: "90 days", checkpoints: { keepLast: 20 } }`; see
+   * `RetentionPolicyInput`. A malformed policy makes opening fail with a
+   * `DatabaseError` (reason `Connection`, operation `Database.open`).
+   */
+  readonly retention?: RetentionPolicyInput | undefined
 }
 
 /** The default database location, relative to the working directory. */
@@ -91,6 +100,7 @@ export interface ResolvedOptions {
   readonly busyTimeout: Duration.Duration
   readonly migrationsDirectories: ReadonlyArray<string>
   readonly redaction: RedactionOptions | undefined
+  readonly retention: RetentionPolicy | undefined
 }
 
 const describeValue = (value: unknown): string => {
@@ -116,6 +126,10 @@ const busyTimeoutOf = (input: unknown): Either.Either<Duration.Duration, string>
  * operation `Database.open`) on a malformed `busyTimeout`; never throws.
  */
 export const resolveOptions = (options: DatabaseOptions = {}): Either.Either<ResolvedOptions, DatabaseError> => {
+  const retention = options.retention === undefined ? Either.right(undefined) : validatePolicy(options.retention)
+  if (Either.isLeft(retention)) {
+    return Either.left(new DatabaseError({ reason: "Connection", operation: "Database.open", message: `invalid retention policy: ${describeIssues(retention.left)}` }))
+  }
   const url = options.url ?? DEFAULT_URL
   const busyInput: unknown = options.busyTimeout ?? Duration.seconds(5)
   return busyTimeoutOf(busyInput).pipe(
@@ -133,22 +147,37 @@ export const resolveOptions = (options: DatabaseOptions = {}): Either.Either<Res
       synchronous: options.synchronous ?? "full",
       busyTimeout,
       migrationsDirectories: options.migrationsDirectories ?? [],
-      redaction: options.redaction
+      redaction: options.redaction,
+      retention: retention.right
     }))
   )
 }
 
-/** `LOGBOOK_DATABASE_URL`, `LOGBOOK_MIGRATE`, `LOGBOOK_SYNCHRONOUS`, `LOGBOOK_BUSY_TIMEOUT` (e.g. `5 seconds`). */
+/** `LOGBOOK_RETENTION`: a retention policy as JSON, validated. */
+export const retentionFromEnvironment: Config.Config<Option.Option<RetentionPolicy>> = Config.option(
+  Config.string("LOGBOOK_RETENTION").pipe(
+    Config.mapOrFail((text) =>
+      Either.match(parsePolicy(text), {
+        onLeft: (issues) => Either.left(ConfigError.InvalidData([], `invalid LOGBOOK_RETENTION: ${describeIssues(issues)}`)),
+        onRight: (policy) => Either.right(policy)
+      })
+    )
+  )
+)
+
+/** `LOGBOOK_DATABASE_URL`, `LOGBOOK_MIGRATE`, `LOGBOOK_SYNCHRONOUS`, `LOGBOOK_BUSY_TIMEOUT` (e.g. `5 seconds`), `LOGBOOK_RETENTION` (JSON). */
 export const optionsFromEnvironment: Config.Config<DatabaseOptions> = Config.all({
   url: Config.option(Config.string("LOGBOOK_DATABASE_URL")),
   migrate: Config.option(Config.literal("apply", "verify", "off")("LOGBOOK_MIGRATE")),
   synchronous: Config.option(Config.literal("normal", "full")("LOGBOOK_SYNCHRONOUS")),
-  busyTimeout: Config.option(Config.duration("LOGBOOK_BUSY_TIMEOUT"))
+  busyTimeout: Config.option(Config.duration("LOGBOOK_BUSY_TIMEOUT")),
+  retention: retentionFromEnvironment
 }).pipe(
   Config.map((env) => ({
     url: Option.getOrUndefined(env.url),
     migrate: Option.getOrUndefined(env.migrate),
     synchronous: Option.getOrUndefined(env.synchronous),
-    busyTimeout: Option.getOrUndefined(env.busyTimeout)
+    busyTimeout: Option.getOrUndefined(env.busyTimeout),
+    retention: Option.getOrUndefined(env.retention)
   }))
 )

@@ -70,7 +70,8 @@ const connect = (options: ResolvedOptions, filename: string) =>
         catch: (cause) => refuse(`cannot create the folder of ${filename}: ${String(cause)}`)
       })
     }
-    const client = yield* SqliteClient.make({ filename, disableWAL: memory }).pipe(
+    // WAL is enabled below, after auto_vacuum: a database already in WAL mode can no longer take it.
+    const client = yield* SqliteClient.make({ filename, disableWAL: true }).pipe(
       Effect.catchAllDefect((cause) =>
         Effect.fail(
           new DatabaseError({
@@ -97,6 +98,9 @@ const connect = (options: ResolvedOptions, filename: string) =>
       }
       const driverWait = Math.min(DRIVER_BUSY_MILLIS, Math.round(Duration.toMillis(options.busyTimeout)))
       yield* client.unsafe(`PRAGMA busy_timeout = ${driverWait}`)
+      // Before the first table exists, so that a new database gives freed pages back (incremental_vacuum).
+      yield* client.unsafe("PRAGMA auto_vacuum = INCREMENTAL")
+      if (!memory) yield* client.unsafe("PRAGMA journal_mode = WAL")
       yield* client.unsafe("PRAGMA foreign_keys = ON")
       yield* client.unsafe(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`)
       if (!memory) {

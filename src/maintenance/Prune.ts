@@ -1,112 +1,221 @@
 /**
- * Retention: deletes audit entries, traces (with their invocations and
- * events), events, LLM usage and trajectories older than a cutoff. With an
- * archive, every row is first appended to a gzip JSON Lines file (fsynced)
- * in the same transaction that deletes it, chunk by chunk.
+ * The retention engine: deletes what a policy selects from every target of
+ * `PruneTargets.ts`, in bounded chunks (one short transaction each, sized to
+ * take tens of milliseconds, with a pause after each so that other writers get
+ * the lock), children archived before their parent. With an archive, each
+ * chunk's rows are written and fsynced before its delete commits; a chunk
+ * whose delete fails is cut off the archive again.
+ *
+ * @module
  */
-import * as SqlClient from "@effect/sql/SqlClient"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import { SqlError } from "@effect/sql/SqlError"
+import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
 import * as Schema from "effect/Schema"
-import { closeSync, fsyncSync, openSync, writeSync } from "node:fs"
-import { gzipSync } from "node:zlib"
-import { withDatabaseErrors } from "../database/SqlFailure.js"
+import { reasonOf, toDatabaseError, withDatabaseErrors } from "../database/SqlFailure.js"
+import { DatabaseError, type DatabaseErrorReason } from "../Errors.js"
+import { type Archive, type ArchiveLine, ArchiveWriteError } from "./Archive.js"
+import { pause } from "./FreePages.js"
+import { type PruneTarget, pruneTargets } from "./PruneTargets.js"
+import type { RetentionPolicy } from "./RetentionPolicy.js"
 
-/** A table pruned by its timestamp, with child rows archived before the cascade deletes them. */
-interface Target {
-  readonly table: string
-  readonly key: string
-  readonly timestamp: string
-  readonly children: ReadonlyArray<{ readonly table: string; readonly foreignKey: string }>
+/** Rows deleted by retention, tagged with their `table`. */
+export const retentionDeleted = Metric.counter("logbook_retention_deleted", {
+  description: "rows deleted by retention (prune and the background policy)",
+  incremental: true
+})
+
+const Rows = Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
+
+/** How a prune runs. */
+export interface PruneRun {
+  readonly policy: RetentionPolicy
+  /** The instant ages are measured from, in epoch milliseconds. */
+  readonly now: number
+  readonly archive?: Archive | undefined
+  /** The operation named in errors, e.g. `Maintenance.prune`. */
+  readonly operation: string
 }
 
-/** What is pruned, children first where a trigger or foreign key would delete them unarchived. */
-export const pruneTargets: ReadonlyArray<Target> = [
-  {
-    table: "execution_traces",
-    key: "id",
-    timestamp: "started_at",
-    children: [{ table: "agent_invocations", foreignKey: "trace_id" }, { table: "trace_events", foreignKey: "trace_id" }]
-  },
-  { table: "trace_events", key: "id", timestamp: "timestamp", children: [] },
-  { table: "llm_usage", key: "id", timestamp: "timestamp", children: [] },
-  { table: "audit_logs", key: "id", timestamp: "timestamp", children: [] },
-  {
-    table: "trajectories",
-    key: "session_id",
-    timestamp: "created_at",
-    children: [{ table: "testgen_trajectories", foreignKey: "session_id" }]
-  }
-]
+/** Rows per table: deleted, or (dry run) that would be. */
+export type TableCounts = Record<string, number>
 
-const Row = Schema.Record({ key: Schema.String, value: Schema.Unknown })
-const Rows = Schema.Array(Row)
+const FIRST_CHUNK = 64
+const MAX_CHUNK = 5_000
+/** A chunk's transaction aims at this long: short enough that a waiting writer hardly notices. */
+const TARGET_MILLIS = 40
 
-/** One archived row. */
-export interface ArchiveLine {
-  readonly table: string
-  readonly row: Readonly<Record<string, unknown>>
-}
+const archiveReason = (code: string): DatabaseErrorReason =>
+  code === "ENOSPC" || code === "EDQUOT" || code === "EFBIG"
+    ? "Full"
+    : code === "EROFS" || code === "EACCES" || code === "EPERM"
+    ? "ReadOnly"
+    : "Connection"
 
-/** An archive file: gzip members appended and fsynced one chunk at a time. */
-export interface Archive {
-  readonly append: (lines: ReadonlyArray<ArchiveLine>) => void
-  readonly close: () => void
-}
-
-/** Opens `path` for appending gzip JSON Lines. */
-export const openArchive = (path: string): Archive => {
-  const fd = openSync(path, "a")
-  return {
-    append: (lines) => {
-      if (lines.length === 0) return
-      writeSync(fd, gzipSync(Buffer.from(lines.map((line) => JSON.stringify(line)).join("\n") + "\n", "utf8")))
-      fsyncSync(fd)
-    },
-    close: () => closeSync(fd)
-  }
-}
-
-const CHUNK = 1_000
-
-/**
- * Prunes one target in chunks; returns the number of rows deleted per table.
- * The rows of the chunk in flight are remembered so that a transaction
- * retried after `Busy` does not archive a row twice.
- */
-export const pruneTarget = (target: Target, cutoff: string, archive: Archive | undefined) =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const counts = new Map<string, number>([[target.table, 0], ...target.children.map((c) => [c.table, 0] as const)])
-    const archived = new Set<string>()
-    while (true) {
-      const chunk = yield* sql.withTransaction(Effect.gen(function*() {
-        const children = new Map<string, number>()
-        const rows = yield* sql`SELECT * FROM ${sql(target.table)} WHERE ${sql(target.timestamp)} < ${cutoff}
-          ORDER BY ${sql(target.timestamp)}, ${sql(target.key)} LIMIT ${CHUNK}`.pipe(Effect.flatMap(Schema.decodeUnknown(Rows)))
-        if (rows.length === 0) return { deleted: 0, children }
-        const keys = rows.map((row) => row[target.key])
-        const keyJson = JSON.stringify(keys)
-        const lines: Array<ArchiveLine> = []
-        for (const child of target.children) {
-          const childRows = yield* sql`SELECT * FROM ${sql(child.table)}
-            WHERE ${sql(child.foreignKey)} IN (SELECT value FROM json_each(${keyJson}))`.pipe(
-              Effect.flatMap(Schema.decodeUnknown(Rows))
-            )
-          children.set(child.table, childRows.length)
-          lines.push(...childRows.map((row) => ({ table: child.table, row })))
-        }
-        lines.push(...rows.map((row) => ({ table: target.table, row })))
-        if (archive !== undefined) {
-          const fresh = lines.filter((line) => !archived.has(`${line.table}\u0000${JSON.stringify(line.row)}`))
-          archive.append(fresh)
-          for (const line of fresh) archived.add(`${line.table}\u0000${JSON.stringify(line.row)}`)
-        }
-        yield* sql`DELETE FROM ${sql(target.table)} WHERE ${sql(target.key)} IN (SELECT value FROM json_each(${keyJson}))`
-        return { deleted: rows.length, children }
-      })).pipe(withDatabaseErrors("Maintenance.prune"))
-      archived.clear()
-      if (chunk.deleted === 0) return counts
-      counts.set(target.table, (counts.get(target.table) ?? 0) + chunk.deleted)
-      for (const [table, n] of chunk.children) counts.set(table, (counts.get(table) ?? 0) + n)
+const appendTo = (archive: Archive, lines: ReadonlyArray<ArchiveLine>, operation: string) =>
+  Effect.try({
+    try: () => archive.append(lines),
+    catch: (cause) => {
+      const code = cause instanceof ArchiveWriteError ? cause.code : "EIO"
+      return new DatabaseError({
+        reason: archiveReason(code),
+        operation,
+        message: cause instanceof Error ? cause.message : String(cause),
+        cause
+      })
     }
   })
+
+/** A failed COMMIT comes out of @effect/sql as a defect: it is a database failure like any other. */
+const commitDefect = (operation: string) => (defect: unknown) =>
+  Effect.fail(
+    defect instanceof SqlError
+      ? toDatabaseError(operation)(defect)
+      : new DatabaseError({ reason: reasonOf(defect), operation, message: String(defect), cause: defect })
+  )
+
+const columnList = (sql: SqlClient.SqlClient, columns: ReadonlyArray<string>) =>
+  sql.literal([...new Set(columns)].map((column) => `"${column.replaceAll("\"", "\"\"")}"`).join(", "))
+
+const valuesOf = (rows: ReadonlyArray<Readonly<Record<string, unknown>>>, column: string) =>
+  JSON.stringify([...new Set(rows.map((row) => row[column]))])
+
+/**
+ * Deletes one chunk of `target` (at most `size` rows) with its children, in
+ * one transaction; returns the rows deleted per table (all zero when none is
+ * left) and how long the transaction's statements took. With an archive, the chunk is appended and fsynced before the
+ * delete, and cut off again when the transaction fails while its rows are
+ * still stored.
+ */
+const pruneChunk = (
+  sql: SqlClient.SqlClient,
+  target: PruneTarget,
+  condition: Fragment,
+  size: number,
+  run: PruneRun
+) =>
+  Effect.suspend(() => {
+    const archive = run.archive
+    const start = archive?.end() ?? 0
+    let chunkKeys: string | undefined
+    const transaction = sql.withTransaction(Effect.gen(function*() {
+      // Timed from inside: waiting for another connection's lock is not work of this chunk.
+      const started = performance.now()
+      const counts: TableCounts = { [target.table]: 0 }
+      for (const child of target.children) counts[child.table] = 0
+      const columns = archive === undefined
+        ? columnList(sql, [target.key, ...target.children.map((child) => child.references)])
+        : sql.literal("*")
+      const rows = yield* sql`SELECT ${columns} FROM ${sql(target.table)} WHERE ${condition}
+        ORDER BY ${sql(target.key)} LIMIT ${size}`.pipe(Effect.flatMap(Schema.decodeUnknown(Rows)))
+      if (rows.length === 0) return { counts, millis: performance.now() - started }
+      const keys = valuesOf(rows, target.key)
+      chunkKeys = keys
+      const lines: Array<ArchiveLine> = []
+      for (const child of target.children) {
+        const parents = valuesOf(rows, child.references)
+        if (archive === undefined) {
+          const [row] = yield* sql`SELECT count(*) AS n FROM ${sql(child.table)}
+            WHERE ${sql(child.foreignKey)} IN (SELECT value FROM json_each(${parents}))`.pipe(
+              Effect.flatMap(Schema.decodeUnknown(Count))
+            )
+          counts[child.table] = row.n
+        } else {
+          const childRows = yield* sql`SELECT * FROM ${sql(child.table)}
+            WHERE ${sql(child.foreignKey)} IN (SELECT value FROM json_each(${parents}))`.pipe(
+              Effect.flatMap(Schema.decodeUnknown(Rows))
+            )
+          counts[child.table] = childRows.length
+          for (const row of childRows) lines.push({ table: child.table, row })
+        }
+      }
+      if (archive !== undefined) {
+        for (const row of rows) lines.push({ table: target.table, row })
+        yield* appendTo(archive, lines, run.operation)
+      }
+      yield* sql`DELETE FROM ${sql(target.table)} WHERE ${sql(target.key)} IN (SELECT value FROM json_each(${keys}))`
+      counts[target.table] = rows.length
+      return { counts, millis: performance.now() - started }
+    })).pipe(Effect.catchAllDefect(commitDefect(run.operation)))
+    if (archive === undefined) return transaction
+    // The rows of a chunk whose transaction failed are still stored: their archive
+    // bytes go, so that a retry (or the next prune) writes them once. When that
+    // cannot be confirmed, the bytes stay: an archived row twice, never none.
+    const undo = Effect.gen(function*() {
+      if (archive.end() <= start || chunkKeys === undefined) return
+      const [row] = yield* sql`SELECT count(*) AS n FROM ${sql(target.table)}
+        WHERE ${sql(target.key)} IN (SELECT value FROM json_each(${chunkKeys}))`.pipe(
+          Effect.flatMap(Schema.decodeUnknown(Count))
+        )
+      if (row.n === JSON.parse(chunkKeys).length) yield* Effect.sync(() => archive.truncate(start))
+    }).pipe(Effect.ignore)
+    return transaction.pipe(Effect.tapError(() => undo))
+  })
+
+const nextSize = (size: number, millis: number) =>
+  millis < TARGET_MILLIS / 2
+    ? Math.min(MAX_CHUNK, size * 2)
+    : millis > TARGET_MILLIS
+    ? Math.max(1, Math.floor(size / 2))
+    : size
+
+const addCounts = (into: TableCounts, counts: TableCounts) => {
+  for (const [table, n] of Object.entries(counts)) into[table] = (into[table] ?? 0) + n
+}
+
+/** Deletes every row `run.policy` selects, target by target; returns the rows deleted per table. */
+export const pruneTables = (sql: SqlClient.SqlClient, run: PruneRun) =>
+  Effect.gen(function*() {
+    const total: TableCounts = {}
+    for (const target of pruneTargets) {
+      const condition = target.selection(sql, run.policy, run.now)
+      if (condition === undefined) continue
+      addCounts(total, { [target.table]: 0, ...Object.fromEntries(target.children.map((child) => [child.table, 0])) })
+      let size = FIRST_CHUNK
+      while (true) {
+        const { counts, millis } = yield* pruneChunk(sql, target, condition, size, run).pipe(withDatabaseErrors(run.operation))
+        if ((counts[target.table] ?? 0) === 0) break
+        addCounts(total, counts)
+        for (const [table, n] of Object.entries(counts)) {
+          if (n > 0) yield* Metric.incrementBy(Metric.tagged(retentionDeleted, "table", table), n)
+        }
+        size = nextSize(size, millis)
+        yield* pause(millis)
+      }
+    }
+    return total
+  })
+
+/**
+ * What {@link pruneTables} would delete, per table, without deleting
+ * anything: each target's rows and children, less those an earlier target
+ * already takes (a trace's events are not counted again as old events).
+ */
+export const countSelected = (sql: SqlClient.SqlClient, policy: RetentionPolicy, now: number, operation: string) =>
+  Effect.gen(function*() {
+    const total: TableCounts = {}
+    const taken: Array<{ readonly table: string; readonly rows: Fragment }> = []
+    const count = (table: string, rows: Fragment) =>
+      Effect.gen(function*() {
+        const earlier = taken.filter((other) => other.table === table).map((other) => sql`NOT coalesce((${other.rows}), 0)`)
+        const [row] = yield* sql`SELECT count(*) AS n FROM ${sql(table)} WHERE ${sql.and([rows, ...earlier])}`.pipe(
+          Effect.flatMap(Schema.decodeUnknown(Count))
+        )
+        addCounts(total, { [table]: row.n })
+      })
+    for (const target of pruneTargets) {
+      const condition = target.selection(sql, policy, now)
+      if (condition === undefined) continue
+      const children = target.children.map((child) => ({
+        table: child.table,
+        rows: sql`${sql(child.foreignKey)} IN (SELECT ${sql(child.references)} FROM ${sql(target.table)} WHERE ${condition})`
+      }))
+      yield* count(target.table, condition)
+      for (const child of children) yield* count(child.table, child.rows)
+      taken.push({ table: target.table, rows: condition }, ...children)
+    }
+    return total
+  }).pipe(withDatabaseErrors(operation))

@@ -131,6 +131,66 @@ describe("logbook operations commands", () => {
     expect(readable.stdout).toMatch(/^pruned 0 rows older than \d{4}-/)
   }, 120_000)
 
+  it("prune --dry-run prints per table what would go and deletes nothing; --policy and LOGBOOK_RETENTION select every table; a bad policy is one line", async () => {
+    const copy = path.join(dir, "policy.db")
+    const backup = await logbook(["backup", copy, "--database", url])
+    expect(backup.code, backup.stderr).toBe(0)
+    const checkpoints = countRows(copy, "checkpoints")
+    expect(checkpoints).toBeGreaterThan(0)
+    const policy = JSON.stringify({ checkpoints: { keepLast: 0 }, workflowStates: "0d" })
+    const [dry, none, bad, badEnv, own] = await Promise.all([
+      logbook(["prune", "--dry-run", "--policy", policy, "--database", copy]),
+      logbook(["prune", "--database", copy], { LOGBOOK_RETENTION: "" }),
+      logbook(["prune", "--policy", "{\"checkpoints\":{\"keepLast\":-1}}", "--database", copy]),
+      logbook(["prune", "--database", copy], { LOGBOOK_RETENTION: "{\"audits\":\"9d\"}" }),
+      logbook(["prune", "--older-than", "0d", "--archive", `${copy}-wal`, "--database", copy])
+    ])
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stdout).toMatch(/^would prune \d+ rows by the retention policy \(dry run: nothing deleted\)$/m)
+    expect(dry.stdout).toMatch(new RegExp(`^checkpoints\\s+${checkpoints}$`, "m"))
+    expect(countRows(copy, "checkpoints")).toBe(checkpoints)
+    expect(none.code).toBe(1)
+    expect(bad.code).toBe(1)
+    expect(oneLineError(bad)).toBe("logbook: invalid --policy: checkpoints.keepLast: expected a whole number of checkpoints, 0 or more, got -1")
+    expect(badEnv.code).toBe(1)
+    expect(oneLineError(badEnv)).toMatch(/^logbook: invalid LOGBOOK_RETENTION: audits: unknown entry; expected one of audit, /)
+    expect(own.code).toBe(1)
+    expect(oneLineError(own)).toMatch(/cannot archive to .*-wal: it is the database's wal file$/)
+
+    const applied = await logbook(["prune", "--json", "--database", copy], { LOGBOOK_RETENTION: policy })
+    expect(applied.code, applied.stderr).toBe(0)
+    const report = JSON.parse(applied.stdout)
+    expect(report.deleted.checkpoints).toBe(checkpoints)
+    expect(countRows(copy, "checkpoints")).toBe(0)
+    expect(countRows(copy, "workflow_states")).toBe(0)
+  }, 120_000)
+
+  it("storage reports rows and bytes per table and index with the growth since the last report; vacuum gives free pages back", async () => {
+    const copy = path.join(dir, "storage.db")
+    const backup = await logbook(["backup", copy, "--database", url])
+    expect(backup.code, backup.stderr).toBe(0)
+    const first = await logbook(["storage", "--json", "--database", copy])
+    expect(first.code, first.stderr).toBe(0)
+    const report = JSON.parse(first.stdout)
+    expect(report.growth).toBe(null)
+    const audit = report.objects.find((object: { name: string }) => object.name === "audit_logs")
+    expect(audit).toMatchObject({ type: "table", table: "audit_logs", rows: countRows(copy, "audit_logs") })
+    expect(audit.bytes).toBeGreaterThan(0)
+    expect(report.objects.some((object: { type: string; table: string }) => object.type === "index" && object.table === "audit_logs")).toBe(true)
+    expect(report.largestTasks.length).toBeGreaterThan(0)
+    const second = await logbook(["storage", "--database", copy])
+    expect(second.code, second.stderr).toBe(0)
+    expect(second.stdout).toMatch(/^growth\s+[+-]\d+(\.\d+)? k?B since \d{4}-/m)
+    expect(second.stdout).toMatch(/^NAME\s+TYPE\s+ROWS\s+SIZE$/m)
+
+    const vacuum = await logbook(["vacuum", "--json", "--database", copy])
+    expect(vacuum.code, vacuum.stderr).toBe(0)
+    expect(vacuum.stderr).toMatch(/^vacuuming .*storage\.db: /)
+    expect(JSON.parse(vacuum.stdout)).toMatchObject({ autoVacuum: "incremental" })
+    const doctor = await logbook(["doctor", "--database", copy])
+    expect(doctor.stdout).toMatch(/^free space\s+0 B reclaimable \(auto_vacuum incremental\)$/m)
+  }, 120_000)
+
   it("doctor exits 1 with one line on stderr when a full-text index no longer matches its content", async () => {
     const db = new Sqlite(url)
     try {
