@@ -12,6 +12,7 @@
  * and WAL). `LOGBOOK_BENCH_STEPS` (default 1000) changes the size.
  */
 import { type BaseCheckpointSaver, type Checkpoint, emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint"
+import Sqlite from "better-sqlite3"
 import { execFileSync } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs"
 import * as os from "node:os"
@@ -31,7 +32,7 @@ const sqliteSaverEntry = path.join(peers, "node_modules/@langchain/langgraph-che
 const installPeers = () => {
   if (existsSync(sqliteSaverEntry)) return
   console.log("installing bench peers (bench/peers) ...")
-  execFileSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: peers, stdio: "inherit" })
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: peers, stdio: "inherit" })
 }
 
 interface Saver {
@@ -92,8 +93,9 @@ const main = async () => {
     const subjects: Array<() => Saver> = [
       () => {
         const file = path.join(dir, "sqlite-saver.db")
-        const saver: BaseCheckpointSaver & { db: { close: () => void } } = SqliteSaver.fromConnString(file)
-        return { name: "SqliteSaver (LangGraph)", saver, close: async () => saver.db.close(), files: files(file) }
+        const db = new Sqlite(file)
+        const saver: BaseCheckpointSaver = new SqliteSaver(db)
+        return { name: "SqliteSaver (LangGraph)", saver, close: async () => void db.close(), files: files(file) }
       },
       () => {
         const file = path.join(dir, "logbook-full.db")
