@@ -161,13 +161,15 @@ export const listCheckpoints = (sql: SqlClient.SqlClient, query: ListQuery) => {
 
 /**
  * The channel values that a checkpoint's `channel_versions` name, and its
- * pending writes, in one statement.
+ * pending writes, in one statement. CROSS JOIN keeps the versions as the
+ * outer loop: each value is then one primary-key lookup, never a scan of
+ * the thread's (large) values.
  */
 export const selectParts = (sql: SqlClient.SqlClient, row: CheckpointRow) =>
   Effect.flatMap(
     sql`SELECT 'blob' AS kind, b.channel, b.type, b.blob, NULL AS taskId, NULL AS idx, NULL AS taskPath
         FROM json_each(${row.checkpoint}, '$.channel_versions') AS v
-        JOIN langgraph_blobs AS b
+        CROSS JOIN langgraph_blobs AS b
           ON b.thread_id = ${row.threadId} AND b.checkpoint_ns = ${row.checkpointNs}
           AND b.channel = v.key AND b.version = CAST(v.value AS TEXT)
       UNION ALL
