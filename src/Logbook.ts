@@ -18,6 +18,8 @@ import { TrajectoryStore } from "./TrajectoryStore.js"
 import { WriteBehind } from "./writeBehind/WriteBehind.js"
 
 export { bestEffort, orLog } from "./BestEffort.js"
+/** Records every call of an `@effect/ai` `LanguageModel` as LLM usage: see `LanguageModelRecorder`. */
+export { layer as recordLanguageModel } from "./ai/LanguageModelRecorder.js"
 
 /** Every service that {@link layer} provides. */
 export type Services =

@@ -45,6 +45,7 @@ export {
 } from "./lessons/Lesson.js"
 
 export * from "./ExecutionTracker.js"
+export * as LanguageModelRecorder from "./ai/LanguageModelRecorder.js"
 export {
   AgentInvocation,
   AgentInvocationInput,

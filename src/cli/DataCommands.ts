@@ -143,7 +143,7 @@ const describeTrace = ({ events, invocations, llmUsage, trace }: TraceDetails) =
           u.model,
           count(u.inputTokens),
           count(u.outputTokens),
-          usd(u.costUsd),
+          u.costUsd === null ? "unknown" : usd(u.costUsd),
           u.status
         ])
       )

@@ -440,7 +440,7 @@ export const runDemo = Effect.gen(function*() {
       inputTokens: usage.reduce((n, u) => n + u.inputTokens, 0),
       outputTokens: usage.reduce((n, u) => n + u.outputTokens, 0),
       totalTokens: usage.reduce((n, u) => n + u.totalTokens, 0),
-      costUsd: Math.round(usage.reduce((n, u) => n + u.costUsd, 0) * 1e6) / 1e6,
+      costUsd: Math.round(usage.reduce((n, u) => n + (u.costUsd ?? 0), 0) * 1e6) / 1e6,
       events: events.length,
       auditEntries: runEntries.length
     },

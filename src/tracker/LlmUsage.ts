@@ -14,7 +14,10 @@ const NonNegativeFinite = Schema.Finite.pipe(Schema.nonNegative())
  * What {@link ExecutionTracker.recordLlmUsage} takes. Token counts default to 0
  * and `totalTokens` to `inputTokens + outputTokens`; `status` defaults to
  * `"error"` when an `error` is given, else `"success"`; `latencyMs` is rounded
- * to whole milliseconds.
+ * to whole milliseconds. `cachedInputTokens` (part of `inputTokens`) and
+ * `reasoningTokens` (part of `outputTokens`) default to 0. `costUsd` is 0 when
+ * omitted; `null` records a cost that is not known (a model without a price),
+ * which totals leave out rather than count as $0.
  */
 export const LlmUsageInput = Schema.Struct({
   provider: Schema.NonEmptyString,
@@ -26,7 +29,9 @@ export const LlmUsageInput = Schema.Struct({
   inputTokens: Schema.optional(Schema.NonNegativeInt),
   outputTokens: Schema.optional(Schema.NonNegativeInt),
   totalTokens: Schema.optional(Schema.NonNegativeInt),
-  costUsd: Schema.optional(NonNegativeFinite),
+  cachedInputTokens: Schema.optional(Schema.NonNegativeInt),
+  reasoningTokens: Schema.optional(Schema.NonNegativeInt),
+  costUsd: Schema.optional(Schema.NullOr(NonNegativeFinite)),
   latencyMs: Schema.optional(NonNegativeFinite),
   status: Schema.optional(LlmCallStatus),
   error: Schema.optional(Schema.String)
@@ -45,7 +50,10 @@ export const LlmUsage = Schema.Struct({
   inputTokens: Schema.Number,
   outputTokens: Schema.Number,
   totalTokens: Schema.Number,
-  costUsd: Schema.Number,
+  cachedInputTokens: Schema.Number,
+  reasoningTokens: Schema.Number,
+  /** The cost in USD, or null when it is not known. */
+  costUsd: Schema.NullOr(Schema.Number),
   latencyMs: Schema.optional(Schema.Number),
   status: LlmCallStatus,
   error: Schema.optional(Schema.String),
@@ -67,7 +75,9 @@ export const PendingLlmUsage = Schema.Struct({
   inputTokens: Schema.Number,
   outputTokens: Schema.Number,
   totalTokens: Schema.Number,
-  costUsd: Schema.Number,
+  cachedInputTokens: Schema.optional(Schema.Number),
+  reasoningTokens: Schema.optional(Schema.Number),
+  costUsd: Schema.NullOr(Schema.Number),
   latencyMs: Schema.NullOr(Schema.Number),
   status: LlmCallStatus,
   error: Schema.NullOr(Schema.String),
@@ -89,7 +99,9 @@ export const LlmUsageRow = Schema.Struct({
   inputTokens: Schema.Number,
   outputTokens: Schema.Number,
   totalTokens: Schema.Number,
-  costUsd: Schema.Number,
+  cachedInputTokens: Schema.Number,
+  reasoningTokens: Schema.Number,
+  costUsd: Schema.NullOr(Schema.Number),
   latencyMs: nullable(Schema.Number),
   status: LlmCallStatus,
   error: nullable(Schema.String),
@@ -98,5 +110,6 @@ export const LlmUsageRow = Schema.Struct({
 
 /** The select list that {@link LlmUsageRow} decodes. */
 export const llmUsageColumns = `id, trace_id AS traceId, agent, provider, model, prompt, response,
-  input_tokens AS inputTokens, output_tokens AS outputTokens, total_tokens AS totalTokens, cost_usd AS costUsd,
+  input_tokens AS inputTokens, output_tokens AS outputTokens, total_tokens AS totalTokens,
+  cached_input_tokens AS cachedInputTokens, reasoning_tokens AS reasoningTokens, cost_usd AS costUsd,
   latency_ms AS latencyMs, status, error, timestamp`

@@ -26,6 +26,8 @@ export const LlmUsageSink: RecordSink<typeof PendingLlmUsage.Type, typeof Pendin
         input_tokens: value.inputTokens,
         output_tokens: value.outputTokens,
         total_tokens: value.totalTokens,
+        cached_input_tokens: value.cachedInputTokens ?? 0,
+        reasoning_tokens: value.reasoningTokens ?? 0,
         cost_usd: value.costUsd,
         latency_ms: value.latencyMs,
         status: value.status,
