@@ -168,7 +168,7 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
   rule("octopus", ["API-"], `${GITLEAKS} octopus-deploy-api-key`, String.raw`${L}API-[A-Z0-9]{26}${R}`),
   rule("mapbox", ["pk.", "sk."], `${GITLEAKS} mapbox-api-token`, String.raw`${L}[ps]k\.[A-Za-z0-9]{60}\.[A-Za-z0-9_-]{22}`),
   rule("facebook-access-token", ["|", "%7C"], `${GITLEAKS} facebook-access-token`, String.raw`${L}\d{15,16}(?:\||%7C)[0-9A-Za-z_-]{27,40}(?![0-9A-Za-z_-])`),
-  rule("sidekiq", ["CONTRIBSYS__COM"], `${GITLEAKS} sidekiq-secret`, String.raw`CONTRIBSYS__COM[ \t]*[=:][ \t]*["']?(?<secret>[a-f0-9]{8}:[a-f0-9]{8})`),
+  rule("sidekiq", ["CONTRIBSYS__COM"], `${GITLEAKS} sidekiq-secret`, String.raw`CONTRIBSYS__COM[ \t]*[=:][ \t]*\\?["']?(?<secret>[a-f0-9]{8}:[a-f0-9]{8})`),
   rule("x-oauth-basic", [":x-oauth-basic@"], `${SECRETLINT} npm (package.json x-oauth-basic)`, String.raw`(?<secret>[^\s/:@"'\\]{8,}):x-oauth-basic@`),
   rule(
     "bearer",

@@ -101,14 +101,46 @@ const keyNonSecretPrefixes = [
   "parent",
   "child",
   "event",
-  "task"
+  "task",
+  "config",
+  "setting",
+  "settings",
+  "env",
+  "field",
+  "column",
+  "property",
+  "prop",
+  "attr",
+  "attribute",
+  "name",
+  "registry",
+  "search",
+  "match",
+  "omit",
+  "pick",
+  "primary",
+  "tab",
+  "step",
+  "node",
+  "route",
+  "path",
+  "data",
+  "value",
+  "model",
+  "agent",
+  "tool",
+  "session",
+  "user",
+  "project",
+  "trace",
+  "run"
 ]
 
 // `key` as the last word of a compound name (`OPENAI_KEY`, `hubspotKey`,
 // `db.key`), not a bare `key`, not a key of a data structure.
 const KEY =
   `(?<![A-Za-z0-9])(?!(?:${keyNonSecretPrefixes.map(cased).join("|")})${SEP}(?:key|Key|KEY)$)` +
-  `[A-Za-z0-9_.-]*[A-Za-z0-9](?:[-_. ](?:key|Key|KEY)|Key|KEY)$`
+  `[A-Za-z0-9_.-]*[A-Za-z0-9](?:[-_ ](?:key|Key|KEY)|Key|KEY)$`
 
 // `auth` as a whole word of the key (`auth`, `x-auth`, `basicAuth`, `AUTH`), not `author`, `oauth`, `authenticated`.
 const AUTH = String.raw`(?:(?<![A-Za-z])auth(?![a-z])|(?<![A-Z])Auth(?![a-z])|(?<![A-Za-z])AUTH(?![A-Z]))`

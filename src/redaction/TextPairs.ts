@@ -38,7 +38,14 @@ const authScheme =
  * `password: string` or `const token = getToken()` in a transcript.
  */
 const codeValue =
-  /(?:string|String|str|number|int|float|bool|boolean|bytes|None|null|nil|undefined|true|false|new|\$[A-Z_][A-Z0-9_]*|\$\{[A-Za-z_][\w.]*\}|\$\d|\$\(.*|\$?\{\{.*|process\.env\.[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_$][\w$.]*\(.*|<[^<>]*>|\[[A-Za-z_ ]*\]|\*+|x+|X+)$/y
+  /(?:string|String|str|number|int|float|bool|boolean|bytes|None|null|nil|undefined|true|false|new|\$[A-Z_][A-Z0-9_]*|\$\{.*|\(.*|\/.*|async|function|await|\$\d|\$\(.*|\$?\{\{.*|process\.env\.[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_$][\w$.]*\(.*|<[^<>]*>|\[[A-Za-z_ ]*\]|\*+|x+|X+)$/y
+
+/** Words after `token:` or `password:` in prose (`One token: a run of letters`), not values. */
+const proseWords = new Set([
+  "a", "an", "the", "is", "are", "was", "be", "to", "of", "for", "in", "on", "at", "with", "and", "or", "not", "no",
+  "from", "by", "as", "it", "this", "that", "if", "when", "then", "see", "use", "none", "required", "optional",
+  "missing", "invalid", "empty", "set", "unset", "yes"
+])
 
 /** A JSON literal that is not a string: never a secret. */
 const jsonLiteral = /(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)(?![A-Za-z0-9_.])/y
@@ -58,6 +65,7 @@ const endsUnquoted = (c: number, json: boolean): boolean =>
   c === 59 || // ;
   c === 38 || // &
   c === 60 || // <
+  c === 41 || // )
   (json && (c === 125 || c === 93)) // } ]
 
 /** After a backslash in an unquoted value: is it a JSON escape, which ends the value? */
@@ -74,6 +82,9 @@ const isEscapeLetter = (c: number): boolean =>
   c === 47 // /
 
 type Range = readonly [number, number]
+
+/** A constant or a column label (`"AGENT"`, `"SESSION_ID"`): in a list, not the value of the name before it. */
+const label = /^[A-Z][A-Z0-9_ ]{0,40}$/
 
 /** Whether the quoted value ending at `end` is a key: its closing quote is followed by `:`. */
 const followedByColon = (s: string, end: number): boolean => {
@@ -174,6 +185,41 @@ const blockValue = (s: string, i: number, lineStart: number): Range | undefined 
 }
 
 /**
+ * A YAML block value inside JSON-escaped text (line breaks written `\n`):
+ * after `key:` (or `key: |`), the following lines indented more than the key.
+ * `keyIndent` is the number of spaces before the key on its line.
+ */
+const escapedBlockValue = (s: string, i: number, keyIndent: number): Range | undefined => {
+  const n = s.length
+  let k = i
+  const c = s.charCodeAt(k)
+  if (c === 124 || c === 62) {
+    k++
+    const d = s.charCodeAt(k)
+    if (d === 45 || d === 43) k++
+    while (s.charCodeAt(k) === 32) k++
+  }
+  const scalar = k > i
+  if (!s.startsWith("\\n", k)) return undefined
+  let from = -1
+  let to = -1
+  while (s.startsWith("\\n", k)) {
+    let indent = 0
+    while (s.charCodeAt(k + 2 + indent) === 32) indent++
+    if (indent <= keyIndent) break
+    const start = k + 2 + indent
+    let end = start
+    while (end < n && s.charCodeAt(end) !== BACKSLASH && s.charCodeAt(end) !== 34) end++
+    if (end === start) break
+    if (from === -1 && !scalar && structureLine.test(s.slice(start, Math.min(end, start + 200)))) break
+    if (from === -1) from = start
+    to = end
+    k = end
+  }
+  return from === -1 ? undefined : [from, to]
+}
+
+/**
  * Where the value starting at `i` ends, as `[start, end)` of the part to
  * replace, or `undefined` when there is nothing to redact.
  */
@@ -211,9 +257,17 @@ export const scanValue = (s: string, i: number, json: boolean, lineStart = -1): 
   }
   const end = Math.min(k, n)
   if (end <= start) return undefined
+  const value = s.slice(start, end)
   codeValue.lastIndex = 0
-  if (codeValue.test(s.slice(start, end))) return undefined
+  if (codeValue.test(value) || proseWords.has(value)) return undefined
   return [start, end]
+}
+
+/** The spaces before position `i` when they follow an escaped line break (`\n  key:`), else 0. */
+const escapedIndent = (s: string, i: number): number => {
+  let k = i
+  while (k > 0 && s.charCodeAt(k - 1) === 32 && i - k < 200) k--
+  return k >= 2 && s.charCodeAt(k - 2) === BACKSLASH && s.charCodeAt(k - 1) === 110 ? i - k : 0
 }
 
 /** Names of the name field of a name/value pair (`{ name: "DB_PASSWORD", value: "…" }`). */
@@ -261,9 +315,10 @@ const keyValues = (s: string, isSensitive: Sensitive, edit: Edit): void => {
       continue
     }
     const yaml = !json && m[3] === ":" && m[2] === undefined
-    const range = scanValue(s, valueStart, json, yaml ? lineStartOf(m.index) : -1)
+    const range = (yaml ? escapedBlockValue(s, valueStart, escapedIndent(s, m.index)) : undefined) ??
+      scanValue(s, valueStart, json, yaml ? lineStartOf(m.index) : -1)
     if (range === undefined) continue
-    if (m[3] === "," && followedByColon(s, range[1])) continue
+    if (m[3] === "," && (followedByColon(s, range[1]) || label.test(s.slice(range[0], range[1])))) continue
     const [from, to] = range
     if (!s.startsWith(redactedPrefix, from)) edit(from, to)
     keySeparator.lastIndex = Math.max(to, valueStart)
