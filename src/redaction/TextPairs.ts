@@ -200,14 +200,13 @@ const escapedBlockValue = (s: string, i: number, keyIndent: number): Range | und
     while (s.charCodeAt(k) === 32) k++
   }
   const scalar = k > i
-  if (!s.startsWith("\\n", k)) return undefined
   let from = -1
   let to = -1
-  while (s.startsWith("\\n", k)) {
+  for (let nl = escapedNewline(s, k); nl > 0; nl = escapedNewline(s, k)) {
     let indent = 0
-    while (s.charCodeAt(k + 2 + indent) === 32) indent++
+    while (s.charCodeAt(k + nl + indent) === 32) indent++
     if (indent <= keyIndent) break
-    const start = k + 2 + indent
+    const start = k + nl + indent
     let end = start
     while (end < n && s.charCodeAt(end) !== BACKSLASH && s.charCodeAt(end) !== 34) end++
     if (end === start) break
@@ -217,6 +216,13 @@ const escapedBlockValue = (s: string, i: number, keyIndent: number): Range | und
     k = end
   }
   return from === -1 ? undefined : [from, to]
+}
+
+/** The length of an escaped line break at `k` (`\\n`, `\\\\n` one level deeper…), or 0. */
+const escapedNewline = (s: string, k: number): number => {
+  let j = k
+  while (s.charCodeAt(j) === BACKSLASH && j - k < 16) j++
+  return j > k && s.charCodeAt(j) === 110 ? j - k + 1 : 0
 }
 
 /**

@@ -78,7 +78,8 @@ const makePayload = (): Payload => {
   ].filter((n) => n.length >= 6)
   return {
     text: `${raw}\n\nescaped: ${JSON.stringify(raw)}`,
-    json: { samples: texts, escaped: JSON.stringify(raw), shapes: shapes.map((s) => s.value) },
+    // As stored: JSON data (a class instance with toJSON and bytes become what JSON.stringify writes).
+    json: JSON.parse(JSON.stringify({ samples: texts, escaped: JSON.stringify(raw), shapes: shapes.map((s) => s.value) })),
     ids,
     needles: [...new Set(needles.flatMap((n) => [n, escaped(n)]))],
     counts: {
