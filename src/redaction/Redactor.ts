@@ -151,6 +151,9 @@ const combinedTrigger = (rules: ReadonlyArray<CompiledRule>): RegExp | undefined
   return new RegExp(rules.map((r) => `(${r.trigger!.source})`).join("|"), "g")
 }
 
+/** How many trigger matches one scan reads before the remaining rules test their own trigger. */
+const MAX_TRIGGER_MATCHES = 64
+
 /** The placeholder of an identifier: the rule and a keyed hash of what it replaced. */
 const identifierPlaceholder = (key: Buffer) => (rule: string, secret: string): string =>
   `${redactedPrefix}${rule}:${createHmac("sha256", key).update(secret).digest("base64url").slice(0, 12)}]`
@@ -183,22 +186,37 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
     return hit
   }
 
-  /** Which rules may match `s`: all of them, or those whose trigger occurs. */
+  /**
+   * Which rules may match `s`: those whose trigger occurs. One scan finds
+   * the triggers; when a text repeats triggers many times, the rules not seen
+   * yet test their own trigger instead (one scan each), so the cost stays
+   * linear in the text whatever it repeats.
+   */
+  const hits = new Uint8Array(rules.length)
   const candidates = (s: string): ReadonlyArray<CompiledRule> => {
     if (anyTrigger === undefined) return rules.filter((r) => r.trigger === undefined || r.trigger.test(s))
     anyTrigger.lastIndex = 0
-    let hits: Array<boolean> | undefined
+    let found = 0
+    let matches = 0
     let m: RegExpExecArray | null
     while ((m = anyTrigger.exec(s)) !== null) {
-      hits ??= new Array<boolean>(rules.length).fill(false)
+      if (found === 0) hits.fill(0)
       for (let g = 1; g < m.length; g++) {
         if (m[g] !== undefined) {
-          hits[g - 1] = true
+          if (hits[g - 1] === 0) {
+            hits[g - 1] = 1
+            found++
+          }
           break
         }
       }
+      if (++matches >= MAX_TRIGGER_MATCHES) {
+        for (let i = 0; i < rules.length; i++) if (hits[i] === 0 && rules[i]!.trigger!.test(s)) hits[i] = 1
+        break
+      }
     }
-    return hits === undefined ? [] : rules.filter((_, i) => hits![i])
+    anyTrigger.lastIndex = 0
+    return found === 0 ? [] : rules.filter((_, i) => hits[i] === 1)
   }
 
   const redactWith = (s: string, mark: (rule: string, secret: string) => string): string => {
@@ -249,6 +267,8 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
     if (value === null) return value
     // Binary data holds no text to scan, but under a sensitive key it is the secret itself.
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return under ? sensitiveReplacement : value
+    // Bytes written out as JSON (`Buffer`'s `data`, a typed array's indexes) are the secret too.
+    if (under && looksLikeBytes(value)) return sensitiveReplacement
     if (ancestors.has(value)) return "[Circular]"
     ancestors.add(value)
     try {
@@ -321,6 +341,15 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
     enabled: true
   }
   return self
+}
+
+const isByte = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 255
+
+/** An array of byte values, or an object of byte values under keys "0", "1", … (a serialised typed array). */
+const looksLikeBytes = (value: object): boolean => {
+  if (Array.isArray(value)) return value.length >= 4 && value.every(isByte)
+  const keys = Object.keys(value)
+  return keys.length >= 4 && keys.every((k, i) => k === String(i) && isByte((value as Record<string, unknown>)[k]))
 }
 
 /** Fields naming the pair in a name/value pair (HAR headers, Kubernetes env, .NET settings). */
