@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url"
 import { countRows, migrateFresh, type RawRun, rawInsert, sqliteVersion } from "./rawBaseline.js"
 import { logLoop, recordHotLoop, type LogRun, type RecordRun } from "./recordHotLoop.js"
 import { type Latency, memorySampler, type PhaseMemory } from "./stats.js"
+import { redactionBench } from "./redaction.js"
 import { makeEntries } from "./workload.js"
 
 const positive = (name: string, fallback: number) => {
@@ -214,7 +215,15 @@ const main = async () => {
     `\nrow check: ${missing.length === 0 ? "every run stored exactly its rows" : `MISMATCH ${JSON.stringify(missing.map(([name, n]) => ({ name, expected: n, stored: rowCounts[name] })))}`}`
   )
 
+  const redaction = redactionBench()
+  console.log("\nredaction: redactText per KB (budget 10 µs on ordinary agent text) and 100 KB / 10 KB time (linear: about 10)")
+  console.log(table(
+    ["workload", "µs per KB", "100 KB / 10 KB"],
+    redaction.map((r) => [r.name, us(r.usPerKb), fmt(r.ratio100to10, 1)])
+  ))
+
   const results = {
+    redaction,
     date: new Date().toISOString(),
     machine,
     sizes: { records: RECORDS, logCalls: LOG_CALLS, warmupRecords: WARMUP },

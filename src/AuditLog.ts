@@ -53,8 +53,17 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
     const redactor = yield* Redactor
     const writeBehind = yield* WriteBehind
     const withSql = Effect.provideService(SqlClient.SqlClient, sql)
+    const id = redactor.redactIdentifier
+    const optionalId = (text: string | undefined) => (text === undefined ? undefined : id(text))
+    // Identifiers are stored redacted with a stable placeholder: the filter is redacted the same way.
     const validateQuery = (options: AuditQuery | undefined): Effect.Effect<AuditFilter, ValidationError> =>
-      validate(AuditQuery, "audit query")(options ?? {})
+      validate(AuditQuery, "audit query")(options ?? {}).pipe(Effect.map((filter) => ({
+        ...filter,
+        projectId: optionalId(filter.projectId),
+        taskId: optionalId(filter.taskId),
+        agent: optionalId(filter.agent),
+        action: optionalId(filter.action)
+      })))
 
     // Validation, redaction and the default timestamp run before the database
     // part, which alone is retried on Busy (and runs on the real clock).
@@ -108,7 +117,7 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
     const summary = Effect.fn("AuditLog.summary")(function*(projectId: string) {
       return yield* sql`SELECT category, COUNT(*) AS count
         FROM audit_logs
-        WHERE project_id = ${projectId}
+        WHERE project_id = ${id(projectId)}
         GROUP BY category
         ORDER BY count DESC, category ASC`.pipe(Effect.flatMap(Schema.decodeUnknown(CategoryCounts)))
     }, withDatabaseErrors("AuditLog.summary"))

@@ -5,6 +5,20 @@
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { makeRedactor, Redactor, type RedactorService } from "./redaction/Redactor.js"
+
+const defaultRedactor = makeRedactor()
+
+/** The cause itself when its text holds no secret, else a defect carrying its redacted text. */
+const redactCause = <E>(redactor: RedactorService, cause: Cause.Cause<E>): Cause.Cause<unknown> => {
+  const text = Cause.pretty(cause)
+  const safe = redactor.redactText(text)
+  return safe === text ? cause : Cause.die(safe)
+}
+
+/** Every string annotation (and every string inside an object annotation) redacted. */
+const redactAnnotations = (redactor: RedactorService, annotations: Record<string, unknown>): Record<string, unknown> =>
+  redactor.redactJson(annotations)
 
 const scalar = (value: unknown): value is string | number | boolean =>
   typeof value === "string" || typeof value === "number" || typeof value === "boolean"
@@ -36,14 +50,17 @@ export const bestEffort = <A, E, R>(
     Effect.catchAllCause((cause) => {
       if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
       const failure = Cause.failureOption(cause)
-      const log = Option.isSome(failure)
-        ? Effect.logWarning("logbook: a persistence operation failed; the flow goes on").pipe(
-          Effect.annotateLogs({ ...annotations, ...annotationsOf(failure.value) })
-        )
-        : Effect.logError("logbook: a persistence operation failed with a defect; the flow goes on", cause).pipe(
-          Effect.annotateLogs(annotations)
-        )
-      return Effect.as(log, Option.none<A>())
+      return Effect.flatMap(Effect.serviceOption(Redactor), (configured) => {
+        // Annotations carry ids and messages given by the caller: they are redacted like stored values.
+        const redactor = Option.getOrElse(configured, () => defaultRedactor)
+        const log = Option.isSome(failure)
+          ? Effect.logWarning("logbook: a persistence operation failed; the flow goes on").pipe(
+            Effect.annotateLogs(redactAnnotations(redactor, { ...annotations, ...annotationsOf(failure.value) }))
+          )
+          : Effect.logError("logbook: a persistence operation failed with a defect; the flow goes on", redactCause(redactor, cause))
+            .pipe(Effect.annotateLogs(redactAnnotations(redactor, annotations)))
+        return Effect.as(log, Option.none<A>())
+      })
     })
   )
 

@@ -81,6 +81,8 @@ const Deleted = Schema.Array(Schema.Struct({ key: Schema.String }))
 const make = Effect.gen(function*() {
   const { sql } = yield* Database
   const redactor = yield* Redactor
+  // Keys and scopes are identifiers: stored redacted with a stable placeholder, looked up the same way.
+  const id = redactor.redactIdentifier
 
   const checkScope = (options: ConfigScopeOption | undefined) =>
     validate(ConfigScope, "configuration scope")(options?.scope ?? GLOBAL_SCOPE)
@@ -88,8 +90,8 @@ const make = Effect.gen(function*() {
 
   const get = <A, I>(key: string, schema: Schema.Schema<A, I>, options?: ConfigScopeOption) =>
     Effect.gen(function*() {
-      const name = yield* checkKey(key)
-      const scope = yield* checkScope(options)
+      const name = id(yield* checkKey(key))
+      const scope = id(yield* checkScope(options))
       const found = yield* sql`SELECT value FROM configurations
         WHERE key = ${name} AND scope IN (${scope}, ${GLOBAL_SCOPE})
         ORDER BY scope = ${GLOBAL_SCOPE} LIMIT 1`.pipe(
@@ -103,8 +105,8 @@ const make = Effect.gen(function*() {
 
   const set = <A, I = A>(key: string, value: A, options?: ConfigSetOptions<A, I>) =>
     Effect.gen(function*() {
-      const name = yield* checkKey(key)
-      const scope = yield* checkScope(options)
+      const name = id(yield* checkKey(key))
+      const scope = id(yield* checkScope(options))
       const encoded = options?.schema === undefined
         ? value
         : yield* Schema.encode(options.schema)(value).pipe(Effect.mapError(fromParseError(`configuration value ${name}`)))
@@ -120,8 +122,8 @@ const make = Effect.gen(function*() {
     }).pipe(Effect.withSpan("ConfigStore.set"))
 
   const delete_ = Effect.fn("ConfigStore.delete")(function*(key: string, options?: ConfigScopeOption) {
-    const name = yield* checkKey(key)
-    const scope = yield* checkScope(options)
+    const name = id(yield* checkKey(key))
+    const scope = id(yield* checkScope(options))
     const deleted = yield* sql`DELETE FROM configurations WHERE scope = ${scope} AND key = ${name} RETURNING key`.pipe(
       Effect.flatMap(Schema.decodeUnknown(Deleted)),
       withDatabaseErrors("ConfigStore.delete")
@@ -137,7 +139,7 @@ const make = Effect.gen(function*() {
         withDatabaseErrors("ConfigStore.list")
       )
     }
-    const scope = yield* checkScope(options)
+    const scope = id(yield* checkScope(options))
     const query = options.effective === true && scope !== GLOBAL_SCOPE
       ? sql`SELECT ${columns} FROM configurations WHERE scope = ${scope}
         UNION ALL

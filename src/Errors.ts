@@ -4,6 +4,7 @@
  * (`database/SqlFailure.ts`).
  */
 import * as Schema from "effect/Schema"
+import { redactErrorText } from "./redaction/ErrorText.js"
 
 /** Why the database failed, read from the driver's error code. */
 export const DatabaseErrorReason = Schema.Literal(
@@ -61,11 +62,21 @@ export const ValidationIssue = Schema.Struct({
 })
 export type ValidationIssue = typeof ValidationIssue.Type
 
-/** An input does not match its schema; nothing was written. */
+/**
+ * An input does not match its schema; nothing was written. Its message and
+ * issue messages are redacted when it is made: they quote the input.
+ */
 export class ValidationError extends Schema.TaggedError<ValidationError>()("ValidationError", {
   message: Schema.String,
   issues: Schema.Array(ValidationIssue)
-}) {}
+}) {
+  constructor(props: { readonly message: string; readonly issues: ReadonlyArray<ValidationIssue> }) {
+    super({
+      message: redactErrorText(props.message),
+      issues: props.issues.map((issue) => ({ path: redactErrorText(issue.path), message: redactErrorText(issue.message) }))
+    })
+  }
+}
 
 /** A compare-and-set on a task's workflow state lost a race. */
 export class StaleState extends Schema.TaggedError<StaleState>()("StaleState", {

@@ -226,6 +226,9 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
     const writeBehind = yield* WriteBehind
     const redactNullable = (text: string | undefined): string | null =>
       text === undefined ? null : redactor.redactText(text)
+    // Identifiers keep a stable placeholder: a filter given the same text finds them.
+    const id = redactor.redactIdentifier
+    const idOrNull = (text: string | undefined): string | null => text === undefined ? null : id(text)
     const redactedJson = (value: unknown, path: string) =>
       value === undefined ? Effect.succeed(null) : jsonText(redactor.redactJson(value), path)
 
@@ -253,10 +256,10 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
         const trace = yield* validateStart(input)
         const rows = yield* Queries.insertTrace(sql, {
           id: randomUUID(),
-          project_id: trace.projectId,
-          task_id: trace.taskId,
+          project_id: id(trace.projectId),
+          task_id: id(trace.taskId),
           prompt: redactor.redactText(trace.prompt),
-          agent_id: trace.agentId ?? null,
+          agent_id: idOrNull(trace.agentId),
           metadata: yield* redactedJson(trace.metadata, "metadata")
         })
         const [stored] = yield* decodeInsertedTrace(rows)
@@ -291,7 +294,7 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
       recentTraces: Effect.fn("ExecutionTracker.recentTraces")(function*(projectId: string, page?: TracePage) {
         const limit = clampInteger(page?.limit, DEFAULT_TRACE_LIMIT, 1, MAX_TRACE_LIMIT)
         const offset = clampInteger(page?.offset, 0, 0, Number.MAX_SAFE_INTEGER)
-        return yield* Effect.flatMap(Queries.recentTraces(sql, projectId, limit, offset), decodeTraces)
+        return yield* Effect.flatMap(Queries.recentTraces(sql, id(projectId), limit, offset), decodeTraces)
       }, withDatabaseErrors("ExecutionTracker.recentTraces")),
 
       recordInvocation: Effect.fn("ExecutionTracker.recordInvocation")(function*(input: AgentInvocationInput) {
@@ -299,12 +302,12 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
         const values = yield* invocationValues(invocation)
         const rows = yield* Queries.insertInvocation(sql, {
           ...values,
-          traceId: invocation.traceId,
-          agent: invocation.agent,
+          traceId: id(invocation.traceId),
+          agent: id(invocation.agent),
           taskFragment: redactNullable(invocation.taskFragment),
           startedAt: invocation.startedAt ?? null
         }).pipe(Effect.flatMap(decodeIds))
-        if (rows[0] === undefined) return yield* new NotFound({ entity: TRACE_ENTITY, id: invocation.traceId })
+        if (rows[0] === undefined) return yield* new NotFound({ entity: TRACE_ENTITY, id: id(invocation.traceId) })
         return rows[0].id
       }, withDatabaseErrors("ExecutionTracker.recordInvocation")),
 
@@ -317,24 +320,24 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
       }, withDatabaseErrors("ExecutionTracker.updateInvocation")),
 
       invocations: Effect.fn("ExecutionTracker.invocations")(function*(traceId: string) {
-        return yield* Effect.flatMap(Queries.invocations(sql, traceId), decodeInvocations)
+        return yield* Effect.flatMap(Queries.invocations(sql, id(traceId)), decodeInvocations)
       }, withDatabaseErrors("ExecutionTracker.invocations")),
 
       agentMetrics: Effect.fn("ExecutionTracker.agentMetrics")(function*(agent: string, window?: MetricsWindow) {
-        const [figures] = yield* Effect.flatMap(Queries.agentMetrics(sql, agent, metricsDays(window?.days)), decodeMetrics)
+        const [figures] = yield* Effect.flatMap(Queries.agentMetrics(sql, id(agent), metricsDays(window?.days)), decodeMetrics)
         return { agent, ...figures }
       }, withDatabaseErrors("ExecutionTracker.agentMetrics")),
 
       recordEvent: (traceId, event) =>
         Effect.gen(function*() {
-          const id = yield* validateTraceId(traceId)
+          const trace = yield* validateTraceId(traceId)
           const valid = yield* validateEvent(event)
           const data = valid.data === null ? null : yield* redactedJson(valid.data, "data")
-          yield* writeBehind.enqueue(EventSink, { traceId: id, type: valid.type, data, timestamp: yield* now })
-        }).pipe(neverFails("ExecutionTracker.recordEvent", { traceId })),
+          yield* writeBehind.enqueue(EventSink, { traceId: id(trace), type: id(valid.type), data, timestamp: yield* now })
+        }).pipe(neverFails("ExecutionTracker.recordEvent", { traceId: id(traceId) })),
 
       events: Effect.fn("ExecutionTracker.events")(function*(traceId: string, query?: EventQuery) {
-        return yield* Effect.flatMap(Queries.events(sql, traceId, query?.type), decodeEvents)
+        return yield* Effect.flatMap(Queries.events(sql, id(traceId), query?.type === undefined ? undefined : id(query.type)), decodeEvents)
       }, withDatabaseErrors("ExecutionTracker.events")),
 
       recordLlmUsage: (usage) =>
@@ -343,10 +346,10 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
           const inputTokens = valid.inputTokens ?? 0
           const outputTokens = valid.outputTokens ?? 0
           yield* writeBehind.enqueue(LlmUsageSink, {
-            traceId: valid.traceId ?? null,
-            agent: valid.agent ?? null,
-            provider: valid.provider,
-            model: valid.model,
+            traceId: idOrNull(valid.traceId),
+            agent: idOrNull(valid.agent),
+            provider: id(valid.provider),
+            model: id(valid.model),
             prompt: redactNullable(valid.prompt),
             response: redactNullable(valid.response),
             inputTokens,
@@ -364,11 +367,11 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
 
       llmUsage: Effect.fn("ExecutionTracker.llmUsage")(function*(query?: LlmUsageQuery) {
         const limit = clampInteger(query?.limit, DEFAULT_LLM_USAGE_LIMIT, 1, MAX_LLM_USAGE_LIMIT)
-        return yield* Effect.flatMap(Queries.llmUsage(sql, query ?? {}, limit), decodeLlmUsage)
+        return yield* Effect.flatMap(Queries.llmUsage(sql, { ...query, agent: query?.agent === undefined ? undefined : id(query.agent), traceId: query?.traceId === undefined ? undefined : id(query.traceId) }, limit), decodeLlmUsage)
       }, withDatabaseErrors("ExecutionTracker.llmUsage")),
 
       stats: Effect.fn("ExecutionTracker.stats")(function*(query?: StatsQuery) {
-        const [stats] = yield* Effect.flatMap(Queries.runStats(sql, query?.agent), decodeStats)
+        const [stats] = yield* Effect.flatMap(Queries.runStats(sql, query?.agent === undefined ? undefined : id(query.agent)), decodeStats)
         return stats
       }, withDatabaseErrors("ExecutionTracker.stats"))
     }

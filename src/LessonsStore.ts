@@ -88,7 +88,7 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       const now = yield* isoNow
       const row = {
         id: crypto.randomUUID(),
-        project_id: lesson.projectId ?? null,
+        project_id: lesson.projectId == null ? null : redactor.redactIdentifier(lesson.projectId),
         category: lesson.category,
         title: redact(lesson.title),
         summary: redact(lesson.summary),
@@ -130,7 +130,7 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       const statement = searchStatement(sql, {
         match,
         category: valid.category,
-        projectId: valid.projectId,
+        projectId: valid.projectId == null ? valid.projectId : redactor.redactIdentifier(valid.projectId),
         // Tags are stored redacted: a tag given as written matches its stored form.
         tags: (valid.tags ?? []).map(redact),
         limit: valid.limit ?? DEFAULT_SEARCH_LIMIT,
@@ -154,7 +154,7 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
     const update = Effect.fn("LessonsStore.update")(function*(id: string, patch: LessonPatch) {
       const change = yield* validate(LessonPatch, "lesson patch")(patch)
       const set: Record<string, unknown> = {}
-      if (change.projectId !== undefined) set.project_id = change.projectId
+      if (change.projectId !== undefined) set.project_id = change.projectId === null ? null : redactor.redactIdentifier(change.projectId)
       if (change.category !== undefined) set.category = change.category
       if (change.title !== undefined) set.title = redact(change.title)
       if (change.summary !== undefined) set.summary = redact(change.summary)

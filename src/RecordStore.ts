@@ -93,7 +93,8 @@ export class RecordStore extends Effect.Service<RecordStore>()("logbook/RecordSt
      * embedding is empty or not finite.
      */
     const put = Effect.fn("RecordStore.put")(function*(kind: string, input: RecordInput) {
-      const values = yield* prepareRecord(kind, input, redactor)
+      // A kind may be exempted from redaction (`exempt: ["RecordStore:<kind>"]`): replayable state kept as given.
+      const values = yield* prepareRecord(kind, input, redactor.scoped(`RecordStore:${kind}`))
       const now = new Date().toISOString()
       yield* sql`INSERT INTO records ${sql.insert({ ...values, created_at: now, updated_at: now })}
         ON CONFLICT (kind, id) DO UPDATE SET
@@ -107,7 +108,7 @@ export class RecordStore extends Effect.Service<RecordStore>()("logbook/RecordSt
 
     /** The document of `kind` with `id`, if there is one. */
     const get = Effect.fn("RecordStore.get")(function*(kind: string, id: string) {
-      const rows = yield* sql`SELECT ${sql.literal(RECORD_COLUMNS)} FROM records WHERE kind = ${kind} AND id = ${id}`.pipe(
+      const rows = yield* sql`SELECT ${sql.literal(RECORD_COLUMNS)} FROM records WHERE kind = ${kind} AND id = ${redactor.redactIdentifier(id)}`.pipe(
         Effect.flatMap(decodeRecordRows)
       )
       return Option.map(Option.fromNullable(rows[0]), toStoredRecord)
@@ -207,7 +208,7 @@ export class RecordStore extends Effect.Service<RecordStore>()("logbook/RecordSt
 
     /** Deletes the document of `kind` with `id`; true when there was one. */
     const delete_ = Effect.fn("RecordStore.delete")(function*(kind: string, id: string) {
-      const rows = yield* sql`DELETE FROM records WHERE kind = ${kind} AND id = ${id} RETURNING seq`
+      const rows = yield* sql`DELETE FROM records WHERE kind = ${kind} AND id = ${redactor.redactIdentifier(id)} RETURNING seq`
       return rows.length > 0
     }, withDatabaseErrors("RecordStore.delete"))
 

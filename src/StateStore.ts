@@ -51,6 +51,7 @@ import { ownCheckpoints, storedCheckpointsConflict } from "./state/SaveChecks.js
 import { selectStates } from "./state/StateRows.js"
 import { now } from "./domain/Timestamp.js"
 import { validate } from "./Validation.js"
+import { eachWithIdentifiers, withIdentifiers } from "./redaction/Identifiers.js"
 
 export * from "./state/PersistedState.js"
 
@@ -156,7 +157,9 @@ export interface StateStoreService {
 
 const make = Effect.gen(function*() {
   const { sql } = yield* Database
-  const redactor = yield* Redactor
+  const redactor = (yield* Redactor).scoped("StateStore")
+  // Checkpoints may be exempted on their own: state meant to be replayed byte for byte.
+  const checkpointRedactor = redactor.scoped("StateStore.checkpoints")
 
   const selectOne = (taskId: string) =>
     selectStates(sql, sql`SELECT task_id, 0 AS pos FROM workflow_states WHERE task_id = ${taskId}`).pipe(
@@ -250,8 +253,8 @@ const make = Effect.gen(function*() {
         id: checkpoint.id,
         task_id: state.taskId,
         state: checkpoint.state,
-        context: JSON.stringify(redactor.redactJson(omitKey(checkpoint.context, "checkpoints"))),
-        artifacts: JSON.stringify(redactor.redactJson(checkpoint.artifacts)),
+        context: JSON.stringify(checkpointRedactor.redactJson(omitKey(checkpoint.context, "checkpoints"))),
+        artifacts: JSON.stringify(checkpointRedactor.redactJson(checkpoint.artifacts)),
         created_at: checkpoint.timestamp
       }))
       for (const chunk of chunksOf(rows)) {
@@ -315,8 +318,8 @@ const make = Effect.gen(function*() {
     const at = yield* now
     const context = wanted.context === undefined
       ? sql`context`
-      : sql`${JSON.stringify(redactor.redactJson(omitKey(wanted.context, "checkpoints")))}`
-    const artifacts = JSON.stringify(redactor.redactJson(wanted.artifacts ?? []))
+      : sql`${JSON.stringify(checkpointRedactor.redactJson(omitKey(wanted.context, "checkpoints")))}`
+    const artifacts = JSON.stringify(checkpointRedactor.redactJson(wanted.artifacts ?? []))
     const rows = yield* sql`INSERT INTO checkpoints (id, task_id, state, context, artifacts, created_at)
       SELECT ${randomUUID()}, task_id, ${wanted.state ?? sql`state`}, ${context}, ${artifacts}, ${at}
       FROM workflow_states WHERE task_id = ${taskId}
@@ -368,15 +371,21 @@ const make = Effect.gen(function*() {
     }).pipe(sql.withTransaction, withDatabaseErrors("StateStore.restore"))
   })
 
+  // Every identifier is stored redacted (a stable placeholder), and looked up the same way.
+  const id = redactor.redactIdentifier
   const service: StateStoreService = {
-    save,
-    load,
-    list,
-    delete: delete_,
-    transition,
-    checkpoint,
-    checkpoints,
-    restore
+    save: (state) => {
+      const identified = withIdentifiers(redactor, state, ["taskId", "projectId", "state"])
+      const history = eachWithIdentifiers(redactor, identified.history, ["from", "to"])
+      return save(history === identified.history ? identified : { ...identified, history })
+    },
+    load: (taskId) => load(id(taskId)),
+    list: (projectId, page) => list(id(projectId), page),
+    delete: (taskId) => delete_(id(taskId)),
+    transition: (taskId, request) => transition(id(taskId), withIdentifiers(redactor, request, ["to", "expected"])),
+    checkpoint: (taskId, request) => checkpoint(id(taskId), withIdentifiers(redactor, request, ["state"])),
+    checkpoints: (taskId) => checkpoints(id(taskId)),
+    restore: (taskId, checkpointId) => restore(id(taskId), checkpointId === undefined ? undefined : id(checkpointId))
   }
   return service
 })

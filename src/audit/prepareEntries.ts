@@ -25,19 +25,19 @@ export const redactValidationError = (redactor: RedactorService) => (error: Vali
   })
 
 const toRecord = (redactor: RedactorService, now: string) => (entry: typeof AuditEntryInput.Type): AuditRecord => {
-  const text = (value: string | undefined) => (value === undefined ? null : redactor.redactText(value))
+  const id = (value: string | undefined) => (value === undefined ? null : redactor.redactIdentifier(value))
   return {
     timestamp: entry.timestamp ?? now,
-    projectId: text(entry.projectId),
-    taskId: text(entry.taskId),
-    agent: text(entry.agent),
-    action: redactor.redactText(entry.action),
+    projectId: id(entry.projectId),
+    taskId: id(entry.taskId),
+    agent: id(entry.agent),
+    action: redactor.redactIdentifier(entry.action),
     category: entry.category,
     details: entry.details === undefined || entry.details === null
       ? null
       : JSON.stringify(redactor.redactJson(entry.details)),
-    userId: text(entry.userId),
-    ipAddress: text(entry.ipAddress)
+    userId: id(entry.userId),
+    ipAddress: id(entry.ipAddress)
   }
 }
 

@@ -90,7 +90,7 @@ export const prepareRecord = (
     return failOnIssues("record", issues).pipe(
       Effect.map(() => ({
         kind,
-        id: redactor.redactText(input.id ?? randomUUID()),
+        id: redactor.redactIdentifier(input.id ?? randomUUID()),
         content: JSON.stringify(redactor.redactJson(input.content)),
         metadata: input.metadata === undefined ? null : JSON.stringify(redactor.redactJson(input.metadata)),
         embedding_dim: embedding === null ? null : embedding.length,

@@ -1,28 +1,41 @@
 /**
  * The Redactor: every write path passes its values through it before
- * anything reaches the database or the full-text index.
+ * anything reaches the database, the full-text index, a spool, an archive,
+ * an export or a log line.
  *
  * It removes
  * - matches of the pattern rules (see `defaultRules`) anywhere in any string,
  *   raw or inside JSON-escaped text;
- * - the value after a sensitive key written in text: `password=…`,
- *   `Authorization: Bearer …`, `"api_key": "…"`, `\"api_key\":\"…\"`;
- * - in JSON-like values, every string under a sensitive key, at any depth.
+ * - values written in text after a name that says they are secret
+ *   (`password=…`, `Authorization: Bearer …`, `"api_key": "…"`, YAML blocks,
+ *   `--password X`, `curl -u user:X`, `<apiToken>…</apiToken>`, see
+ *   `TextPairs.ts`);
+ * - in JSON-like values, every string under a sensitive key, at any depth,
+ *   the value of a name/value pair or tuple whose name is sensitive
+ *   (`{ name: "Authorization", value: … }`, `["authorization", …]`), and what
+ *   `toJSON` would serialise rather than an object's own keys.
  *
  * Each removed value becomes `[REDACTED:<rule>]`. Redaction is on unless the
  * options are the literal `"off"`.
  */
+import { createHmac, randomBytes } from "node:crypto"
 import * as Context from "effect/Context"
 import * as Layer from "effect/Layer"
 import {
   defaultRules,
-  defaultSensitiveKeys,
-  defaultSensitiveKeysTrigger,
   placeholder,
   redactedPrefix,
   type RedactionRule,
   sensitiveKeyRuleName
 } from "./Rules.js"
+import { defaultSensitiveKeys, defaultSensitiveKeysTrigger } from "./SensitiveKeys.js"
+import { redactTextPairs } from "./TextPairs.js"
+
+/**
+ * Where a value is written, for `exempt`: a store (`"StateStore"`), or one
+ * kind of value of a store (`"StateStore.checkpoints"`, `"RecordStore:<kind>"`).
+ */
+export type RedactionScope = string
 
 /**
  * How to redact. `undefined` (or anything that is not the literal `"off"`)
@@ -31,7 +44,14 @@ import {
  * - `rules` replaces the default pattern rules;
  * - `extraRules` is appended to the pattern rules (default or given);
  * - `sensitiveKeys` replaces the default sensitive key names pattern
- *   (`defaultSensitiveKeys`); it is tested against whole key names.
+ *   (`defaultSensitiveKeys`); it is tested against whole key names;
+ * - `exempt` lists the scopes whose values are stored as given, without
+ *   redaction: state meant to be replayed byte for byte (checkpoints,
+ *   agent sessions). Nothing is exempt unless named here;
+ * - `identifierKey` keys the hash that keeps a redacted identifier stable
+ *   (the same secret always gives the same placeholder, so filters on it
+ *   still match). Without it a random key is drawn per redactor: stable
+ *   within a process, different across runs.
  */
 export type RedactionOptions =
   | "off"
@@ -39,6 +59,8 @@ export type RedactionOptions =
     readonly rules?: ReadonlyArray<RedactionRule>
     readonly extraRules?: ReadonlyArray<RedactionRule>
     readonly sensitiveKeys?: RegExp
+    readonly exempt?: ReadonlyArray<RedactionScope>
+    readonly identifierKey?: string
   }
 
 /** What the `Redactor` service provides. */
@@ -46,12 +68,22 @@ export interface RedactorService {
   /** Removes secrets from a text; returns the very same string when nothing matched. */
   readonly redactText: (s: string) => string
   /**
+   * Removes secrets from an identifier (a task id, a model name, an event
+   * type…): each redacted part becomes `[REDACTED:<rule>:<hash>]`, where the
+   * hash is a keyed hash of the removed secret, so the same identifier
+   * always gives the same stored value. Returns the very same string when
+   * nothing matched.
+   */
+  readonly redactIdentifier: (s: string) => string
+  /**
    * Removes secrets from a JSON-like value (objects, arrays, strings,
    * numbers, booleans, null; `undefined` passes through): every string goes
-   * through `redactText`, object keys included, and every string under a
+   * through `redactText`, object keys included; every string under a
    * sensitive key, at any depth below it, becomes
-   * `[REDACTED:sensitive-key]`. Numbers, booleans and null are kept (they
-   * are never secrets), and so are empty strings.
+   * `[REDACTED:sensitive-key]`; so does the value of a name/value pair
+   * (`{ name | key | header: <sensitive>, value: … }`) or a two-element
+   * tuple (`[<sensitive>, …]`) whose name is sensitive. Numbers, booleans
+   * and null are kept (they are never secrets), and so are empty strings.
    *
    * Never mutates its input. Unchanged parts of the result are the input's
    * own objects (structural sharing: a value without secrets comes back as
@@ -63,19 +95,34 @@ export interface RedactorService {
    * `"[Circular]"`.
    */
   readonly redactJson: <A>(value: A) => A
-  /** False only when built with the explicit `"off"`. */
+  /**
+   * The redactor to use for values of `scope`: this one, or a disabled one
+   * when the options name `scope` (or the store it belongs to) in `exempt`.
+   */
+  readonly scoped: (scope: RedactionScope) => RedactorService
+  /** False when built with the explicit `"off"` (or for an exempt scope). */
   readonly enabled: boolean
 }
 
 const identity = <A>(a: A): A => a
 
+const disabled: RedactorService = {
+  redactText: identity,
+  redactIdentifier: identity,
+  redactJson: identity,
+  scoped: () => disabled,
+  enabled: false
+}
+
 /** Placeholder names keep to characters that are safe in any quoting. */
 const safeName = (name: string): string => name.replace(/[^A-Za-z0-9_.-]/g, "-") || "rule"
 
 interface CompiledRule {
+  readonly name: string
   readonly pattern: RegExp
   readonly trigger: RegExp | undefined
   readonly replacement: string
+  readonly hasSecretGroup: boolean
 }
 
 /** A copy of `re` without the `g` and `y` flags, safe for `test`. */
@@ -84,192 +131,32 @@ const forTest = (re: RegExp): RegExp => new RegExp(re.source, re.flags.replace(/
 const compileRule = (r: RedactionRule): CompiledRule => {
   const flags = r.pattern.flags.replace("y", "")
   return {
+    name: safeName(r.name),
     pattern: new RegExp(r.pattern.source, flags.includes("g") ? flags : flags + "g"),
     trigger: r.trigger === undefined ? undefined : forTest(r.trigger),
-    replacement: placeholder(safeName(r.name))
+    replacement: placeholder(safeName(r.name)),
+    hasSecretGroup: r.pattern.source.includes("(?<secret>")
   }
 }
 
 /**
- * One regex finding any of the rules' triggers, so that a text without any
- * costs a single scan; `undefined` when some trigger has flags (then each
- * rule checks its own).
+ * One regex finding every rule's trigger, a capture group per rule, so that
+ * a text costs one scan to learn which rules can match at all; `undefined`
+ * when some trigger has flags (then each rule checks its own).
  */
 const combinedTrigger = (rules: ReadonlyArray<CompiledRule>): RegExp | undefined => {
-  const triggers = rules.flatMap((r) => (r.trigger === undefined ? [] : [r.trigger]))
-  if (triggers.length === 0 || triggers.some((t) => t.flags !== "")) return undefined
-  return new RegExp(triggers.map((t) => `(?:${t.source})`).join("|"))
+  if (rules.some((r) => r.trigger === undefined || r.trigger.flags !== "" || /\((?!\?)/.test(r.trigger.source))) {
+    return undefined
+  }
+  return new RegExp(rules.map((r) => `(${r.trigger!.source})`).join("|"), "g")
 }
 
-// ---------------------------------------------------------------------------
-// `key = value` pairs in text
-// ---------------------------------------------------------------------------
+/** How many trigger matches one scan reads before the remaining rules test their own trigger. */
+const MAX_TRIGGER_MATCHES = 64
 
-/**
- * A key followed by its separator. The key starts at a word start (or right
- * after a JSON escape such as `\n`) and may be followed by a closing quote,
- * plain or escaped (`"`, `\"`, `'`). Only the key and separator are matched
- * here: the value is scanned by hand, and only after a sensitive key, so
- * that the scan stays linear whatever the text.
- */
-const keySeparator = new RegExp(
-  String.raw`(?:(?<=\\[nrt])|(?<![A-Za-z0-9_\\]))` +
-    String.raw`([A-Za-z_][A-Za-z0-9_.\-]{0,80})` +
-    String.raw`(\\*["'])?` +
-    String.raw`[ \t]*(===?|=>|:=|[:=])[ \t]*`,
-  "g"
-)
-
-/** An HTTP authorization scheme kept in front of the redacted credential. */
-const authScheme = /(?:Bearer|Basic|Token|Digest|Bot|bearer|basic|token)[ \t]+(?=\S)/y
-
-/**
- * Unquoted values that are code, not data: type names, null-ish words,
- * environment variable references (`$TOKEN`, `${TOKEN}`, `process.env.TOKEN`)
- * and calls (`getToken()`), as in `password: string` or
- * `const token = getToken()` in a transcript.
- */
-const codeValue =
-  /(?:string|String|str|number|int|float|bool|boolean|bytes|None|null|nil|undefined|true|false|\$\{?[A-Z_][A-Z0-9_]*\}?|process\.env\.[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_$][\w$.]*\(.*)$/y
-
-/** A JSON literal that is not a string: never a secret. */
-const jsonLiteral = /(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)(?![A-Za-z0-9_.])/y
-
-const BACKSLASH = 92
-
-/** Characters ending an unquoted value. */
-const endsUnquoted = (c: number, json: boolean): boolean =>
-  c === 32 || // space
-  c === 9 || // tab
-  c === 10 ||
-  c === 13 ||
-  c === 34 || // "
-  c === 39 || // '
-  c === 44 || // ,
-  c === 59 || // ;
-  c === 38 || // &
-  (json && (c === 125 || c === 93)) // } ]
-
-/** After a backslash in an unquoted value: is it a JSON escape, which ends the value? */
-const isEscapeLetter = (c: number): boolean =>
-  c === 110 || // n
-  c === 114 || // r
-  c === 116 || // t
-  c === 98 || // b
-  c === 102 || // f
-  c === 117 || // u
-  c === 34 || // "
-  c === 39 || // '
-  c === BACKSLASH ||
-  c === 47 // /
-
-/**
- * Where the value starting at `i` ends, as `[start, end)` of the part to
- * replace, or `undefined` when there is nothing to redact.
- */
-const scanValue = (s: string, i: number, json: boolean): readonly [number, number] | undefined => {
-  const n = s.length
-  let j = i
-  while (j < n && s.charCodeAt(j) === BACKSLASH) j++
-  const q = s.charCodeAt(j)
-  if (q === 34 || q === 39) {
-    // Quoted, possibly JSON-escaped (`\"` in JSON text inside a JSON string,
-    // `\\\"` one level deeper). With `t` backslashes in the opening quote,
-    // the closing quote is a quote after a run of `b` backslashes with
-    // `b % (2t + 2) === t` (t = 0: an even run; t = 1: 1, 5, 9…); other
-    // runs are escaped quotes or escaped backslashes of the value. The value
-    // also ends at a raw line break or at the end of the text.
-    const t = j - i
-    const start = j + 1
-    let end = n
-    let run = 0
-    for (let k = start; k < n; k++) {
-      const c = s.charCodeAt(k)
-      if (c === BACKSLASH) {
-        run++
-        continue
-      }
-      if (c === q && run % (2 * t + 2) === t) {
-        end = k - t
-        break
-      }
-      if (c === 10 || c === 13) {
-        end = k
-        break
-      }
-      run = 0
-    }
-    return valueRange(s, start, end)
-  }
-  if (j > i) return undefined // an escape such as `\n`: no value on this line
-  if (i >= n) return undefined
-  const first = s.charCodeAt(i)
-  if (first === 123 || first === 91) return undefined // `{` or `[`: a structure, not a value
-  if (json) {
-    jsonLiteral.lastIndex = i
-    if (jsonLiteral.test(s)) return undefined
-  }
-  let k = i
-  authScheme.lastIndex = i
-  if (authScheme.test(s)) k = authScheme.lastIndex
-  const start = k
-  while (k < n) {
-    const c = s.charCodeAt(k)
-    if (c === BACKSLASH) {
-      if (k + 1 >= n || isEscapeLetter(s.charCodeAt(k + 1))) break
-      k += 2
-      continue
-    }
-    if (endsUnquoted(c, json)) break
-    k++
-  }
-  const end = Math.min(k, n)
-  if (end <= start) return undefined
-  codeValue.lastIndex = 0
-  if (codeValue.test(s.slice(start, end))) return undefined
-  return [start, end]
-}
-
-/** The part of a quoted value to replace: all of it but an authorization scheme. */
-const valueRange = (s: string, start: number, end: number): readonly [number, number] | undefined => {
-  if (end <= start) return undefined
-  authScheme.lastIndex = start
-  const from = authScheme.test(s) && authScheme.lastIndex < end ? authScheme.lastIndex : start
-  return [from, end]
-}
-
-/** Replaces the values written after sensitive keys in `s`. */
-const redactKeyValues = (s: string, isSensitive: (key: string) => boolean, replacement: string): string => {
-  if (s.indexOf(":") === -1 && s.indexOf("=") === -1) return s
-  let out = ""
-  let last = 0
-  keySeparator.lastIndex = 0
-  let m: RegExpExecArray | null
-  while ((m = keySeparator.exec(s)) !== null) {
-    const key = m[1]!
-    if (key === "REDACTED" || !isSensitive(key)) continue
-    const valueStart = keySeparator.lastIndex
-    const json = m[2] !== undefined && m[3] === ":"
-    const range = scanValue(s, valueStart, json)
-    if (range === undefined) continue
-    const [from, to] = range
-    if (s.startsWith(redactedPrefix, from)) {
-      keySeparator.lastIndex = to
-      continue
-    }
-    out += s.slice(last, from) + replacement
-    last = to
-    keySeparator.lastIndex = to
-  }
-  keySeparator.lastIndex = 0
-  return last === 0 ? s : out + s.slice(last)
-}
-
-// ---------------------------------------------------------------------------
-// The redactor
-// ---------------------------------------------------------------------------
-
-const disabled: RedactorService = { redactText: identity, redactJson: identity, enabled: false }
+/** The placeholder of an identifier: the rule and a keyed hash of what it replaced. */
+const identifierPlaceholder = (key: Buffer) => (rule: string, secret: string): string =>
+  `${redactedPrefix}${rule}:${createHmac("sha256", key).update(secret).digest("base64url").slice(0, 12)}]`
 
 /**
  * Builds a redactor (pure, no Effect). `undefined` or any options object
@@ -284,6 +171,9 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
   const keys = forTest(keysPattern)
   const keysTrigger = keysPattern === defaultSensitiveKeys ? defaultSensitiveKeysTrigger : undefined
   const sensitiveReplacement = placeholder(sensitiveKeyRuleName)
+  const exempt = new Set(given.exempt ?? [])
+  const hashKey = given.identifierKey === undefined ? randomBytes(32) : Buffer.from(given.identifierKey, "utf8")
+  const identifierMark = identifierPlaceholder(hashKey)
 
   const keyCache = new Map<string, boolean>()
   const isSensitive = (key: string): boolean => {
@@ -296,17 +186,61 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
     return hit
   }
 
-  const redactText = (s: string): string => {
-    let out = s
-    const triggered = anyTrigger === undefined || anyTrigger.test(s)
-    for (const r of rules) {
-      if (r.trigger !== undefined && !(triggered && r.trigger.test(out))) continue
-      const replacement = r.replacement
-      out = out.replace(r.pattern, (match: string) => (match === "" ? match : replacement))
+  /**
+   * Which rules may match `s`: those whose trigger occurs. One scan finds
+   * the triggers; when a text repeats triggers many times, the rules not seen
+   * yet test their own trigger instead (one scan each), so the cost stays
+   * linear in the text whatever it repeats.
+   */
+  const hits = new Uint8Array(rules.length)
+  const candidates = (s: string): ReadonlyArray<CompiledRule> => {
+    if (anyTrigger === undefined) return rules.filter((r) => r.trigger === undefined || r.trigger.test(s))
+    anyTrigger.lastIndex = 0
+    let found = 0
+    let matches = 0
+    let m: RegExpExecArray | null
+    while ((m = anyTrigger.exec(s)) !== null) {
+      if (found === 0) hits.fill(0)
+      for (let g = 1; g < m.length; g++) {
+        if (m[g] !== undefined) {
+          if (hits[g - 1] === 0) {
+            hits[g - 1] = 1
+            found++
+          }
+          break
+        }
+      }
+      if (++matches >= MAX_TRIGGER_MATCHES) {
+        for (let i = 0; i < rules.length; i++) if (hits[i] === 0 && rules[i]!.trigger!.test(s)) hits[i] = 1
+        break
+      }
     }
-    if (keysTrigger !== undefined && !keysTrigger.test(out)) return out
-    return redactKeyValues(out, isSensitive, sensitiveReplacement)
+    anyTrigger.lastIndex = 0
+    return found === 0 ? [] : rules.filter((_, i) => hits[i] === 1)
   }
+
+  const redactWith = (s: string, mark: (rule: string, secret: string) => string): string => {
+    let out = s
+    for (const r of candidates(s)) {
+      out = out.replace(r.pattern, (match: string, ...args: Array<unknown>) => {
+        if (match === "") return match
+        if (!r.hasSecretGroup) return mark(r.name, match)
+        const groups = args[args.length - 1] as { readonly secret?: string } | undefined
+        const secret = groups?.secret
+        if (secret === undefined || secret === "") return match
+        if (secret.startsWith(redactedPrefix)) return match
+        const at = match.lastIndexOf(secret)
+        return match.slice(0, at) + mark(r.name, secret) + match.slice(at + secret.length)
+      })
+    }
+    if (keysTrigger !== undefined && !keysTrigger.test(out) && out.indexOf("-u") === -1) return out
+    return redactTextPairs(out, isSensitive, (secret) => mark(sensitiveKeyRuleName, secret))
+  }
+
+  const textMarks = new Map(rules.map((r) => [r.name, r.replacement]))
+  const textMark = (rule: string): string => textMarks.get(rule) ?? (rule === sensitiveKeyRuleName ? sensitiveReplacement : placeholder(rule))
+  const redactText = (s: string): string => redactWith(s, textMark)
+  const redactIdentifier = (s: string): string => redactWith(s, identifierMark)
 
   const keyNames = new Map<string, string>()
   const redactKey = (key: string): string => {
@@ -333,18 +267,18 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
     if (value === null) return value
     // Binary data holds no text to scan, but under a sensitive key it is the secret itself.
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return under ? sensitiveReplacement : value
+    // Bytes written out as JSON (`Buffer`'s `data`, a typed array's indexes) are the secret too.
+    if (under && looksLikeBytes(value)) return sensitiveReplacement
     if (ancestors.has(value)) return "[Circular]"
     ancestors.add(value)
     try {
       if (Array.isArray(value)) return walkArray(value, under)
-      const proto: unknown = Object.getPrototypeOf(value)
-      if (proto !== Object.prototype && proto !== null) {
-        const toJSON: unknown = (value as { readonly toJSON?: unknown }).toJSON
-        if (typeof toJSON === "function") {
-          const json: unknown = toJSON.call(value, "")
-          if (json === value) return walkObject(value, under)
+      const toJSON: unknown = (value as { readonly toJSON?: unknown }).toJSON
+      if (typeof toJSON === "function") {
+        const json: unknown = toJSON.call(value, "")
+        if (json !== value) {
           const redacted = walk(json, under)
-          return redacted === json ? value : redacted
+          return redacted === json && Object.getPrototypeOf(value) !== Object.prototype ? value : redacted
         }
       }
       return walkObject(value, under)
@@ -353,25 +287,40 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
     }
   }
 
+  /** A tuple `[name, value]` whose name is sensitive (`["authorization", "Bearer …"]`). */
+  const sensitiveTuple = (array: ReadonlyArray<unknown>): boolean =>
+    array.length === 2 && typeof array[0] === "string" && array[0].length <= 120 && isSensitive(array[0])
+
   const walkArray = (array: ReadonlyArray<unknown>, under: boolean): ReadonlyArray<unknown> => {
+    const tuple = !under && sensitiveTuple(array)
     let out: Array<unknown> | undefined
     for (let i = 0; i < array.length; i++) {
       const item = array[i]
-      const redacted = walk(item, under)
+      const redacted = walk(item, under || (tuple && i === 1))
       if (out === undefined && redacted !== item) out = array.slice(0, i)
       if (out !== undefined) out.push(redacted)
     }
     return out ?? array
   }
 
+  /** The name of a name/value pair when it is sensitive (`{ name: "DB_PASSWORD", value: … }`). */
+  const sensitivePairName = (record: Readonly<Record<string, unknown>>): boolean => {
+    for (const field of pairNameFields) {
+      const name = record[field]
+      if (typeof name === "string" && name.length <= 120 && isSensitive(name)) return true
+    }
+    return false
+  }
+
   const walkObject = (object: object, under: boolean): object => {
     const record = object as Readonly<Record<string, unknown>>
     const names = Object.keys(record)
+    const pair = !under && names.length <= 8 && sensitivePairName(record)
     let out: Record<string, unknown> | undefined
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!
       const item = record[name]
-      const redacted = walk(item, under || isSensitive(name))
+      const redacted = walk(item, under || isSensitive(name) || (pair && pairValueFields.has(name)))
       const newName = redactKey(name)
       if (out === undefined && (redacted !== item || newName !== name)) {
         out = {}
@@ -384,8 +333,29 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
 
   const redactJson = <A>(value: A): A => walk(value, false) as A
 
-  return { redactText, redactJson, enabled: true }
+  const self: RedactorService = {
+    redactText,
+    redactIdentifier,
+    redactJson,
+    scoped: (scope) => (exempt.has(scope) || exempt.has(scope.split(/[.:]/)[0]!) ? disabled : self),
+    enabled: true
+  }
+  return self
 }
+
+const isByte = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 255
+
+/** An array of byte values, or an object of byte values under keys "0", "1", … (a serialised typed array). */
+const looksLikeBytes = (value: object): boolean => {
+  if (Array.isArray(value)) return value.length >= 4 && value.every(isByte)
+  const keys = Object.keys(value)
+  return keys.length >= 4 && keys.every((k, i) => k === String(i) && isByte((value as Record<string, unknown>)[k]))
+}
+
+/** Fields naming the pair in a name/value pair (HAR headers, Kubernetes env, .NET settings). */
+const pairNameFields = ["name", "key", "Name", "Key", "header", "field", "variable"]
+/** Fields holding the value of a name/value pair. */
+const pairValueFields = new Set(["value", "Value", "values", "val", "content"])
 
 /** Sets an own property, even one named `__proto__`. */
 const setOwn = (target: Record<string, unknown>, name: string, value: unknown): void => {

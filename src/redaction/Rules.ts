@@ -1,23 +1,26 @@
 /**
- * The default redaction rule set: patterns for well-known credential formats
- * (modelled on the published gitleaks / detect-secrets rules, written to be
- * linear and to also catch JSON-escaped occurrences) and the pattern of key
- * names whose values are secrets whatever they look like.
+ * The default redaction rules, as data: one table of credential formats,
+ * each with the published rule it follows (gitleaks' default configuration
+ * or secretlint's recommended preset), and the key names whose values are
+ * secrets whatever they look like (see `SensitiveKeys.ts`).
  *
- * Every pattern here is written so that it runs in linear time: no nested
- * unbounded quantifiers over overlapping classes, every unbounded run is
- * followed by something its class cannot contain.
+ * Every pattern here runs in linear time: no nested unbounded quantifiers
+ * over overlapping classes, every unbounded run is followed by something
+ * its class cannot contain. Each rule has literal triggers: a text that
+ * holds none of them is known to hold no match, so ordinary text costs one
+ * scan for all rules together.
  */
 
 /**
  * One pattern-based redaction rule. Every match of `pattern` in any string is
- * replaced by `[REDACTED:<name>]`. The pattern is used as a global regex (the
+ * replaced by `[REDACTED:<name>]` (only its `secret` group when the pattern
+ * has a group named `secret`). The pattern is used as a global regex (the
  * redactor adds the `g` flag when it is missing).
  */
 export interface RedactionRule {
   /** Shown in the placeholder; keep it to letters, digits, `-`, `_` and `.`. */
   readonly name: string
-  /** What to remove; the whole match is replaced. */
+  /** What to remove; the whole match, or its `secret` group. */
   readonly pattern: RegExp
   /**
    * Optional cheap pre-check: a text in which `trigger` finds nothing is
@@ -25,6 +28,8 @@ export interface RedactionRule {
    * plain literal or a small alternation of literals, without flags.
    */
   readonly trigger?: RegExp
+  /** Where the format is published (a rule of a public rule set). */
+  readonly source?: string
 }
 
 /** Every placeholder starts with this text. */
@@ -43,165 +48,140 @@ const L = String.raw`(?:(?<=\\[nrtbf])|(?<![A-Za-z0-9]))`
 // Right boundary for fixed-length alphanumeric tokens.
 const R = String.raw`(?![A-Za-z0-9])`
 
-const rule = (name: string, trigger: RegExp, source: string): RedactionRule => ({
+const GITLEAKS = "gitleaks config/gitleaks.toml"
+const SECRETLINT = "secretlint preset-recommend"
+
+const escapeLiteral = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")
+
+/** A rule: `triggers` are literal texts, one of which every match contains. */
+const rule = (
+  name: string,
+  triggers: ReadonlyArray<string>,
+  source: string,
+  pattern: string,
+  flags = ""
+): RedactionRule => ({
   name,
-  pattern: new RegExp(source, "g"),
-  trigger
+  pattern: new RegExp(pattern, "g" + flags),
+  trigger: new RegExp(triggers.map(escapeLiteral).join("|")),
+  source
 })
 
-/** Anthropic API and admin keys: `sk-ant-api03-…`, `sk-ant-admin01-…`, `sk-ant-oat01-…`. */
-const anthropic = rule("anthropic", /sk-ant-/, String.raw`${L}sk-ant-[A-Za-z0-9]{2,16}-[A-Za-z0-9_-]{20,}`)
-
 /**
- * OpenAI keys: project / service-account / admin / user keys (`sk-proj-…`,
- * `sk-svcacct-…`, `sk-admin-…`, `sk-None-…`, which carry the `T3BlbkFJ`
- * marker somewhere in the middle) and legacy keys, `sk-` + 48 alphanumerics
- * (any `sk-` + 32 or more alphanumerics is taken for one).
- */
-const openai = rule(
-  "openai",
-  /sk-/,
-  String.raw`${L}sk-(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9]{32,})`
-)
-
-/** AWS access key ids (`AKIA…`, `ASIA…`, `ABIA…`, `ACCA…`, `A3T…`). */
-const awsAccessKey = rule("aws-access-key", /A(?:KIA|SIA|BIA|CCA|3T)/, String.raw`${L}(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}${R}`)
-
-/** GitHub tokens: `ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` and fine-grained `github_pat_`. */
-const github = rule("github", /gh[pousr]_|github_pat_/, String.raw`${L}(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})`)
-
-/** Slack tokens (`xoxb-`, `xoxp-`, `xoxa-`, `xoxr-`, `xoxs-`, `xoxo-`, `xoxe-`, `xapp-`) and webhook URLs (also with `\/`-escaped slashes). */
-const slack = rule(
-  "slack",
-  /xox|xapp-|hooks\.slack\.com/,
-  String.raw`${L}(?:xox[abeoprs]|xapp)-[A-Za-z0-9-]{10,}|hooks\.slack\.com\\?/(?:services|workflows|triggers)(?:\\?/[A-Za-z0-9_+-]+)+`
-)
-
-/** Google API keys: `AIza` + 35 characters. */
-const googleApiKey = rule("google-api-key", /AIza/, String.raw`${L}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`)
-
-/** JSON Web Tokens: two base64url JSON segments (`eyJ…`) and an optional signature. */
-const jwt = rule("jwt", /\.ey/, String.raw`${L}ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*={0,2}`)
-
-/**
- * PEM / OpenSSH / PGP private key blocks, raw or JSON-escaped (`\n` written
- * as a backslash and an `n`). A block whose END line is missing (truncated
- * output) is removed up to the end of its base64 body.
- */
-const privateKey = rule(
-  "private-key",
-  /-----BEGIN/,
-  String.raw`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s\\:,.()_]|-(?!----))*(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?`
-)
-
-/** The password in a URL's user info: `scheme://user:password@host` (also with `\/`-escaped slashes). */
-const urlCredentials = rule(
-  "url-credentials",
-  /@/,
-  String.raw`(?<=[A-Za-z][A-Za-z0-9+.-]{0,30}:\\?/\\?/[^\s/:@"'\\]{0,256}:)[^\s/@"'\\]{1,256}(?=@)`
-)
-
-/**
- * The default pattern rules, applied in this order: `private-key`,
- * `anthropic`, `openai`, `aws-access-key`, `github`, `slack`,
- * `google-api-key`, `jwt`, `url-credentials`.
+ * The default pattern rules, applied in this order (private keys first, so
+ * that a key block is removed whole; URL credentials last).
  */
 export const defaultRules: ReadonlyArray<RedactionRule> = [
-  privateKey,
-  anthropic,
-  openai,
-  awsAccessKey,
-  github,
-  slack,
-  googleApiKey,
-  jwt,
-  urlCredentials
+  rule(
+    "private-key",
+    ["-----BEGIN"],
+    `${GITLEAKS} private-key; ${SECRETLINT} privatekey`,
+    String
+      .raw`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s\\:,.()_]|-(?!----))*(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?`
+  ),
+  rule("anthropic", ["sk-ant-"], `${GITLEAKS} anthropic-api-key, anthropic-admin-api-key; ${SECRETLINT} anthropic`, String.raw`${L}sk-ant-[A-Za-z0-9]{2,16}-[A-Za-z0-9_-]{20,}`),
+  rule(
+    "openai",
+    ["sk-"],
+    `${GITLEAKS} openai-api-key; ${SECRETLINT} openai`,
+    String.raw`${L}sk-(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9]{32,})`
+  ),
+  rule("aws-access-key", ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"], `${GITLEAKS} aws-access-token; ${SECRETLINT} aws`, String.raw`${L}(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}${R}`),
+  rule("aws-bedrock", ["ABSK", "bedrock-api-key-"], `${GITLEAKS} aws-amazon-bedrock-api-key-long-lived, -short-lived`, String.raw`${L}(?:ABSK[A-Za-z0-9+/]{100,300}={0,2}|bedrock-api-key-[A-Za-z0-9+/=]{20,2000})`),
+  rule("github", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], `${GITLEAKS} github-*; ${SECRETLINT} github`, String.raw`${L}(?:gh[pousr]_[A-Za-z0-9_]{30,}|github_pat_[A-Za-z0-9_]{22,})`),
+  rule(
+    "gitlab",
+    ["glpat-", "glptt-", "gldt-", "glrt-", "glsoat-", "glffct-", "glft-", "glimt-", "glagent-", "gloas-", "glcbt-", "glcbt-", "GR1348941"],
+    `${GITLEAKS} gitlab-*; ${SECRETLINT} gitlab`,
+    String.raw`${L}(?:gl(?:pat|ptt|dt|rt|soat|ffct|ft|imt|agent|oas|cbt)-[0-9A-Za-z_.-]{20,}|GR1348941[0-9A-Za-z_-]{20})`
+  ),
+  rule(
+    "slack",
+    ["xox", "xapp-", "hooks.slack.com"],
+    `${GITLEAKS} slack-*; ${SECRETLINT} slack`,
+    String.raw`${L}(?:xox[abeoprs]|xapp)[-.][A-Za-z0-9.-]{10,}|hooks\.slack\.com\\?/(?:services|workflows|triggers)(?:\\?/[A-Za-z0-9_+-]+)+`
+  ),
+  rule("google-api-key", ["AIza"], `${GITLEAKS} gcp-api-key`, String.raw`${L}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`),
+  rule("jwt", [".ey"], `${GITLEAKS} jwt`, String.raw`${L}ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*={0,2}`),
+  rule("1password", ["ops_eyJ", "A3-"], `${GITLEAKS} 1password-*; ${SECRETLINT} 1password`, String.raw`${L}(?:ops_eyJ[A-Za-z0-9+/_-]{100,}={0,3}|A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}${R})`),
+  rule("adobe", ["p8e-"], `${GITLEAKS} adobe-client-secret`, String.raw`${L}p8e-[A-Za-z0-9]{32}${R}`),
+  rule("age", ["AGE-SECRET-KEY-1"], `${GITLEAKS} age-secret-key`, String.raw`AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`),
+  rule("airtable", ["pat"], `${GITLEAKS} airtable-personnal-access-token`, String.raw`${L}pat[A-Za-z0-9]{14}\.[a-f0-9]{64}${R}`),
+  rule("alibaba", ["LTAI"], `${GITLEAKS} alibaba-access-key-id`, String.raw`${L}LTAI[A-Za-z0-9]{20}${R}`),
+  rule("atlassian", ["ATATT3"], `${GITLEAKS} atlassian-api-token`, String.raw`${L}ATATT3[A-Za-z0-9_=-]{100,}`),
+  rule("authress", [".acc_", ".acc-"], `${GITLEAKS} authress-service-client-access-key`, String.raw`${L}(?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}\.acc[_-][A-Za-z0-9-]{10,32}\.[A-Za-z0-9+/_=-]{30,120}`),
+  rule("azure-ad", ["Q~"], `${GITLEAKS} azure-ad-client-secret`, String.raw`(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`),
+  rule("clickhouse", ["4b1d"], `${GITLEAKS} clickhouse-cloud-api-secret-key`, String.raw`${L}4b1d[A-Za-z0-9]{38}${R}`),
+  rule("clojars", ["CLOJARS_"], `${GITLEAKS} clojars-api-token`, String.raw`CLOJARS_[A-Za-z0-9]{60}`),
+  rule("cloudflare", ["v1.0-", "cfat_", "cfut_", "cfk_"], `${GITLEAKS} cloudflare-origin-ca-key; ${SECRETLINT} cloudflare`, String.raw`${L}(?:v1\.0-[a-f0-9]{24}-[a-f0-9]{146}|cf(?:at|ut|k)_[A-Za-z0-9]{40,})`),
+  rule("databricks", ["dapi"], `${GITLEAKS} databricks-api-token; ${SECRETLINT} databricks`, String.raw`${L}dapi[a-fA-F0-9]{32}(?:-\d)?${R}`),
+  rule("digitalocean", ["dop_v1_", "doo_v1_", "dor_v1_"], `${GITLEAKS} digitalocean-*`, String.raw`${L}do[opr]_v1_[a-f0-9]{64}`),
+  rule("docker", ["dckr_pat_"], `${SECRETLINT} docker`, String.raw`dckr_pat_[A-Za-z0-9_-]{20,}`),
+  rule("doppler", ["dp."], `${GITLEAKS} doppler-api-token`, String.raw`${L}dp\.(?:pt|ct|st|sa|scim|audit)\.[A-Za-z0-9]{40,44}${R}`),
+  rule("duffel", ["duffel_test_", "duffel_live_"], `${GITLEAKS} duffel-api-token`, String.raw`duffel_(?:test|live)_[A-Za-z0-9_=-]{43}`),
+  rule("dynatrace", ["dt0c01."], `${GITLEAKS} dynatrace-api-token`, String.raw`dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}`),
+  rule("easypost", ["EZAK", "EZTK"], `${GITLEAKS} easypost-api-token, easypost-test-api-token`, String.raw`${L}EZ[AT]K[A-Za-z0-9]{54}`),
+  rule("facebook", ["EAAM", "EAAC"], `${GITLEAKS} facebook-page-access-token`, String.raw`${L}EAA[MC][A-Za-z0-9]{100,}`),
+  rule("figma", ["figd_"], `${SECRETLINT} figma`, String.raw`${L}figd_[A-Za-z0-9_-]{40,}`),
+  rule("flyio", ["fo1_", "fm1a_", "fm1r_", "fm2_"], `${GITLEAKS} flyio-access-token`, String.raw`${L}(?:fo1_[\w-]{43}|fm1[ar]_[A-Za-z0-9+/]{100,}={0,3}|fm2_[A-Za-z0-9+/]{100,}={0,3})`),
+  rule("frameio", ["fio-u-"], `${GITLEAKS} frameio-api-token`, String.raw`fio-u-[A-Za-z0-9_=-]{64}`),
+  rule("flutterwave", ["FLWSECK", "FLWPUBK"], `${GITLEAKS} flutterwave-*`, String.raw`FLW(?:PUB|SEC)K_TEST-[a-h0-9]{32}-X`),
+  rule("grafana", ["glc_", "glsa_", "eyJrIjoi"], `${GITLEAKS} grafana-*; ${SECRETLINT} grafana`, String.raw`${L}(?:glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{70,400}={0,3})`),
+  rule("groq", ["gsk_"], `${SECRETLINT} groq`, String.raw`${L}gsk_[A-Za-z0-9]{48,}`),
+  rule("harness", ["pat.", "sat."], `${GITLEAKS} harness-api-key`, String.raw`${L}(?:pat|sat)\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}${R}`),
+  rule("hashicorp", [".atlasv1.", "hvs.", "hvb.", "hvr."], `${GITLEAKS} hashicorp-tf-api-token, vault-*; ${SECRETLINT} hashicorp-vault`, String.raw`${L}(?:[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}|hv[sbr]\.[A-Za-z0-9_-]{24,})`),
+  rule("heroku", ["HRKU-"], `${GITLEAKS} heroku-api-key-v2`, String.raw`${L}HRKU-AA[0-9A-Za-z_-]{58}`),
+  rule("huggingface", ["hf_", "api_org_"], `${GITLEAKS} huggingface-*; ${SECRETLINT} huggingface`, String.raw`${L}(?:hf_[A-Za-z0-9]{34,}|api_org_[A-Za-z]{34})${R}`),
+  rule("intra42", ["s-s4t2"], `${GITLEAKS} intra42-client-secret`, String.raw`${L}s-s4t2(?:ud|af)-[a-f0-9]{64}`),
+  rule("linear", ["lin_api_"], `${GITLEAKS} linear-api-key; ${SECRETLINT} linear`, String.raw`lin_api_[A-Za-z0-9]{40}`),
+  rule("mailchimp", ["-us"], `${GITLEAKS} mailchimp-api-key`, String.raw`${L}[a-f0-9]{32}-us\d{1,2}${R}`),
+  rule("notion", ["ntn_"], `${GITLEAKS} notion-api-token; ${SECRETLINT} notion`, String.raw`${L}ntn_[0-9]{11}[A-Za-z0-9]{35}${R}`),
+  rule("npm", ["npm_"], `${GITLEAKS} npm-access-token; ${SECRETLINT} npm`, String.raw`${L}npm_[A-Za-z0-9]{36}${R}`),
+  rule("newrelic", ["NRAK-", "NRJS-", "NRII-", "NRAA-"], `${GITLEAKS} new-relic-*`, String.raw`${L}NR(?:AK-[A-Za-z0-9]{27}|JS-[a-f0-9]{19}|II-[A-Za-z0-9-]{32}|AA-[a-f0-9]{27})`),
+  rule("openshift", ["sha256~"], `${GITLEAKS} openshift-user-token`, String.raw`sha256~[\w-]{43}`),
+  rule("planetscale", ["pscale_"], `${GITLEAKS} planetscale-*`, String.raw`${L}pscale_(?:pw|tkn|oauth)_[\w=.-]{20,}`),
+  rule("postman", ["PMAK-"], `${GITLEAKS} postman-api-token`, String.raw`PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}`),
+  rule("prefect", ["pnu_"], `${GITLEAKS} prefect-api-token`, String.raw`${L}pnu_[A-Za-z0-9]{36}`),
+  rule("pulumi", ["pul-"], `${GITLEAKS} pulumi-api-token`, String.raw`${L}pul-[a-f0-9]{40}`),
+  rule("pypi", ["pypi-AgEIcHlwaS5vcmc"], `${GITLEAKS} pypi-upload-token`, String.raw`pypi-AgEIcHlwaS5vcmc[\w-]{50,}`),
+  rule("readme", ["rdme_"], `${GITLEAKS} readme-api-token`, String.raw`rdme_[a-z0-9]{70}`),
+  rule("rubygems", ["rubygems_"], `${GITLEAKS} rubygems-api-token`, String.raw`rubygems_[a-f0-9]{48}`),
+  rule("scalingo", ["tk-us-"], `${GITLEAKS} scalingo-api-token`, String.raw`tk-us-[\w-]{48}`),
+  rule("sendgrid", ["SG."], `${GITLEAKS} sendgrid-api-token; ${SECRETLINT} sendgrid`, String.raw`SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}`),
+  rule("sendinblue", ["xkeysib-"], `${GITLEAKS} sendinblue-api-token`, String.raw`xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}`),
+  rule("settlemint", ["sm_pat_", "sm_aat_", "sm_sat_"], `${GITLEAKS} settlemint-*`, String.raw`sm_(?:pat|aat|sat)_[A-Za-z0-9]{16}`),
+  rule("shippo", ["shippo_live_", "shippo_test_"], `${GITLEAKS} shippo-api-token`, String.raw`shippo_(?:live|test)_[a-fA-F0-9]{40}`),
+  rule("shopify", ["shpat_", "shpca_", "shppa_", "shpss_"], `${GITLEAKS} shopify-*; ${SECRETLINT} shopify`, String.raw`shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,}`),
+  rule("sonar", ["squ_", "sqp_", "sqa_"], `${GITLEAKS} sonar-api-token`, String.raw`${L}sq[upa]_[A-Za-z0-9]{40}${R}`),
+  rule("sourcegraph", ["sgp_"], `${GITLEAKS} sourcegraph-access-token`, String.raw`${L}sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}${R}`),
+  rule("square", ["EAAA", "sq0atp-", "sq0csp-"], `${GITLEAKS} square-access-token, square-secret`, String.raw`${L}(?:EAAA[\w-]{22,60}|sq0atp-[\w-]{22}|sq0csp-[\w-]{43})`),
+  rule("stripe", ["sk_test_", "sk_live_", "sk_prod_", "rk_test_", "rk_live_", "rk_prod_"], `${GITLEAKS} stripe-access-token; ${SECRETLINT} stripe`, String.raw`${L}[sr]k_(?:test|live|prod)_[A-Za-z0-9]{10,99}`),
+  rule("tailscale", ["tskey-"], `${SECRETLINT} tailscale`, String.raw`tskey-[a-z]+-[A-Za-z0-9]{10,}-[A-Za-z0-9]{10,}`),
+  rule("telegram", [":A"], `${GITLEAKS} telegram-bot-api-token`, String.raw`${L}\d{5,16}:A[A-Za-z0-9_-]{34}(?![A-Za-z0-9_-])`),
+  rule("twilio", ["SK"], `${GITLEAKS} twilio-api-key`, String.raw`${L}SK[0-9a-fA-F]{32}${R}`),
+  rule("typeform", ["tfp_"], `${GITLEAKS} typeform-api-token`, String.raw`tfp_[A-Za-z0-9_.=-]{59}`),
+  rule("vercel", ["vcp_", "vci_", "vca_", "vcr_", "vck_"], `${SECRETLINT} vercel`, String.raw`${L}vc[pcikar]_[A-Za-z0-9]{24,}`),
+  rule("defined-networking", ["dnkey-"], `${GITLEAKS} defined-networking-api-token`, String.raw`dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}`),
+  rule("microsoft-teams", [".webhook.office.com"], `${GITLEAKS} microsoft-teams-webhook`, String.raw`\.webhook\.office\.com/webhookb2/[\w@/-]{20,}`),
+  rule("infracost", ["ico-"], `${GITLEAKS} infracost-api-token`, String.raw`(?<![A-Za-z0-9.])ico-[A-Za-z0-9]{32}${R}`),
+  rule("perplexity", ["pplx-"], `${GITLEAKS} perplexity-api-key`, String.raw`${L}pplx-[A-Za-z0-9]{48}${R}`),
+  rule("octopus", ["API-"], `${GITLEAKS} octopus-deploy-api-key`, String.raw`${L}API-[A-Z0-9]{26}${R}`),
+  rule("mapbox", ["pk.", "sk."], `${GITLEAKS} mapbox-api-token`, String.raw`${L}[ps]k\.[A-Za-z0-9]{60}\.[A-Za-z0-9_-]{22}`),
+  rule("facebook-access-token", ["|", "%7C"], `${GITLEAKS} facebook-access-token`, String.raw`${L}\d{15,16}(?:\||%7C)[0-9A-Za-z_-]{27,40}(?![0-9A-Za-z_-])`),
+  rule("sidekiq", ["CONTRIBSYS__COM"], `${GITLEAKS} sidekiq-secret`, String.raw`CONTRIBSYS__COM[ \t]*[=:][ \t]*\\?["']?(?<secret>[a-f0-9]{8}:[a-f0-9]{8})`),
+  rule("x-oauth-basic", [":x-oauth-basic@"], `${SECRETLINT} npm (package.json x-oauth-basic)`, String.raw`(?<secret>[^\s/:@"'\\]{8,}):x-oauth-basic@`),
+  rule(
+    "bearer",
+    ["Bearer ", "bearer ", "Basic ", "basic ", "Token ", "token ", "BEARER "],
+    `${GITLEAKS} curl-auth-header; RFC 6750 / RFC 7617 credentials`,
+    String.raw`(?<![A-Za-z])(?:Bearer|bearer|BEARER|Basic|basic|Token|token)[ \t]+(?<secret>[A-Za-z0-9._~+/-]{16,}=*)`
+  ),
+  rule(
+    "url-credentials",
+    ["@"],
+    `${SECRETLINT} basicauth, database-connection-string; ${GITLEAKS} generic url credentials`,
+    String.raw`(?<=[A-Za-z][A-Za-z0-9+.-]{0,30}:\\?/\\?/[^\s/:@"'\\]{0,256}:)(?<secret>(?:[^\s/@"'\\]|@(?=[^\s/@"'\\]*@))+)(?=@)`
+  )
 ]
 
-// ---------------------------------------------------------------------------
-// Sensitive key names
-// ---------------------------------------------------------------------------
-
-/** `word` in lower case, Capitalised and UPPER case (covers snake, camel, kebab and constant case). */
-const cased = (word: string): string =>
-  `(?:${word}|${word.charAt(0).toUpperCase()}${word.slice(1)}|${word.toUpperCase()})`
-
-const SEP = "[-_. ]?"
-
-const compound = (...parts: ReadonlyArray<string>): string => parts.map(cased).join(SEP)
-
-/**
- * Words that, right after `token`, make it a usage count or a tokenizer
- * setting rather than a credential (`token_count`, `tokenUsage`, …).
- */
-const tokenCountWords = [
-  "count",
-  "usage",
-  "limit",
-  "budget",
-  "total",
-  "estimate",
-  "length",
-  "cost",
-  "price",
-  "rate",
-  "type",
-  "index",
-  "idx",
-  "id",
-  "window"
-]
-
-/** Words that, right before `token`, name a tokenizer symbol or a pagination cursor (`eos_token`, `nextPageToken`). */
-const tokenNonSecretPrefixes = ["eos", "bos", "pad", "unk", "sep", "cls", "mask", "stop", "next", "page", "continuation"]
-
-// `token` as a word of the key: not `tokens` (counts), not `tokenizer`, not
-// followed by a count word, not preceded by a tokenizer / paging word.
-const TOKEN =
-  `(?<!(?:${tokenNonSecretPrefixes.map(cased).join("|")})${SEP})` +
-  `(?:(?:token|Token)(?![a-z])|TOKEN(?![A-Z]))` +
-  `(?!${SEP}(?:${tokenCountWords.map(cased).join("|")})[sS]?(?![a-z]))`
-
-// `auth` as a whole word of the key (`auth`, `x-auth`, `basicAuth`, `AUTH`), not `author`, `oauth`, `authenticated`.
-const AUTH = String.raw`(?:(?<![A-Za-z])auth(?![a-z])|(?<![A-Z])Auth(?![a-z])|(?<![A-Za-z])AUTH(?![A-Z]))`
-
-/**
- * Key names whose values are secrets: password / passwd / passphrase,
- * secret (client_secret, secretKey…), token (githubToken, GITHUB_TOKEN,
- * x-auth-token…), api key (api_key, apiKey, X-Api-Key, APIKEY…), access key,
- * private key, signing / encryption key, authorization, auth, credentials /
- * creds, cookie — matched as parts of snake, camel, kebab or constant case
- * names.
- *
- * Not matched: LLM usage counts and tokenizer settings such as `tokens`,
- * `max_tokens`, `inputTokens`, `outputTokens`, `totalTokens`, `tokenUsage`,
- * `token_count`, `tokenizer`, `eos_token`, nor `author`, `oauth` or
- * `session_id`.
- *
- * Not global: it is meant for `test`.
- */
-export const defaultSensitiveKeys: RegExp = new RegExp(
-  [
-    cased("password"),
-    cased("passwd"),
-    cased("passphrase"),
-    cased("secret"),
-    cased("authorization"),
-    cased("credential"),
-    cased("creds"),
-    cased("cookie"),
-    compound("api", "key"),
-    compound("access", "key"),
-    compound("private", "key"),
-    compound("signing", "key"),
-    compound("encryption", "key"),
-    TOKEN,
-    AUTH
-  ].join("|")
-)
-
-/**
- * A cheap pre-check for `defaultSensitiveKeys`: a text in which it finds
- * nothing holds no key name matched by `defaultSensitiveKeys`.
- */
-export const defaultSensitiveKeysTrigger: RegExp = /pass|secret|token|auth|cred|cookie|key/i
+export { defaultSensitiveKeys, defaultSensitiveKeysTrigger } from "./SensitiveKeys.js"

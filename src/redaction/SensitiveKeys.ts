@@ -1,0 +1,194 @@
+/**
+ * The key names whose values are secrets whatever they look like, matched as
+ * words of snake, camel, kebab or constant case names.
+ */
+
+/** `word` in lower case, Capitalised and UPPER case (covers snake, camel, kebab and constant case). */
+const cased = (word: string): string =>
+  `(?:${word}|${word.charAt(0).toUpperCase()}${word.slice(1)}|${word.toUpperCase()})`
+
+const SEP = "[-_. ]?"
+
+const compound = (...parts: ReadonlyArray<string>): string => parts.map(cased).join(SEP)
+
+/** `word` as a whole word of a name: not inside a longer word (`pass`, not `bypass` or `passport`). */
+const wholeWord = (word: string): string => {
+  const lower = word
+  const capital = word.charAt(0).toUpperCase() + word.slice(1)
+  const upper = word.toUpperCase()
+  return `(?:(?<![A-Za-z])${lower}(?![a-z])|(?<![A-Z])${capital}(?![a-z])|(?<![A-Za-z])${upper}(?![A-Z]))`
+}
+
+/**
+ * Words that, right after `token`, make it a usage count or a tokenizer
+ * setting rather than a credential (`token_count`, `tokenUsage`, …).
+ */
+const tokenCountWords = [
+  "count",
+  "usage",
+  "limit",
+  "budget",
+  "total",
+  "estimate",
+  "length",
+  "cost",
+  "price",
+  "rate",
+  "type",
+  "index",
+  "idx",
+  "id",
+  "window"
+]
+
+/** Words that, right before `token`, name a tokenizer symbol or a pagination cursor (`eos_token`, `nextPageToken`). */
+const tokenNonSecretPrefixes = ["eos", "bos", "pad", "unk", "sep", "cls", "mask", "stop", "next", "page", "continuation"]
+
+// `token` as a word of the key: not `tokens` (counts), not `tokenizer`, not
+// followed by a count word, not preceded by a tokenizer / paging word.
+const TOKEN =
+  `(?<!(?:${tokenNonSecretPrefixes.map(cased).join("|")})${SEP})` +
+  `(?:(?:token|Token)(?![a-z])|TOKEN(?![A-Z]))` +
+  `(?!${SEP}(?:${tokenCountWords.map(cased).join("|")})[sS]?(?![a-z]))`
+
+/** Words that, right before a final `key`, name a key that is not a credential (`primaryKey`, `cache_key`). */
+const keyNonSecretPrefixes = [
+  "primary",
+  "foreign",
+  "sort",
+  "partition",
+  "cache",
+  "idempotency",
+  "public",
+  "pub",
+  "unique",
+  "hash",
+  "row",
+  "lookup",
+  "map",
+  "object",
+  "shortcut",
+  "hot",
+  "dedup",
+  "dedupe",
+  "group",
+  "routing",
+  "order",
+  "index",
+  "translation",
+  "i18n",
+  "storage",
+  "bucket",
+  "file",
+  "item",
+  "list",
+  "react",
+  "sharding",
+  "shard",
+  "composite",
+  "natural",
+  "surrogate",
+  "local",
+  "message",
+  "record",
+  "state",
+  "query",
+  "dict",
+  "entry",
+  "label",
+  "type",
+  "sub",
+  "parent",
+  "child",
+  "event",
+  "task",
+  "config",
+  "setting",
+  "settings",
+  "env",
+  "field",
+  "column",
+  "property",
+  "prop",
+  "attr",
+  "attribute",
+  "name",
+  "registry",
+  "search",
+  "match",
+  "omit",
+  "pick",
+  "primary",
+  "tab",
+  "step",
+  "node",
+  "route",
+  "path",
+  "data",
+  "value",
+  "model",
+  "agent",
+  "tool",
+  "session",
+  "user",
+  "project",
+  "trace",
+  "run"
+]
+
+// `key` as the last word of a compound name (`OPENAI_KEY`, `hubspotKey`,
+// `db.key`), not a bare `key`, not a key of a data structure.
+const KEY =
+  `(?<![A-Za-z0-9])(?!(?:${keyNonSecretPrefixes.map(cased).join("|")})${SEP}(?:key|Key|KEY)$)` +
+  `[A-Za-z0-9_.-]*[A-Za-z0-9](?:[-_ ](?:key|Key|KEY)|Key|KEY)$`
+
+// `auth` as a whole word of the key (`auth`, `x-auth`, `basicAuth`, `AUTH`), not `author`, `oauth`, `authenticated`.
+const AUTH = String.raw`(?:(?<![A-Za-z])auth(?![a-z])|(?<![A-Z])Auth(?![a-z])|(?<![A-Za-z])AUTH(?![A-Z]))`
+
+/**
+ * Key names whose values are secrets: password / passwd / passphrase / pass
+ * / pwd, secret (client_secret, secretKey…), token (githubToken,
+ * GITHUB_TOKEN, x-auth-token…), api key (api_key, apiKey, X-Api-Key,
+ * APIKEY…), access key, private key, signing / encryption key, any name
+ * ending in a `key` word (`OPENAI_KEY`, `stripeKey`, not `primaryKey` or
+ * `cache_key`), authorization, auth, credentials / creds, cookie /
+ * set-cookie, session — matched as parts of snake, camel, kebab or constant
+ * case names.
+ *
+ * Not matched: LLM usage counts and tokenizer settings such as `tokens`,
+ * `max_tokens`, `inputTokens`, `outputTokens`, `totalTokens`, `tokenUsage`,
+ * `token_count`, `tokenizer`, `eos_token`, nor `author`, `oauth`,
+ * `session_id`, `bypass` or `passport`.
+ *
+ * Not global: it is meant for `test` against a whole key name.
+ */
+export const defaultSensitiveKeys: RegExp = new RegExp(
+  [
+    cased("password"),
+    cased("passwd"),
+    cased("passphrase"),
+    wholeWord("pass"),
+    wholeWord("pwd"),
+    cased("secret"),
+    cased("authorization"),
+    cased("credential"),
+    cased("creds"),
+    cased("cookie"),
+    compound("api", "key"),
+    compound("access", "key"),
+    compound("private", "key"),
+    compound("signing", "key"),
+    compound("encryption", "key"),
+    compound("sonar", "login"),
+    `(?:session|Session)(?![a-zA-Z])(?!${SEP}(?:id|Id|ID|name|Name|count|Count))|SESSION(?![A-Z])(?![-_. ]?(?:ID|NAME|COUNT))`,
+    TOKEN,
+    KEY,
+    AUTH
+  ].join("|")
+)
+
+/**
+ * A cheap pre-check for `defaultSensitiveKeys`: a text in which it finds
+ * nothing holds no key name matched by `defaultSensitiveKeys`.
+ */
+export const defaultSensitiveKeysTrigger: RegExp = /pass|pwd|secret|token|auth|cred|cookie|key|session|sonar/i
