@@ -1,0 +1,40 @@
+/**
+ * The logbook UI's web server: the JSON API, its OpenAPI document at
+ * `/api/openapi.json` and the built front end, behind the access rules of
+ * `Access.ts`. It reads the stores of `Logbook.layer` and writes nothing.
+ */
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as Layer from "effect/Layer"
+import { createServer } from "node:http"
+import { fileURLToPath } from "node:url"
+import { guard } from "./Access.js"
+import { UiApiLive } from "./Handlers.js"
+import { staticFiles } from "./Static.js"
+
+/** The default port. */
+export const DEFAULT_PORT = 4100
+/** The default interface: the loopback only. */
+export const LOOPBACK = "127.0.0.1"
+
+/** Where the package keeps the built front end (beside this module, in `web/`). */
+export const builtAssets = (): string => fileURLToPath(new URL("./web/", import.meta.url))
+
+/** How the UI is served. */
+export interface UiServerOptions {
+  readonly port: number
+  readonly host: string
+  /** Required from every client when set (see `Access.ts`); leave it out only on the loopback. */
+  readonly token?: string | undefined
+  /** The built front end's directory; the package's own by default. */
+  readonly assets?: string | undefined
+}
+
+/** The UI's server, listening while the layer is alive; its `HttpServer` tells the bound address. */
+export const uiServer = (options: UiServerOptions) =>
+  HttpApiBuilder.serve(guard(options.token)).pipe(
+    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" })),
+    Layer.provide(staticFiles(options.assets ?? builtAssets())),
+    Layer.provide(UiApiLive),
+    Layer.provideMerge(NodeHttpServer.layer(() => createServer(), { port: options.port, host: options.host }))
+  )
