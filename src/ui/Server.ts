@@ -6,6 +6,7 @@
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as Layer from "effect/Layer"
+import { existsSync } from "node:fs"
 import { createServer } from "node:http"
 import { fileURLToPath } from "node:url"
 import { guard } from "./Access.js"
@@ -17,8 +18,15 @@ export const DEFAULT_PORT = 4100
 /** The default interface: the loopback only. */
 export const LOOPBACK = "127.0.0.1"
 
-/** Where the package keeps the built front end (beside this module, in `web/`). */
-export const builtAssets = (): string => fileURLToPath(new URL("./web/", import.meta.url))
+/**
+ * Where the built front end is: beside this module in `web/` (the package's
+ * `dist/ui/web`), else, when running from the sources, the repository's
+ * `dist/ui/web` left by `npm run build`.
+ */
+export const builtAssets = (): string => {
+  const beside = fileURLToPath(new URL("./web/", import.meta.url))
+  return existsSync(beside) ? beside : fileURLToPath(new URL("../../dist/ui/web/", import.meta.url))
+}
 
 /** How the UI is served. */
 export interface UiServerOptions {
