@@ -1,10 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpApiClient from "@effect/platform/HttpApiClient"
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { request } from "node:http"
+import * as Logbook from "../../src/Logbook.js"
 import { UiApi } from "../../src/ui/Api.js"
+import { uiServer } from "../../src/ui/Server.js"
 import { HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN } from "../../src/ui/api/Lessons.js"
 import { HOSTILE, HOSTILE_SESSION, UiFixture, uiFixture } from "./UiFixture.js"
 
@@ -199,6 +203,39 @@ describe("logbook ui API, on the demo database", () => {
         expect(yield* statusWithHost("attacker.example:4100")).toBe(403)
         expect(yield* statusWithHost("localhost:4100")).toBe(200)
         expect(yield* statusWithHost("[::1]:4100")).toBe(200)
+      }))
+  })
+})
+
+describe("logbook ui API on another interface", () => {
+  const TOKEN = "test-token-0123456789"
+  class TokenServer extends Context.Tag("test/TokenServer")<TokenServer, string>() {}
+  const raw = (path: string, init?: RequestInit) =>
+    Effect.flatMap(TokenServer, (baseUrl) => Effect.promise(() => fetch(`${baseUrl}${path}`, init)))
+  const server = Layer.scoped(
+    TokenServer,
+    Effect.gen(function*() {
+      const stores = yield* Layer.build(Logbook.layerMemory)
+      const context = yield* Layer.build(uiServer({ port: 0, host: "127.0.0.1", token: TOKEN })).pipe(Effect.provide(stores))
+      const address = Context.get(context, HttpServer.HttpServer).address
+      if (address._tag !== "TcpAddress") return yield* Effect.dieMessage("not on TCP")
+      return `http://127.0.0.1:${address.port}`
+    })
+  )
+  it.layer(server, { timeout: 60_000 })((it) => {
+    it.effect("requires the token: 401 without it; a bearer header or the cookie set by /?token= lets the request through", () =>
+      Effect.gen(function*() {
+        expect((yield* raw("/api/runs")).status).toBe(401)
+        expect((yield* raw("/api/runs", { headers: { authorization: "Bearer wrong" } })).status).toBe(401)
+        expect((yield* raw("/api/runs", { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200)
+        const login = yield* raw(`/?token=${TOKEN}`, { redirect: "manual" })
+        expect(login.status).toBe(303)
+        const cookie = login.headers.get("set-cookie") ?? ""
+        expect(cookie).toContain("HttpOnly")
+        expect(cookie).toContain("SameSite=Strict")
+        const withCookie = yield* raw("/api/runs", { headers: { cookie: cookie.split(";")[0]! } })
+        expect(withCookie.status).toBe(200)
+        expect((yield* raw("/?token=wrong", { redirect: "manual" })).status).toBe(401)
       }))
   })
 })
