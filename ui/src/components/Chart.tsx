@@ -11,13 +11,20 @@ export interface Series {
 
 const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"]
 
-/** A line/bar chart of `series` over `x` (seconds since the epoch when `time`). */
-export const Chart = ({ title, x, series, time = true, bars = false, height = 220 }: {
+/** Half a day, in seconds: the room left on either side of the first and last day. */
+const HALF_DAY = 43_200
+
+/**
+ * A bar (or point) chart of `series` over `x`: seconds since the epoch when
+ * `time`, else the indices of `labels`. The y axis starts at 0.
+ */
+export const Chart = ({ title, x, series, time = true, bars = false, labels, height = 220 }: {
   readonly title: string
   readonly x: ReadonlyArray<number>
   readonly series: ReadonlyArray<Series>
   readonly time?: boolean
   readonly bars?: boolean
+  readonly labels?: ReadonlyArray<string>
   readonly height?: number
 }) => {
   const host = useRef<HTMLDivElement>(null)
@@ -30,7 +37,14 @@ export const Chart = ({ title, x, series, time = true, bars = false, height = 22
         title,
         width,
         height,
-        scales: { x: { time } },
+        scales: {
+          x: { time, range: (_u, min, max) => (time ? [min - HALF_DAY, max + HALF_DAY] : [min - 0.5, max + 0.5]) },
+          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] }
+        },
+        axes: [
+          labels === undefined ? {} : { incrs: [1], values: (_u, splits) => splits.map((i) => labels[i] ?? "") },
+          {}
+        ],
         series: [
           {},
           ...series.map((s, i) => ({

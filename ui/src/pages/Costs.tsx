@@ -7,6 +7,7 @@ import { useLoad } from "../live.js"
 import type { Route } from "../router.js"
 
 const DAY_MS = 86_400_000
+const MIN_DAYS = 7
 
 const FIELDS = [{ name: "since", label: "Since", type: "datetime-local" }, { name: "until", label: "Until", type: "datetime-local" }] as const
 
@@ -17,7 +18,10 @@ const byDay = (daily: CostsJson["daily"], key: (row: CostsJson["daily"][number])
   const last = days[days.length - 1]
   const axis: Array<string> = []
   if (first !== undefined && last !== undefined) {
-    for (let t = Date.parse(`${first}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`); t += DAY_MS) axis.push(new Date(t).toISOString().slice(0, 10))
+    const end = Date.parse(`${last}T00:00:00Z`)
+    // At least a week, so that a single day still reads as a day on the axis.
+    const start = Math.min(Date.parse(`${first}T00:00:00Z`), end - (MIN_DAYS - 1) * DAY_MS)
+    for (let t = start; t <= end; t += DAY_MS) axis.push(new Date(t).toISOString().slice(0, 10))
   }
   const keys = [...new Set(daily.map(key))].sort()
   return {
@@ -75,12 +79,12 @@ export const CostsPage = ({ route }: { readonly route: Route }) => {
                 <Chart
                   title="Agents: p50 / p95 duration (ms)"
                   time={false}
+                  labels={costs.agents.map((a) => a.agent)}
                   x={costs.agents.map((_, i) => i)}
                   series={[
                     { label: "p50", values: costs.agents.map((a) => a.p50DurationMs) },
                     { label: "p95", values: costs.agents.map((a) => a.p95DurationMs) }
                   ]}
-                  bars
                 />
               </div>
               <table class="grid" id="agents">
