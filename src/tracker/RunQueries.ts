@@ -34,27 +34,31 @@ const traceColumnsOf = (alias: string) =>
 export const findTraces = (sql: Sql, filter: RunFilter, limit: number) => {
   const clauses: Array<Statement.Fragment> = []
   if (filter.projectId !== undefined) clauses.push(sql`t.project_id = ${filter.projectId}`)
-  if (filter.agentId !== undefined) clauses.push(sql`t.agent_id = ${filter.agentId}`)
-  if (filter.status !== undefined) clauses.push(sql`t.status = ${filter.status}`)
+  // Unary `+` keeps other indexes out of these terms: walking the start-time index newest
+  // first and stopping after one page is faster than sorting every run of an agent.
+  if (filter.agentId !== undefined) clauses.push(sql`+t.agent_id = ${filter.agentId}`)
+  if (filter.status !== undefined) clauses.push(sql`+t.status = ${filter.status}`)
   if (filter.since !== undefined) clauses.push(sql`t.started_at >= ${filter.since}`)
   if (filter.until !== undefined) clauses.push(sql`t.started_at < ${filter.until}`)
   if (filter.text !== undefined && filter.text !== "") {
     const pattern = containing(filter.text)
-    clauses.push(sql`(t.id = ${filter.text} OR t.task_id = ${filter.text}
+    clauses.push(sql`(+t.id = ${filter.text} OR +t.task_id = ${filter.text}
       OR t.prompt LIKE ${pattern} ESCAPE '\\' OR t.error LIKE ${pattern} ESCAPE '\\')`)
   }
   if (filter.after !== undefined) {
     clauses.push(sql`(t.started_at < ${filter.after.startedAt}
       OR (t.started_at = ${filter.after.startedAt} AND t.id < ${filter.after.id}))`)
   }
+  // The page is chosen first; the LLM figures are then computed for its runs only.
   return sql`SELECT ${sql.literal(traceColumnsOf("t"))},
         (SELECT count(*) FROM llm_usage u WHERE u.trace_id = t.id) AS llmCalls,
         (SELECT coalesce(sum(u.total_tokens), 0) FROM llm_usage u WHERE u.trace_id = t.id) AS llmTokens,
         (SELECT total(u.cost_usd) FROM llm_usage u WHERE u.trace_id = t.id) AS costUsd
-      FROM execution_traces t
-      ${clauses.length === 0 ? sql.literal("") : sql`WHERE ${sql.and(clauses)}`}
-      ORDER BY t.started_at DESC, t.id DESC
-      LIMIT ${limit + 1}`
+      FROM (SELECT * FROM execution_traces t
+            ${clauses.length === 0 ? sql.literal("") : sql`WHERE ${sql.and(clauses)}`}
+            ORDER BY t.started_at DESC, t.id DESC
+            LIMIT ${limit + 1}) t
+      ORDER BY t.started_at DESC, t.id DESC`
 }
 
 const window = (sql: Sql, column: string, since: string | undefined, until: string | undefined) => {

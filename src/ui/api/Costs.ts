@@ -7,7 +7,6 @@ import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as Schema from "effect/Schema"
 import { SearchIndexCheck } from "../../maintenance/SearchIndex.js"
-import { RunStats } from "../../tracker/Metrics.js"
 import { AgentHealth, DailyUsage } from "../../tracker/RunViews.js"
 
 /** The window, as ISO-8601 instants: `since` inclusive, `until` exclusive. */
@@ -16,11 +15,18 @@ export const CostsParams = Schema.Struct({
   until: Schema.optional(Schema.String)
 })
 
-/** Usage per day and health per agent over the window, and the run totals of all time. */
+/** The window's LLM calls, tokens and cost, summed over its days. */
+export const CostTotals = Schema.Struct({
+  llmCalls: Schema.Number,
+  totalTokens: Schema.Number,
+  costUsd: Schema.Number
+})
+
+/** Usage per day and health per agent over the window, with the window's totals. */
 export const Costs = Schema.Struct({
   daily: Schema.Array(DailyUsage),
   agents: Schema.Array(AgentHealth),
-  totals: RunStats
+  totals: CostTotals
 })
 
 /** What `logbook doctor` finds. */

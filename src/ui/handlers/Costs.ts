@@ -13,10 +13,18 @@ export const CostsHandlers = HttpApiBuilder.group(UiApi, "costs", (handlers) =>
     const database = yield* Database
     return handlers
       .handle("costs", ({ urlParams: window }) =>
-        Effect.all({
-          daily: tracker.dailyUsage(window),
-          agents: tracker.agentHealth(window),
-          totals: tracker.stats()
+        Effect.gen(function*() {
+          const daily = yield* tracker.dailyUsage(window)
+          const agents = yield* tracker.agentHealth(window)
+          const totals = daily.reduce(
+            (sum, day) => ({
+              llmCalls: sum.llmCalls + day.calls,
+              totalTokens: sum.totalTokens + day.totalTokens,
+              costUsd: sum.costUsd + day.costUsd
+            }),
+            { llmCalls: 0, totalTokens: 0, costUsd: 0 }
+          )
+          return { daily, agents, totals }
         }))
       .handle("doctor", () => Effect.provideService(Maintenance.doctor, Database, database))
   }))

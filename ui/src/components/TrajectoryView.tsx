@@ -25,22 +25,25 @@ const Content = ({ content }: { readonly content: string | ReadonlyArray<Content
 
 const embeddedId = (owner: string, trajectoryId: string) => `sub-${owner}-${trajectoryId}`
 
-const SubagentRef = ({ reference, owner }: { readonly reference: SubagentTrajectoryRef; readonly owner: string }) => (
-  <li>
-    subagent{" "}
-    {reference.session_id != null && <a href={href(["trajectories", reference.session_id])}>{reference.session_id}</a>}
-    {reference.trajectory_id != null && (
-      <button
-        type="button"
-        class="link"
-        onClick={() => document.getElementById(embeddedId(owner, reference.trajectory_id!))?.scrollIntoView()}
-      >
-        {reference.trajectory_id}
-      </button>
-    )}
-    {reference.trajectory_path != null && <code> {reference.trajectory_path}</code>}
-  </li>
-)
+const SubagentRef = ({ reference, owner }: { readonly reference: SubagentTrajectoryRef; readonly owner: string }) => {
+  const embedded = reference.trajectory_id
+  return (
+    <li>
+      subagent{" "}
+      {reference.session_id != null && <a href={href(["trajectories", reference.session_id])}>{reference.session_id}</a>}
+      {embedded != null && (
+        <button
+          type="button"
+          class="link"
+          onClick={() => document.getElementById(embeddedId(owner, embedded))?.scrollIntoView()}
+        >
+          {embedded}
+        </button>
+      )}
+      {reference.trajectory_path != null && <code> {reference.trajectory_path}</code>}
+    </li>
+  )
+}
 
 const StepView = ({ step, owner }: { readonly step: Step; readonly owner: string }) => (
   <article class={`step step-${step.source}`}>

@@ -70,8 +70,8 @@ export const CostsPage = ({ route }: { readonly route: Route }) => {
           return (
             <>
               <p id="totals">
-                {count(costs.totals.totalRuns)} runs ({count(costs.totals.errorRuns)} failed) · {count(costs.totals.llmCalls)} LLM calls ·{" "}
-                {count(costs.totals.totalTokens)} tokens · {usd(costs.totals.costUsd)} in all
+                In this window: {count(costs.totals.llmCalls)} LLM calls · {count(costs.totals.totalTokens)} tokens ·{" "}
+                {usd(costs.totals.costUsd)}
               </p>
               <div class="charts">
                 <Chart title="Cost per day by model (USD)" x={costByModel.x} series={costByModel.series} bars />
