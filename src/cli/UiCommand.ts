@@ -12,7 +12,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { DEFAULT_PORT, LOOPBACK, uiServer } from "../ui/Server.js"
+import { DEFAULT_PORT, LOOPBACK } from "../ui/Defaults.js"
 import { database } from "./Common.js"
 import { withLogbook } from "./Databases.js"
 
@@ -50,6 +50,8 @@ export const uiCommand = Command.make(
   (options) => {
     const token = Option.isSome(options.host) ? randomBytes(24).toString("base64url") : undefined
     return Effect.scoped(Effect.gen(function*() {
+      // Loaded here, so that other commands start without the web server's modules.
+      const { uiServer } = yield* Effect.promise(() => import("../ui/Server.js"))
       const context = yield* Layer.build(uiServer({ port: options.port, host: Option.getOrElse(options.host, () => LOOPBACK), token }))
       const url = addressUrl(Context.get(context, HttpServer.HttpServer).address, token)
       yield* Console.log(`logbook ui: ${url}`)

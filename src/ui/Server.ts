@@ -13,10 +13,7 @@ import { guard } from "./Access.js"
 import { UiApiLive } from "./Handlers.js"
 import { staticFiles } from "./Static.js"
 
-/** The default port. */
-export const DEFAULT_PORT = 4100
-/** The default interface: the loopback only. */
-export const LOOPBACK = "127.0.0.1"
+export { DEFAULT_PORT, LOOPBACK } from "./Defaults.js"
 
 /**
  * Where the built front end is: beside this module in `web/` (the package's
