@@ -13,7 +13,7 @@
 import * as Arr from "effect/Array"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import type * as Option from "effect/Option"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { randomUUID } from "node:crypto"
 import { coreLayerConfig } from "./Core.js"
@@ -52,6 +52,16 @@ import {
   type TracePage
 } from "./tracker/Options.js"
 import * as Queries from "./tracker/Queries.js"
+import * as RunQueries from "./tracker/RunQueries.js"
+import {
+  AgentHealth,
+  DailyUsage,
+  DEFAULT_RUN_PAGE,
+  type RunPage,
+  RunRow,
+  TraceFilter,
+  UsageWindow
+} from "./tracker/RunViews.js"
 import { now } from "./domain/Timestamp.js"
 import { EventRow, type TraceEvent, TraceEventInput } from "./tracker/TraceEvent.js"
 import { validate } from "./Validation.js"
@@ -150,6 +160,21 @@ export interface ExecutionTrackerService {
    * `agentId`, LLM calls by `agent`). Zeros when there is nothing to count.
    */
   readonly stats: (query?: StatsQuery) => Effect.Effect<RunStats, DatabaseError>
+  /**
+   * Runs matching every given filter of {@link TraceFilter}, newest first,
+   * one page at a time (`limit` 1..500, default 50): pass the page's `next`
+   * as `after` for the following one. Each run comes with the count, tokens
+   * and cost of its LLM calls. Fails with `ValidationError` on an invalid
+   * filter.
+   */
+  readonly findTraces: (filter?: TraceFilter) => Effect.Effect<RunPage, ValidationError | DatabaseError>
+  /** LLM calls per UTC day, model and agent in the window, oldest day first. */
+  readonly dailyUsage: (window?: UsageWindow) => Effect.Effect<ReadonlyArray<DailyUsage>, ValidationError | DatabaseError>
+  /**
+   * Per agent, over its invocations started in the window: counts by
+   * outcome, success rate and the p50 / p95 duration of the completed ones.
+   */
+  readonly agentHealth: (window?: UsageWindow) => Effect.Effect<ReadonlyArray<AgentHealth>, ValidationError | DatabaseError>
 }
 
 const decodeTraces = Schema.decodeUnknown(Schema.Array(TraceRow))
@@ -167,6 +192,11 @@ const decodeMetrics = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({
   avgTokensPerInvocation: Schema.Number
 })))
 const decodeStats = Schema.decodeUnknown(Schema.Tuple(RunStats))
+const decodeRuns = Schema.decodeUnknown(Schema.Array(RunRow))
+const decodeDailyUsage = Schema.decodeUnknown(Schema.Array(DailyUsage))
+const decodeAgentHealth = Schema.decodeUnknown(Schema.Array(AgentHealth))
+const validateTraceFilter = validate(TraceFilter, "trace filter")
+const validateWindow = validate(UsageWindow, "usage window")
 
 const validateStart = validate(StartTraceInput, "trace")
 const validateCompletion = validate(CompleteTraceInput, "trace completion")
@@ -373,7 +403,32 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
       stats: Effect.fn("ExecutionTracker.stats")(function*(query?: StatsQuery) {
         const [stats] = yield* Effect.flatMap(Queries.runStats(sql, query?.agent === undefined ? undefined : id(query.agent)), decodeStats)
         return stats
-      }, withDatabaseErrors("ExecutionTracker.stats"))
+      }, withDatabaseErrors("ExecutionTracker.stats")),
+
+      findTraces: Effect.fn("ExecutionTracker.findTraces")(function*(filter?: TraceFilter) {
+        const valid = yield* validateTraceFilter(filter ?? {})
+        const limit = valid.limit ?? DEFAULT_RUN_PAGE
+        const rows = yield* Effect.flatMap(RunQueries.findTraces(sql, valid, limit), decodeRuns)
+        const runs = rows.slice(0, limit)
+        const last = runs[runs.length - 1]
+        const page: RunPage = {
+          runs,
+          next: rows.length > limit && last !== undefined
+            ? Option.some({ startedAt: last.startedAt, id: last.id })
+            : Option.none()
+        }
+        return page
+      }, withDatabaseErrors("ExecutionTracker.findTraces")),
+
+      dailyUsage: Effect.fn("ExecutionTracker.dailyUsage")(function*(window?: UsageWindow) {
+        const valid = yield* validateWindow(window ?? {})
+        return yield* Effect.flatMap(RunQueries.dailyUsage(sql, valid.since, valid.until), decodeDailyUsage)
+      }, withDatabaseErrors("ExecutionTracker.dailyUsage")),
+
+      agentHealth: Effect.fn("ExecutionTracker.agentHealth")(function*(window?: UsageWindow) {
+        const valid = yield* validateWindow(window ?? {})
+        return yield* Effect.flatMap(RunQueries.agentHealth(sql, valid.since, valid.until), decodeAgentHealth)
+      }, withDatabaseErrors("ExecutionTracker.agentHealth"))
     }
     return service
   }),

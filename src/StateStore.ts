@@ -49,6 +49,13 @@ import {
 } from "./state/PersistedState.js"
 import { ownCheckpoints, storedCheckpointsConflict } from "./state/SaveChecks.js"
 import { selectStates } from "./state/StateRows.js"
+import {
+  decodeTaskSummaries,
+  selectTaskSummaries,
+  TaskFilter as TaskFilterSchema,
+  type TaskFilter,
+  type TaskPage
+} from "./state/TaskSummary.js"
 import { now } from "./domain/Timestamp.js"
 import { validate } from "./Validation.js"
 import { eachWithIdentifiers, withIdentifiers } from "./redaction/Identifiers.js"
@@ -96,6 +103,9 @@ const toCheckpoint = (row: typeof CheckpointRows.Type[number]): Checkpoint => ({
 /** A non-negative integer, or the fallback for anything else. */
 const count = (value: number | undefined, fallback: number): number =>
   value === undefined || !Number.isFinite(value) ? fallback : Math.max(0, Math.floor(value))
+
+/** Tasks per page of `tasks` when no limit is given. */
+const DEFAULT_TASK_PAGE = 50
 
 /** The `StateStore` service. */
 export interface StateStoreService {
@@ -153,6 +163,13 @@ export interface StateStoreService {
    * `Checkpoint`) when the task or the checkpoint does not exist.
    */
   readonly restore: (taskId: string, checkpointId?: string) => Effect.Effect<PersistedState, NotFound | DatabaseError>
+  /**
+   * Tasks of every project (or of `filter.projectId`, in `filter.state`),
+   * most recently updated first, without their context and history, a page
+   * at a time: pass the page's `next` as `after` for the following one.
+   * Fails with `ValidationError` on an invalid filter.
+   */
+  readonly tasks: (filter?: TaskFilter) => Effect.Effect<TaskPage, ValidationError | DatabaseError>
 }
 
 const make = Effect.gen(function*() {
@@ -371,6 +388,21 @@ const make = Effect.gen(function*() {
     }).pipe(sql.withTransaction, withDatabaseErrors("StateStore.restore"))
   })
 
+  const tasks = Effect.fn("StateStore.tasks")(function*(filter?: TaskFilter) {
+    const valid = yield* validate(TaskFilterSchema, "task filter")(filter ?? {})
+    const limit = valid.limit ?? DEFAULT_TASK_PAGE
+    const rows = yield* Effect.flatMap(selectTaskSummaries(sql, valid, limit), decodeTaskSummaries)
+    const page = rows.slice(0, limit)
+    const last = page[page.length - 1]
+    const result: TaskPage = {
+      tasks: page,
+      next: rows.length > limit && last !== undefined
+        ? Option.some({ updatedAt: last.updatedAt, taskId: last.taskId })
+        : Option.none()
+    }
+    return result
+  }, withDatabaseErrors("StateStore.tasks"))
+
   // Every identifier is stored redacted (a stable placeholder), and looked up the same way.
   const id = redactor.redactIdentifier
   const service: StateStoreService = {
@@ -385,7 +417,8 @@ const make = Effect.gen(function*() {
     transition: (taskId, request) => transition(id(taskId), withIdentifiers(redactor, request, ["to", "expected"])),
     checkpoint: (taskId, request) => checkpoint(id(taskId), withIdentifiers(redactor, request, ["state"])),
     checkpoints: (taskId) => checkpoints(id(taskId)),
-    restore: (taskId, checkpointId) => restore(id(taskId), checkpointId === undefined ? undefined : id(checkpointId))
+    restore: (taskId, checkpointId) => restore(id(taskId), checkpointId === undefined ? undefined : id(checkpointId)),
+    tasks
   }
   return service
 })

@@ -30,6 +30,7 @@ export { defaultRules, defaultSensitiveKeys, type RedactionRule } from "./redact
 export { WriteBehind, type WriteBehindService } from "./writeBehind/WriteBehind.js"
 
 export * from "./StateStore.js"
+export { TaskCursor, TaskFilter, TaskPage, TaskSummary } from "./state/TaskSummary.js"
 export * from "./ConfigStore.js"
 export * from "./AuditLog.js"
 
@@ -55,6 +56,7 @@ export {
 export { CompleteTraceInput, ExecutionTrace, StartTraceInput, TraceStatus } from "./tracker/ExecutionTrace.js"
 export { LlmCallStatus, LlmUsage, LlmUsageInput } from "./tracker/LlmUsage.js"
 export { AgentMetrics, RunStats } from "./tracker/Metrics.js"
+export { AgentHealth, DailyUsage, RunCursor, RunPage, RunSummary, TraceFilter, UsageWindow } from "./tracker/RunViews.js"
 export { TraceEvent, TraceEventInput } from "./tracker/TraceEvent.js"
 export { TokenUsage } from "./tracker/TokenUsage.js"
 

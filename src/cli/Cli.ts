@@ -7,11 +7,12 @@ import { agentCommands } from "./AgentCommands.js"
 import { dataCommands } from "./DataCommands.js"
 import { operationCommands } from "./OperationCommands.js"
 import { schemaCommands } from "./SchemaCommands.js"
+import { uiCommand } from "./UiCommand.js"
 
 /** The root `logbook` command. */
 export const logbook = Command.make("logbook").pipe(
   Command.withDescription("durable memory for AI-agent orchestrators"),
-  Command.withSubcommands([...schemaCommands, ...dataCommands, ...agentCommands, ...operationCommands])
+  Command.withSubcommands([...schemaCommands, ...dataCommands, ...agentCommands, ...operationCommands, uiCommand])
 )
 
 /** Runs the CLI on the given arguments (`process.argv`). */

@@ -1,0 +1,99 @@
+/**
+ * Who may read the UI, and the headers every response carries.
+ *
+ * - Only `GET` and `HEAD`: the UI never writes.
+ * - Without a token (bound to the loopback interface), the `Host` header
+ *   must name the loopback (`localhost`, `127.0.0.1`, `[::1]`), so that a web
+ *   page cannot reach the UI through a rebound DNS name.
+ * - With a token (any other interface), every request carries it: as
+ *   `Authorization: Bearer <token>`, or as the cookie set when the page is
+ *   first opened with `/?token=<token>`.
+ * - A strict Content-Security-Policy: scripts, styles and connections from
+ *   the UI's own origin only, no inline script, no frames, no plugins.
+ */
+import * as Headers from "@effect/platform/Headers"
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { timingSafeEqual } from "node:crypto"
+
+/** The cookie that carries the token after the first visit. */
+export const TOKEN_COOKIE = "logbook_ui_token"
+
+/** The Content-Security-Policy of every response. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'"
+].join("; ")
+
+const SECURITY_HEADERS = {
+  "content-security-policy": CONTENT_SECURITY_POLICY,
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin"
+} as const
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"])
+
+/** The host name of a `Host` header, without its port. */
+const hostName = (host: string): string => {
+  const bracket = host.startsWith("[") ? host.indexOf("]") : -1
+  if (bracket > 0) return host.slice(0, bracket + 1).toLowerCase()
+  const colon = host.lastIndexOf(":")
+  return (colon === -1 ? host : host.slice(0, colon)).toLowerCase()
+}
+
+const sameSecret = (given: string, token: string): boolean => {
+  const a = Buffer.from(given)
+  const b = Buffer.from(token)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+const refuse = (status: number, message: string) =>
+  HttpServerResponse.text(message, { status, headers: SECURITY_HEADERS })
+
+const presentedToken = (request: HttpServerRequest.HttpServerRequest): string | undefined => {
+  const authorization = Option.getOrUndefined(Headers.get(request.headers, "authorization"))
+  if (authorization !== undefined && authorization.startsWith("Bearer ")) return authorization.slice("Bearer ".length)
+  return request.cookies[TOKEN_COOKIE]
+}
+
+/**
+ * Wraps the UI's app with the access rules above; `token` undefined means
+ * a loopback-only server.
+ */
+export const guard = (token: string | undefined) => <E, R>(app: HttpApp.Default<E, R>) =>
+  Effect.gen(function*() {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    if (request.method !== "GET" && request.method !== "HEAD") return refuse(405, "read-only")
+    if (token === undefined) {
+      const host = Option.getOrUndefined(Headers.get(request.headers, "host"))
+      if (host === undefined || !LOOPBACK_HOSTS.has(hostName(host))) return refuse(403, "forbidden host")
+    } else {
+      const url = new URL(request.url, "http://ui")
+      const query = url.searchParams.get("token")
+      if (url.pathname === "/" && query !== null && sameSecret(query, token)) {
+        return HttpServerResponse.empty({ status: 303, headers: { ...SECURITY_HEADERS, location: "/" } }).pipe(
+          HttpServerResponse.unsafeSetCookie(TOKEN_COOKIE, token, { httpOnly: true, sameSite: "strict", path: "/" })
+        )
+      }
+      const given = presentedToken(request)
+      if (given === undefined || !sameSecret(given, token)) return refuse(401, "a token is required")
+    }
+    // The server writes the app's response itself: headers go on through a pre-response handler.
+    yield* HttpApp.appendPreResponseHandler((_request, response) =>
+      Effect.succeed(HttpServerResponse.setHeaders(response, SECURITY_HEADERS))
+    )
+    return yield* app
+  })

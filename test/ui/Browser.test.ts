@@ -1,0 +1,203 @@
+/**
+ * The UI in real headless Chromium (Debian's `chromium`) on the demo
+ * database: every page opens, runs filter, a run leads to its trajectory,
+ * lessons are found, the audit table exports; hostile stored text renders
+ * as text and runs nothing. Screenshots and first-render times go to
+ * `test-artifacts/ui/` (not committed).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as Effect from "effect/Effect"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { type BrowserContext, chromium, type Page } from "playwright-core"
+import { build } from "vite"
+import { ExecutionTracker } from "../../src/ExecutionTracker.js"
+import * as Logbook from "../../src/Logbook.js"
+import { repoRoot } from "../support/ChildProcess.js"
+import { HOSTILE, HOSTILE_SESSION, UiFixture, uiFixture, type UiFixtureValue } from "./UiFixture.js"
+
+const ARTIFACTS = path.join(repoRoot, "test-artifacts", "ui")
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--headless",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync"
+]
+
+let work: string
+let runtime: ManagedRuntime.ManagedRuntime<UiFixture, unknown>
+let fixture: UiFixtureValue
+let browser: BrowserContext
+const firstRender: Record<string, number> = {}
+const pageErrors: Array<string> = []
+
+/**
+ * Opens `hash` on a fresh document load and waits for `selector`; records the
+ * time from the start of the navigation to its first appearance.
+ */
+const open = async (page: Page, name: string, hash: string, selector: string) => {
+  await page.goto("about:blank")
+  await page.goto(`${fixture.baseUrl}/${hash}`, { waitUntil: "commit" })
+  const rendered = await page.waitForFunction(
+    (wanted) => ((globalThis as unknown as BrowserGlobals).document.querySelector(wanted) === null ? false : performance.now()),
+    selector,
+    { polling: "raf" }
+  )
+  firstRender[name] = Math.round(Number(await rendered.jsonValue()))
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
+
+let page: Page
+
+/** The part of the page's globals the timing probe reads (the test compiles without the DOM library). */
+interface BrowserGlobals {
+  readonly document: { querySelector(selector: string): unknown }
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "logbook-ui-browser-"))
+  mkdirSync(ARTIFACTS, { recursive: true })
+  const assets = path.join(work, "web")
+  await build({ configFile: path.join(repoRoot, "ui", "vite.config.ts"), build: { outDir: assets, emptyOutDir: true } })
+  runtime = ManagedRuntime.make(uiFixture(assets))
+  fixture = await runtime.runPromise(UiFixture)
+  browser = await chromium.launchPersistentContext(path.join(work, "profile"), {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 860 },
+    acceptDownloads: true
+  })
+  page = browser.pages()[0] ?? await browser.newPage()
+  page.on("pageerror", (error) => pageErrors.push(error.message))
+  page.on("dialog", (dialog) => {
+    pageErrors.push(`dialog: ${dialog.message()}`)
+    void dialog.dismiss()
+  })
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await runtime?.dispose()
+  writeFileSync(path.join(ARTIFACTS, "first-render-ms.json"), JSON.stringify(firstRender, null, 2))
+  rmSync(work, { recursive: true, force: true })
+})
+
+describe("logbook ui in Chromium, on the demo database", () => {
+  it("Runs: lists the runs with their cost, filters by status, and shows a new run without a reload", async () => {
+    await open(page, "runs", "#/runs", "#runs tbody tr")
+    await expect.poll(() => page.locator("#runs tbody tr").count()).toBe(2)
+    expect(await page.locator("#runs").innerText()).toContain("$0.0341")
+    await shot(page, "runs")
+    await page.selectOption("select[name=status]", "error")
+    await page.click("form.filters button[type=submit]")
+    await expect.poll(() => page.locator("#runs tbody tr").count()).toBe(1)
+    expect(await page.locator("#runs tbody tr").innerText()).toContain(HOSTILE.script)
+    expect(page.url()).toContain("status=error")
+    await page.goto(`${fixture.baseUrl}/#/runs`)
+    await expect.poll(() => page.locator("#runs tbody tr").count()).toBe(2)
+    await Effect.runPromise(
+      Effect.flatMap(ExecutionTracker, (tracker) =>
+        tracker.startTrace({ projectId: "live", taskId: "task-live", prompt: "a run started while the page is open" })).pipe(
+        Effect.provide(Logbook.layer({ url: fixture.database }))
+      )
+    )
+    await expect.poll(() => page.locator("#runs tbody tr").count(), { timeout: 15_000 }).toBe(3)
+    expect(await page.locator("#runs").innerText()).toContain("a run started while the page is open")
+  })
+
+  it("a run's page shows its timeline, invocations and LLM calls, errors highlighted, and links to its trajectory and task", async () => {
+    await open(page, "run", `#/runs/${fixture.demo.traceId}`, ".waterfall .wf-row")
+    expect(await page.locator(".wf-invocation").count()).toBe(3)
+    expect(await page.locator(".wf-llm").count()).toBe(3)
+    expect(await page.locator("#task-link").innerText()).toBe(fixture.demo.taskId)
+    await shot(page, "run")
+    await page.click(`#run-trajectories a`)
+    await page.locator(".step").first().waitFor()
+    expect(page.url()).toContain(`#/trajectories/${fixture.demo.sessionId}`)
+    expect(await page.locator(".step").count()).toBe(fixture.demo.trajectory.steps)
+    await shot(page, "trajectory")
+    await open(page, "failed-run", `#/runs/${fixture.failedRunId}`, ".error-block")
+    expect(await page.locator(".wf-failed").count()).toBeGreaterThan(0)
+    expect(await page.locator(".row-error").count()).toBeGreaterThan(0)
+  })
+
+  it("Trajectories: lists, searches with snippets, and shows two side by side", async () => {
+    await open(page, "trajectories", "#/trajectories", "#trajectories tbody tr")
+    expect(await page.locator("#trajectories tbody tr").count()).toBe(2)
+    await shot(page, "trajectories")
+    await page.check("#trajectories tbody tr:nth-child(1) input[type=checkbox]")
+    await page.check("#trajectories tbody tr:nth-child(2) input[type=checkbox]")
+    await page.click("text=Compare the two selected")
+    await expect.poll(() => page.locator(".compare .trajectory").count()).toBe(2)
+    await shot(page, "compare")
+    await page.goto(`${fixture.baseUrl}/#/trajectories?text=iframe`)
+    await expect.poll(() => page.locator("#trajectories tbody tr").count()).toBe(1)
+    const marks = await page.locator("#trajectories mark").allInnerTexts()
+    expect(marks.length).toBeGreaterThan(0)
+    expect(marks.every((mark) => mark === "iframe")).toBe(true)
+  })
+
+  it("Tasks: the list, a task's transitions and checkpoints, and the diff of two checkpoints' contexts", async () => {
+    await open(page, "tasks", "#/tasks", "#tasks tbody tr")
+    await shot(page, "tasks")
+    await open(page, "task", `#/tasks/${fixture.demo.taskId}`, "#transitions li")
+    expect(await page.locator("#checkpoints tbody tr").count()).toBe(2)
+    await page.selectOption("select[name=to]", fixture.secondCheckpoint)
+    await page.click("form.filters button[type=submit]")
+    await page.locator("#diff").waitFor()
+    expect(await page.locator("#diff").innerText()).toContain("changed goal")
+    await shot(page, "task")
+  })
+
+  it("Audit: the table, filtered, and its CSV export", async () => {
+    await open(page, "audit", "#/audit?project=demo", "#audit tbody tr")
+    expect(await page.locator("#audit tbody tr").count()).toBe(fixture.demo.run.auditEntries)
+    await shot(page, "audit")
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")])
+    const file = path.join(work, "audit.csv")
+    await download.saveAs(file)
+    const lines = readFileSync(file, "utf8").trim().split("\r\n")
+    expect(lines[0]).toContain("action")
+    expect(lines).toHaveLength(fixture.demo.run.auditEntries + 1)
+  })
+
+  it("Lessons: a search highlights the matched words", async () => {
+    await open(page, "lessons", "#/lessons", "#lessons li")
+    await page.fill("input[name=text]", fixture.demo.lesson!.query)
+    await page.click("form.filters button[type=submit]")
+    await page.locator("#lessons mark").first().waitFor()
+    expect(await page.locator("#lessons h3").allInnerTexts()).toEqual([expect.stringContaining(fixture.demo.lesson!.title)])
+    await shot(page, "lessons")
+  })
+
+  it("Costs and health: charts of cost and tokens per day, agent health, and the doctor's findings", async () => {
+    await open(page, "costs", "#/costs", ".chart canvas")
+    await expect.poll(() => page.locator(".chart canvas").count()).toBe(3)
+    expect(await page.locator("#agents").innerText()).toContain("deployer")
+    await page.locator("#doctor").waitFor()
+    expect(await page.locator("#doctor").innerText()).toContain("Healthy")
+    await shot(page, "costs")
+  })
+
+  it("a trajectory holding <script>, <img onerror> and javascript: links renders them as text and runs nothing", async () => {
+    await open(page, "hostile-trajectory", `#/trajectories/${HOSTILE_SESSION}`, ".step")
+    await page.click("details summary")
+    const text = await page.locator("main").innerText()
+    for (const hostile of Object.values(HOSTILE)) expect(text).toContain(hostile)
+    expect(await page.locator("main script, main img, main iframe, main svg").count()).toBe(0)
+    expect(await page.locator("a[href^='javascript']").count()).toBe(0)
+    await open(page, "hostile-run", `#/runs/${fixture.failedRunId}`, ".error-block")
+    expect(await page.locator(".error-block").innerText()).toContain(HOSTILE.img)
+    expect(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined()
+    await shot(page, "hostile")
+    expect(pageErrors).toEqual([])
+  })
+})

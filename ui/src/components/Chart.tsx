@@ -1,0 +1,65 @@
+/** A uPlot chart: one x series of UTC days (or indices) and named y series. */
+import { useEffect, useRef } from "preact/hooks"
+import uPlot from "uplot"
+import "uplot/dist/uPlot.min.css"
+
+/** One plotted series. */
+export interface Series {
+  readonly label: string
+  readonly values: ReadonlyArray<number | null>
+}
+
+const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"]
+
+/** Half a day, in seconds: the room left on either side of the first and last day. */
+const HALF_DAY = 43_200
+
+/**
+ * A bar (or point) chart of `series` over `x`: seconds since the epoch when
+ * `time`, else the indices of `labels`. The y axis starts at 0.
+ */
+export const Chart = ({ title, x, series, time = true, bars = false, labels, height = 220 }: {
+  readonly title: string
+  readonly x: ReadonlyArray<number>
+  readonly series: ReadonlyArray<Series>
+  readonly time?: boolean
+  readonly bars?: boolean
+  readonly labels?: ReadonlyArray<string>
+  readonly height?: number
+}) => {
+  const host = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    const element = host.current
+    if (element === null) return
+    const width = Math.max(320, element.clientWidth || 640)
+    const plot = new uPlot(
+      {
+        title,
+        width,
+        height,
+        scales: {
+          x: { time, range: (_u, min, max) => (time ? [min - HALF_DAY, max + HALF_DAY] : [min - 0.5, max + 0.5]) },
+          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] }
+        },
+        axes: [
+          labels === undefined ? {} : { incrs: [1], values: (_u, splits) => splits.map((i) => labels[i] ?? "") },
+          {}
+        ],
+        series: [
+          {},
+          ...series.map((s, i) => ({
+            label: s.label,
+            stroke: PALETTE[i % PALETTE.length],
+            fill: bars ? `${PALETTE[i % PALETTE.length]}55` : undefined,
+            width: 2,
+            ...(bars ? { paths: uPlot.paths.bars!({ size: [0.6, 40] }), points: { show: false } } : {})
+          }))
+        ]
+      },
+      [Array.from(x), ...series.map((s) => Array.from(s.values))] as uPlot.AlignedData,
+      element
+    )
+    return () => plot.destroy()
+  }, [title, JSON.stringify(x), JSON.stringify(series)])
+  return <div class="chart" ref={host} />
+}

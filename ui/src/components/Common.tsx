@@ -1,0 +1,86 @@
+/** Small pieces every page uses: status badges, JSON blocks, load states, filter forms. */
+import type { ComponentChildren } from "preact"
+import type { Loaded } from "../live.js"
+import { json } from "../format.js"
+import { navigate } from "../router.js"
+
+/** A coloured status word; errors stand out. */
+export const Badge = ({ value }: { readonly value: string | null | undefined }) => (
+  <span class={`badge badge-${value ?? "none"}`}>{value ?? "–"}</span>
+)
+
+/** A JSON value (or text) as preformatted text. */
+export const JsonBlock = ({ value }: { readonly value: unknown }) => <pre class="json">{json(value)}</pre>
+
+/** Renders `loaded` with `view` once ready; a message while loading or after a failure. */
+export const Load = <A,>({ loaded, children }: { readonly loaded: Loaded<A>; readonly children: (value: A) => ComponentChildren }) =>
+  loaded.state === "ready"
+    ? <>{children(loaded.value)}</>
+    : loaded.state === "failed"
+    ? <p class="error" role="alert">{loaded.message}</p>
+    : <p class="muted">Loading…</p>
+
+/** One field of a filter form. */
+export interface Field {
+  readonly name: string
+  readonly label: string
+  readonly options?: ReadonlyArray<string>
+  readonly placeholder?: string
+  readonly type?: "text" | "datetime-local"
+}
+
+const toIso = (local: string) => {
+  const date = new Date(local)
+  return Number.isNaN(date.getTime()) ? local : date.toISOString()
+}
+
+const toLocal = (iso: string | null) => {
+  if (iso === null || iso === "") return ""
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return ""
+  const pad = (n: number) => String(n).padStart(2, "0")
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`
+}
+
+/** A filter form: submitting it moves to `parts` with the fields as the query. */
+export const Filters = ({ parts, fields, query }: {
+  readonly parts: ReadonlyArray<string>
+  readonly fields: ReadonlyArray<Field>
+  readonly query: URLSearchParams
+}) => (
+  <form
+    class="filters"
+    onSubmit={(event) => {
+      event.preventDefault()
+      const data = new FormData(event.currentTarget)
+      const next: Record<string, string> = {}
+      for (const field of fields) {
+        const value = String(data.get(field.name) ?? "").trim()
+        if (value !== "") next[field.name] = field.type === "datetime-local" ? toIso(value) : value
+      }
+      navigate(parts, next)
+    }}
+  >
+    {fields.map((field) => (
+      <label key={field.name}>
+        <span>{field.label}</span>
+        {field.options === undefined
+          ? (
+            <input
+              name={field.name}
+              type={field.type ?? "text"}
+              placeholder={field.placeholder}
+              value={field.type === "datetime-local" ? toLocal(query.get(field.name)) : query.get(field.name) ?? ""}
+            />
+          )
+          : (
+            <select name={field.name} value={query.get(field.name) ?? ""}>
+              <option value="">any</option>
+              {field.options.map((option) => <option key={option} value={option}>{option}</option>)}
+            </select>
+          )}
+      </label>
+    ))}
+    <button type="submit">Filter</button>
+  </form>
+)
