@@ -5,7 +5,6 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -21,6 +20,7 @@ import { CliExit, common, output, table } from "./Common.js"
 import { withLogbook } from "./Databases.js"
 import { since as parseSince } from "./Durations.js"
 import { withProgress } from "./Progress.js"
+import { printError } from "./Streams.js"
 import { clip, count, fields, oneLine, usd } from "./Text.js"
 import { writeText } from "./TextOutput.js"
 
@@ -214,7 +214,7 @@ const importCommand = Command.make(
           Effect.forEach(documentsOf(file), (document) =>
             importOne(store, document).pipe(
               Effect.tap((outcome) =>
-                outcome.ok ? Effect.void : Console.error(`logbook: ${outcome.source}: ${outcome.error}`)
+                outcome.ok ? Effect.void : printError(`logbook: ${outcome.source}: ${outcome.error}`)
               )
             )).pipe(Effect.tap(() => progress.advance(1)))).pipe(Effect.map((perFile) => perFile.flat())))
       const imported = outcomes.filter((o) => o.ok)

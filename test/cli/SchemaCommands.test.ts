@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { runScript } from "../support/ChildProcess.js"
+import { logbook as runCli } from "../support/Cli.js"
 
-const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runScript("src/bin.ts", args, { env })
+const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runCli(args, { env })
 
 describe("logbook schema commands", () => {
   it("migrate, status, rollback, verify and new work end to end with readable output, JSON and exit codes", async () => {

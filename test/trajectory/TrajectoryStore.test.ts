@@ -17,10 +17,8 @@ import {
   tiny,
   variant
 } from "./support.js"
+import { nextMillisecond } from "../support/Poll.js"
 
-/** A real pause (the test clock of it.effect does not move by itself), for distinct timestamps. */
-const pause = (millis: `${number} millis`) =>
-  Effect.promise(() => new Promise((resolve) => setTimeout(resolve, Number.parseInt(millis, 10))))
 
 const getOrFail = (sessionId: string) =>
   Effect.flatMap(TrajectoryStore, (store) => store.get(sessionId)).pipe(
@@ -165,7 +163,7 @@ describe("TrajectoryStore.save / get", () => {
       const store = yield* TrajectoryStore
       yield* store.save(variant("s-1", { message: "the walrus migration" }), { taskId: "task-1", score: 7 })
       const first = yield* getOrFail("s-1")
-      yield* pause("5 millis")
+      yield* nextMillisecond
       yield* store.save(variant("s-1", { message: "the pelican migration", agent: "other" }))
       const second = yield* getOrFail("s-1")
       expect(yield* countRows("trajectories")).toBe(1)
@@ -299,11 +297,11 @@ describe("TrajectoryStore.list", () => {
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
       yield* store.save(variant("a", { agent: "alpha", model: "m1" }), { taskId: "t1", score: 0.2 })
-      yield* pause("3 millis")
+      yield* nextMillisecond
       yield* store.save(variant("b", { agent: "alpha", model: "m2" }), { taskId: "t2", score: 0.9 })
-      yield* pause("3 millis")
+      yield* nextMillisecond
       const middle = new Date()
-      yield* pause("3 millis")
+      yield* nextMillisecond
       yield* store.save(variant("c", { agent: "beta", model: "m1" }), { taskId: "t1" })
       const ids = (filter?: Parameters<typeof store.list>[0]) =>
         store.list(filter).pipe(Effect.map((rows) => rows.map((r) => r.sessionId)))
