@@ -162,7 +162,7 @@ const make = Effect.gen(function*() {
   const loaded = (taskId: string) =>
     selectOne(taskId).pipe(
       Effect.flatMap(Option.match({
-        onNone: () => new NotFound({ entity: "Task", id: taskId }),
+        onNone: () => new NotFound({ entity: "task", id: taskId }),
         onSome: Effect.succeed
       }))
     )
@@ -290,7 +290,7 @@ const make = Effect.gen(function*() {
           Effect.flatMap(Schema.decodeUnknown(CurrentState))
         )
         const actual = current[0]
-        if (actual === undefined) return yield* new NotFound({ entity: "Task", id: taskId })
+        if (actual === undefined) return yield* new NotFound({ entity: "task", id: taskId })
         return yield* new StaleState({ taskId, expected: move.expected ?? actual.state, actual: actual.state })
       }
       yield* sql`UPDATE workflow_states SET state = ${move.to}, updated_at = ${at} WHERE task_id = ${taskId}`
@@ -313,7 +313,7 @@ const make = Effect.gen(function*() {
       withDatabaseErrors("StateStore.checkpoint")
     )
     const row = rows[0]
-    if (row === undefined) return yield* new NotFound({ entity: "Task", id: taskId })
+    if (row === undefined) return yield* new NotFound({ entity: "task", id: taskId })
     return toCheckpoint(row)
   })
 
@@ -345,8 +345,8 @@ const make = Effect.gen(function*() {
           Effect.flatMap(Schema.decodeUnknown(CurrentState))
         )
         return yield* task.length === 0
-          ? new NotFound({ entity: "Task", id: taskId })
-          : new NotFound({ entity: "Checkpoint", id: checkpointId ?? `latest of task ${taskId}` })
+          ? new NotFound({ entity: "task", id: taskId })
+          : new NotFound({ entity: "checkpoint", id: checkpointId ?? `latest of task ${taskId}` })
       }
       yield* sql`UPDATE workflow_states
         SET (state, context) = (SELECT state, context FROM checkpoints WHERE id = ${checkpoint.checkpoint_id}),

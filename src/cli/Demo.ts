@@ -477,10 +477,10 @@ export const describeDemo = (s: DemoSummary): string => {
     table(["TABLE", "ADDED", "TOTAL"], s.tables.map((t) => [t.table, count(t.added), count(t.total)])),
     "",
     "Explore:",
-    `  logbook traces show ${s.traceId}`,
-    `  logbook audit query --project ${s.projectId}`,
-    `  logbook lessons search ${LESSON_QUERY}`,
-    `  logbook trajectories show ${s.sessionId}`,
-    "  logbook stats"
+    `  npx logbook traces show ${s.traceId}`,
+    `  npx logbook audit query --project ${s.projectId}`,
+    `  npx logbook lessons search ${LESSON_QUERY}`,
+    `  npx logbook trajectories show ${s.sessionId}`,
+    "  npx logbook stats"
   ].join("\n")
 }

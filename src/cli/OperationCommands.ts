@@ -6,12 +6,13 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { existsSync, mkdirSync, statSync } from "node:fs"
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
+import { gzipSync } from "node:zlib"
 import { Database } from "../Database.js"
 import * as Maintenance from "../Maintenance.js"
 import { CliExit, common, output, table } from "./Common.js"
-import { withDatabase, withLogbook } from "./Databases.js"
+import { readDatabase, withDatabase, withLogbook } from "./Databases.js"
 import { describeDemo, runDemo } from "./Demo.js"
 import { olderThan } from "./Durations.js"
 import { withActivity } from "./Progress.js"
@@ -27,6 +28,15 @@ const parentFolder = (file: string) =>
   })
 
 // --- prune -----------------------------------------------------------------
+
+/** An archive left empty (nothing was pruned) becomes a valid gzip file of no lines, never a 0-byte `.gz`. */
+const validArchive = (file: string) =>
+  Effect.try({
+    try: () => {
+      if (existsSync(file) && statSync(file).size === 0) writeFileSync(file, gzipSync(Buffer.alloc(0)))
+    },
+    catch: (cause) => new CliExit({ code: 1, message: `cannot write ${file}: ${cause instanceof Error ? cause.message : String(cause)}` })
+  })
 
 const describePrune = (report: Maintenance.PruneReport) => {
   const rows = Object.entries(report.deleted)
@@ -49,14 +59,15 @@ const pruneCommand = Command.make(
       Options.optional
     )
   },
-  ({ archive, database, json, olderThan: span }) =>
+  ({ archive, database, json, migrations, olderThan: span }) =>
     Effect.gen(function*() {
       const age = yield* olderThan(span)
       if (Option.isSome(archive)) yield* parentFolder(archive.value)
       const report = yield* withActivity(
         "pruning",
         Maintenance.prune({ olderThan: age, archive: Option.getOrUndefined(archive) })
-      ).pipe(withDatabase(database, "apply"))
+      ).pipe(withDatabase(database, migrations))
+      if (report.archive !== null) yield* validArchive(report.archive)
       yield* output(json, report, () => describePrune(report))
     })
 ).pipe(
@@ -104,9 +115,9 @@ const describeDoctor = (report: Maintenance.DoctorReport) => {
   ])
 }
 
-const doctorCommand = Command.make("doctor", { ...common }, ({ database, json }) =>
+const doctorCommand = Command.make("doctor", { ...common }, ({ database, json, migrations }) =>
   Effect.gen(function*() {
-    const report = yield* Maintenance.doctor.pipe(withDatabase(database, "off"))
+    const report = yield* Maintenance.doctor.pipe(readDatabase(database, migrations))
     yield* output(json, report, () => describeDoctor(report))
     if (!report.ok) {
       const problems = doctorProblems(report)
@@ -130,7 +141,7 @@ export interface BackupResult {
 const backupCommand = Command.make(
   "backup",
   { ...common, file: Args.text({ name: "FILE" }).pipe(Args.withDescription("where to write the copy")) },
-  ({ database, file, json }) =>
+  ({ database, file, json, migrations }) =>
     Effect.gen(function*() {
       const target = path.resolve(file)
       const db = yield* Database
@@ -142,14 +153,14 @@ const backupCommand = Command.make(
       yield* withActivity("backing up", Maintenance.backup(target))
       const result: BackupResult = { source, file: target, bytes: existsSync(target) ? statSync(target).size : 0 }
       yield* output(json, result, () => `backed up ${source ?? "the database"} to ${target} (${bytes(result.bytes)})`)
-    }).pipe(withDatabase(database, "off"))
+    }).pipe(readDatabase(database, migrations))
 ).pipe(Command.withDescription("write a consistent copy of the database to FILE while it stays in use"))
 
 // --- demo ------------------------------------------------------------------
 
-const demoCommand = Command.make("demo", { ...common }, ({ database, json }) =>
+const demoCommand = Command.make("demo", { ...common }, ({ database, json, migrations }) =>
   runDemo.pipe(
-    withLogbook(database),
+    withLogbook(database, migrations),
     Effect.flatMap((summary) => output(json, summary, () => describeDemo(summary)))
   )).pipe(
     Command.withDescription(

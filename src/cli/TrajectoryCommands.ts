@@ -16,8 +16,8 @@ import { NotFound } from "../Errors.js"
 import { type Content, decodeTrajectory } from "../trajectory/Atif.js"
 import type { StoredTrajectory, TrajectoryHit, TrajectoryInfo } from "../trajectory/StoredTrajectory.js"
 import { TrajectoryStore } from "../TrajectoryStore.js"
-import { CliExit, common, output, table } from "./Common.js"
-import { withLogbook } from "./Databases.js"
+import { CliExit, common, integer, output, table } from "./Common.js"
+import { readLogbook, withLogbook } from "./Databases.js"
 import { since as parseSince } from "./Durations.js"
 import { withProgress } from "./Progress.js"
 import { printError } from "./Streams.js"
@@ -27,7 +27,7 @@ import { writeText } from "./TextOutput.js"
 const ENTITY = "trajectory"
 
 const limit = (fallback: number) =>
-  Options.integer("limit").pipe(Options.withDescription(`at most this many (default ${fallback})`), Options.withDefault(fallback))
+  integer("limit").pipe(Options.withDescription(`at most this many (default ${fallback})`), Options.withDefault(fallback))
 
 const agentOption = Options.text("agent").pipe(Options.withDescription("only this agent's trajectories"), Options.optional)
 
@@ -96,30 +96,30 @@ const searchCommand = Command.make(
     text: Args.text({ name: "TEXT" }).pipe(Args.withDescription("words to find in messages, reasoning and observations"), Args.atLeast(1)),
     limit: limit(20)
   },
-  ({ database, json, limit, text }) =>
+  ({ database, json, limit, migrations, text }) =>
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
       const hits = yield* store.search(text.join(" "), { limit })
       yield* output(json, hits, () => describeHits(hits))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("full-text search over stored trajectories, best match first"))
 
 const showCommand = Command.make(
   "show",
   { ...common, id: Args.text({ name: "ID" }).pipe(Args.withDescription("the session id")) },
-  ({ database, id, json }) =>
+  ({ database, id, json, migrations }) =>
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
       const stored = yield* store.get(id)
       if (Option.isNone(stored)) return yield* new NotFound({ entity: ENTITY, id })
       yield* output(json, stored.value, () => describeStored(stored.value))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("one stored trajectory with its steps"))
 
 const listCommand = Command.make(
   "list",
   { ...common, agent: agentOption, since: sinceOption, limit: limit(50) },
-  ({ agent, database, json, limit, since }) =>
+  ({ agent, database, json, limit, migrations, since }) =>
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
       const after = Option.isSome(since) ? yield* parseSince(since.value) : undefined
@@ -129,7 +129,7 @@ const listCommand = Command.make(
         limit
       })
       yield* output(json, infos, () => describeInfos(infos))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("stored trajectories, newest first"))
 
 // --- import ----------------------------------------------------------------
@@ -206,7 +206,7 @@ const importCommand = Command.make(
       Args.atLeast(1)
     )
   },
-  ({ database, files, json }) =>
+  ({ database, files, json, migrations }) =>
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
       const outcomes = yield* withProgress("importing trajectories", files.length, (progress) =>
@@ -224,7 +224,7 @@ const importCommand = Command.make(
           `${imported.length} of ${outcomes.length} trajectories imported`
         ].join("\n"))
       if (imported.length < outcomes.length) return yield* new CliExit({ code: 1 })
-    }).pipe(withLogbook(database))
+    }).pipe(withLogbook(database, migrations))
 ).pipe(
   Command.withDescription(
     "validate ATIF files and store each trajectory; a file that fails is named on stderr, the others are still imported (exit 1 if any failed)"
@@ -281,7 +281,7 @@ const exportCommand = Command.make(
     since: sinceOption,
     out: Options.text("out").pipe(Options.withDescription("write to this file instead of stdout"), Options.optional)
   },
-  ({ agent, database, json, out, since }) =>
+  ({ agent, database, json, migrations, out, since }) =>
     Effect.gen(function*() {
       const after = Option.isSome(since) ? yield* parseSince(since.value) : undefined
       const { pages, size } = yield* exportLines(Option.getOrUndefined(agent), after)
@@ -302,7 +302,7 @@ const exportCommand = Command.make(
         const result: ExportResult = { file: out.value, trajectories, bytes }
         yield* output(json, result, () => `exported ${count(trajectories)} trajectories as JSON Lines to ${out.value}`)
       }
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("write stored trajectories as JSON Lines (one ATIF document per line) to --out FILE or stdout"))
 
 /** `logbook trajectories ...`. */

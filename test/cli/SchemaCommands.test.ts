@@ -33,7 +33,7 @@ describe("logbook schema commands", () => {
       const created = await logbook(["new", "add_widgets", "--dir", userDir, "--json"])
       expect(created.code).toBe(0)
       const { file, version } = JSON.parse(created.stdout)
-      expect(version).toBe(1)
+      expect(version).toBe(1000)
       expect(readFileSync(file, "utf8")).toContain("-- migrate:up")
       writeFileSync(file, "-- migrate:up\nCREATE TABLE widgets (id INTEGER);\n-- migrate:down\nDROP TABLE widgets;\n")
       rmSync(file)
