@@ -4,6 +4,7 @@
  * findable by embedding similarity; test-generation runs keep their details
  * beside it.
  */
+import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -64,6 +65,9 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
     const { sql } = yield* Database
     const redactor = yield* Redactor
     const writeBehind = yield* WriteBehind
+    /** Writes trajectories on this store's database: no method requires a `SqlClient` of its caller. */
+    const upsert = (batch: Parameters<typeof upsertTrajectories>[0]) =>
+      Effect.provideService(upsertTrajectories(batch), SqlClient.SqlClient, sql)
 
     /**
      * Validates and stores a trajectory, durable on return. The whole
@@ -77,7 +81,7 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
      */
     const save = Effect.fn("TrajectoryStore.save")(function*(trajectory: Trajectory, options?: SaveOptions) {
       const record = yield* prepareTrajectory(trajectory, options, redactor)
-      yield* upsertTrajectories([{ key: null, value: record }])
+      yield* upsert([{ key: null, value: record }])
     }, withDatabaseErrors("TrajectoryStore.save"))
 
     /**
@@ -102,7 +106,7 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
       const now = record.at
       yield* sql.withTransaction(
         Effect.zipRight(
-          upsertTrajectories([{ key: null, value: record }]),
+          upsert([{ key: null, value: record }]),
           sql`INSERT INTO testgen_trajectories ${
             sql.insert({ session_id: record.sessionId, ...details, created_at: now, updated_at: now })
           }
