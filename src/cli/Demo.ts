@@ -382,7 +382,7 @@ export const runDemo = Effect.gen(function*() {
   const runEntries = yield* audit.query({ taskId })
   const redactionEntry = runEntries.find((entry) => entry.id === redactionAuditId)
   const storedDetails = redactionEntry === undefined ? "" : JSON.stringify(redactionEntry.details)
-  const hits = yield* trajectories.search(GOAL.split(" ").slice(0, 3).join(" "), { limit: 50 })
+  const hits = yield* trajectories.search({ query: GOAL.split(" ").slice(0, 3).join(" "), limit: 50 })
 
   const summary: DemoSummary = {
     database: Option.getOrElse(db.filename, () => db.options.url),

@@ -99,7 +99,7 @@ const searchCommand = Command.make(
   ({ database, json, limit, migrations, text }) =>
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
-      const hits = yield* store.search(text.join(" "), { limit })
+      const hits = yield* store.search({ query: text.join(" "), limit })
       yield* output(json, hits, () => describeHits(hits))
     }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("full-text search over stored trajectories, best match first"))

@@ -97,7 +97,7 @@ describe("Maintenance", () => {
       expect(checks.length).toBeGreaterThan(1)
       expect(checks.every((check) => check.ok)).toBe(true)
       const trajectories = yield* TrajectoryStore
-      expect((yield* trajectories.search("refactor")).map((hit) => hit.sessionId)).toEqual(["new-session"])
+      expect((yield* trajectories.search({ query: "refactor" })).map((hit) => hit.sessionId)).toEqual(["new-session"])
 
       const again = yield* Maintenance.prune({ olderThan: "30 days" })
       expect(again.total).toBe(0)
