@@ -46,6 +46,7 @@ import {
 } from "./state/PersistedState.js"
 import { ownCheckpoints, storedCheckpointsConflict } from "./state/SaveChecks.js"
 import { selectStates } from "./state/StateRows.js"
+import { Page } from "./domain/Page.js"
 import { now } from "./domain/Timestamp.js"
 import { validate } from "./Validation.js"
 
@@ -90,8 +91,6 @@ const toCheckpoint = (row: typeof CheckpointRows.Type[number]): Checkpoint => ({
 })
 
 /** A non-negative integer, or the fallback for anything else. */
-const count = (value: number | undefined, fallback: number): number =>
-  value === undefined || !Number.isFinite(value) ? fallback : Math.max(0, Math.floor(value))
 
 /** The `StateStore` service. */
 export interface StateStoreService {
@@ -115,7 +114,7 @@ export interface StateStoreService {
    * with its history and checkpoints. `page.limit` and `page.offset` are
    * rounded down to whole numbers (negative ones read as 0).
    */
-  readonly list: (projectId: string, page?: StatePage) => Effect.Effect<ReadonlyArray<PersistedState>, DatabaseError>
+  readonly list: (projectId: string, page?: StatePage) => Effect.Effect<ReadonlyArray<PersistedState>, DatabaseError | ValidationError>
   /** Deletes a task with its transitions and checkpoints; false if there was no such task. */
   readonly delete: (taskId: string) => Effect.Effect<boolean, DatabaseError>
   /**
@@ -253,8 +252,9 @@ const make = Effect.gen(function*() {
   })
 
   const list = Effect.fn("StateStore.list")(function*(projectId: string, page?: StatePage) {
-    const limit = count(page?.limit, -1)
-    const offset = count(page?.offset, 0)
+    const valid = yield* validate(Page, "page")(page ?? {})
+    const limit = valid.limit ?? -1
+    const offset = valid.offset ?? 0
     return yield* selectStates(
       sql,
       sql`SELECT task_id, ROW_NUMBER() OVER (ORDER BY created_at, task_id) AS pos
