@@ -23,7 +23,11 @@ const redactAnnotations = (redactor: RedactorService, annotations: Record<string
 const scalar = (value: unknown): value is string | number | boolean =>
   typeof value === "string" || typeof value === "number" || typeof value === "boolean"
 
-/** The annotations of a failure: its tag and every scalar field (operation, reason, ids), not its message. */
+/**
+ * The annotations of a failure: its tag, every scalar field (operation,
+ * reason, ids) and its message as `detail`, so that a logfmt line carries
+ * one `message=` (the log's own).
+ */
 export const annotationsOf = (error: unknown): Record<string, string | number | boolean> => {
   if (typeof error !== "object" || error === null) return { error: String(error) }
   const annotations: Record<string, string | number | boolean> = {}
@@ -31,7 +35,7 @@ export const annotationsOf = (error: unknown): Record<string, string | number | 
     if (key !== "message" && key !== "cause" && key !== "stack" && scalar(value)) annotations[key] = value
   }
   if ("_tag" in error && scalar(error._tag)) annotations.error = error._tag
-  if (error instanceof Error) annotations.message = error.message
+  if (error instanceof Error) annotations.detail = error.message
   return annotations
 }
 

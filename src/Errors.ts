@@ -47,6 +47,7 @@ export class MigrationError extends Schema.TaggedError<MigrationError>()("Migrat
 
 /** An entity id does not exist. */
 export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
+  /** What was looked for, in lower case and singular: `task`, `checkpoint`, `trace`, `invocation`, `lesson`, `trajectory`. */
   entity: Schema.String,
   id: Schema.String
 }) {

@@ -56,6 +56,7 @@ import {
   type TaskFilter,
   type TaskPage
 } from "./state/TaskSummary.js"
+import { Page } from "./domain/Page.js"
 import { now } from "./domain/Timestamp.js"
 import { validate } from "./Validation.js"
 import { eachWithIdentifiers, withIdentifiers } from "./redaction/Identifiers.js"
@@ -101,8 +102,6 @@ const toCheckpoint = (row: typeof CheckpointRows.Type[number]): Checkpoint => ({
 })
 
 /** A non-negative integer, or the fallback for anything else. */
-const count = (value: number | undefined, fallback: number): number =>
-  value === undefined || !Number.isFinite(value) ? fallback : Math.max(0, Math.floor(value))
 
 /** Tasks per page of `tasks` when no limit is given. */
 const DEFAULT_TASK_PAGE = 50
@@ -130,7 +129,7 @@ export interface StateStoreService {
    * with its history and checkpoints. `page.limit` and `page.offset` are
    * rounded down to whole numbers (negative ones read as 0).
    */
-  readonly list: (projectId: string, page?: StatePage) => Effect.Effect<ReadonlyArray<PersistedState>, DatabaseError>
+  readonly list: (projectId: string, page?: StatePage) => Effect.Effect<ReadonlyArray<PersistedState>, DatabaseError | ValidationError>
   /** Deletes a task with its transitions and checkpoints; false if there was no such task. */
   readonly delete: (taskId: string) => Effect.Effect<boolean, DatabaseError>
   /**
@@ -186,7 +185,7 @@ const make = Effect.gen(function*() {
   const loaded = (taskId: string) =>
     selectOne(taskId).pipe(
       Effect.flatMap(Option.match({
-        onNone: () => new NotFound({ entity: "Task", id: taskId }),
+        onNone: () => new NotFound({ entity: "task", id: taskId }),
         onSome: Effect.succeed
       }))
     )
@@ -285,8 +284,9 @@ const make = Effect.gen(function*() {
   })
 
   const list = Effect.fn("StateStore.list")(function*(projectId: string, page?: StatePage) {
-    const limit = count(page?.limit, -1)
-    const offset = count(page?.offset, 0)
+    const valid = yield* validate(Page, "page")(page ?? {})
+    const limit = valid.limit ?? -1
+    const offset = valid.offset ?? 0
     return yield* selectStates(
       sql,
       sql`SELECT task_id, ROW_NUMBER() OVER (ORDER BY created_at, task_id) AS pos
@@ -322,7 +322,7 @@ const make = Effect.gen(function*() {
           Effect.flatMap(Schema.decodeUnknown(CurrentState))
         )
         const actual = current[0]
-        if (actual === undefined) return yield* new NotFound({ entity: "Task", id: taskId })
+        if (actual === undefined) return yield* new NotFound({ entity: "task", id: taskId })
         return yield* new StaleState({ taskId, expected: move.expected ?? actual.state, actual: actual.state })
       }
       yield* sql`UPDATE workflow_states SET state = ${move.to}, updated_at = ${at} WHERE task_id = ${taskId}`
@@ -345,7 +345,7 @@ const make = Effect.gen(function*() {
       withDatabaseErrors("StateStore.checkpoint")
     )
     const row = rows[0]
-    if (row === undefined) return yield* new NotFound({ entity: "Task", id: taskId })
+    if (row === undefined) return yield* new NotFound({ entity: "task", id: taskId })
     return toCheckpoint(row)
   })
 
@@ -377,8 +377,8 @@ const make = Effect.gen(function*() {
           Effect.flatMap(Schema.decodeUnknown(CurrentState))
         )
         return yield* task.length === 0
-          ? new NotFound({ entity: "Task", id: taskId })
-          : new NotFound({ entity: "Checkpoint", id: checkpointId ?? `latest of task ${taskId}` })
+          ? new NotFound({ entity: "task", id: taskId })
+          : new NotFound({ entity: "checkpoint", id: checkpointId ?? `latest of task ${taskId}` })
       }
       yield* sql`UPDATE workflow_states
         SET (state, context) = (SELECT state, context FROM checkpoints WHERE id = ${checkpoint.checkpoint_id}),

@@ -4,9 +4,11 @@
  * findable by embedding similarity; test-generation runs keep their details
  * beside it.
  */
+import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
@@ -24,7 +26,6 @@ import {
   decodeInfoRows,
   decodeStoredRows,
   INFO_COLUMNS,
-  MAX_LIMIT,
   type StoredTrajectory,
   toInfo,
   TrajectoryFilter,
@@ -50,9 +51,15 @@ export type { SaveOptions } from "./trajectory/TrajectoryRecord.js"
 /** How many characters of a trajectory's text `similar` returns as its snippet. */
 const SIMILAR_SNIPPET_CHARS = 200
 
-/** A search `limit` as given, clamped to 1..MAX_LIMIT (default 20). */
-const searchLimit = (limit: number | undefined): number =>
-  limit === undefined || !Number.isFinite(limit) ? 20 : Math.min(MAX_LIMIT, Math.max(1, Math.floor(limit)))
+/** How many hits `search` returns when no `limit` is given. */
+const SEARCH_LIMIT = 20
+
+/** What `search` takes: plain text to look for, and the filters and page of `list`. */
+export const TrajectorySearch = Schema.extend(
+  Schema.Struct({ query: Schema.optional(Schema.String) }),
+  TrajectoryFilter
+)
+export type TrajectorySearch = typeof TrajectorySearch.Encoded
 
 /**
  * Agent trajectories (ATIF v1.0 to v1.7). A session id is stored once:
@@ -64,6 +71,9 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
     const { sql } = yield* Database
     const redactor = yield* Redactor
     const writeBehind = yield* WriteBehind
+    /** Writes trajectories on this store's database: no method requires a `SqlClient` of its caller. */
+    const upsert = (batch: Parameters<typeof upsertTrajectories>[0]) =>
+      Effect.provideService(upsertTrajectories(batch), SqlClient.SqlClient, sql)
 
     /**
      * Validates and stores a trajectory, durable on return. The whole
@@ -77,7 +87,7 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
      */
     const save = Effect.fn("TrajectoryStore.save")(function*(trajectory: Trajectory, options?: SaveOptions) {
       const record = yield* prepareTrajectory(trajectory, options, redactor)
-      yield* upsertTrajectories([{ key: null, value: record }])
+      yield* upsert([{ key: null, value: record }])
     }, withDatabaseErrors("TrajectoryStore.save"))
 
     /**
@@ -102,7 +112,7 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
       const now = record.at
       yield* sql.withTransaction(
         Effect.zipRight(
-          upsertTrajectories([{ key: null, value: record }]),
+          upsert([{ key: null, value: record }]),
           sql`INSERT INTO testgen_trajectories ${
             sql.insert({ session_id: record.sessionId, ...details, created_at: now, updated_at: now })
           }
@@ -168,18 +178,19 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
      * newest first, filtered as {@link TrajectoryFilter} says. Fails with
      * `ValidationError` on an invalid date, score or paging value.
      */
+    const filterConditions = (f: typeof TrajectoryFilter.Type) => [
+      ...(f.agentName === undefined ? [] : [sql`t.agent_name = ${f.agentName}`]),
+      ...(f.modelName === undefined ? [] : [sql`t.model_name = ${f.modelName}`]),
+      ...(f.taskId === undefined ? [] : [sql`t.task_id = ${f.taskId}`]),
+      ...(f.since === undefined ? [] : [sql`t.created_at >= ${f.since}`]),
+      ...(f.until === undefined ? [] : [sql`t.created_at < ${f.until}`]),
+      ...(f.minScore === undefined ? [] : [sql`t.score >= ${f.minScore}`])
+    ]
+
     const list = Effect.fn("TrajectoryStore.list")(function*(filter: TrajectoryFilter = {}) {
       const f = yield* validate(TrajectoryFilter, "trajectory filter")(filter)
-      const conditions = [
-        ...(f.agentName === undefined ? [] : [sql`t.agent_name = ${f.agentName}`]),
-        ...(f.modelName === undefined ? [] : [sql`t.model_name = ${f.modelName}`]),
-        ...(f.taskId === undefined ? [] : [sql`t.task_id = ${f.taskId}`]),
-        ...(f.since === undefined ? [] : [sql`t.created_at >= ${f.since}`]),
-        ...(f.until === undefined ? [] : [sql`t.created_at < ${f.until}`]),
-        ...(f.minScore === undefined ? [] : [sql`t.score >= ${f.minScore}`])
-      ]
       const rows = yield* sql`SELECT ${sql.literal(INFO_COLUMNS)} FROM trajectories t
-        WHERE ${sql.and(conditions)}
+        WHERE ${sql.and(filterConditions(f))}
         ORDER BY t.created_at DESC, t.seq DESC
         LIMIT ${f.limit ?? DEFAULT_LIMIT} OFFSET ${f.offset ?? 0}`.pipe(Effect.flatMap(decodeInfoRows))
       return rows.map(toInfo)
@@ -187,20 +198,23 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
 
     /**
      * Full-text search over step messages, reasoning and observation
-     * contents, best match first (`rank` is bm25, lower is better). `text`
-     * is plain text: any string is safe and never an error; every word must
-     * match, each as a prefix; text without words finds nothing. `limit` is
-     * clamped to 1..10,000 (default 20).
+     * contents, best match first (`rank` is bm25, lower is better), with the
+     * filters of {@link list}: the same shape as `LessonsStore.search`.
+     * `query` is plain text: any string is safe and never an error; every
+     * word must match, each as a prefix; text without words finds nothing.
+     * Fails with `ValidationError` on a malformed filter or page (`limit`
+     * 1 to 10,000, default 20; `offset` 0 or more).
      */
-    const search = Effect.fn("TrajectoryStore.search")(function*(text: string, options?: { readonly limit?: number }) {
-      const query = toFtsQuery(typeof text === "string" ? text : "")
+    const search = Effect.fn("TrajectoryStore.search")(function*(options: TrajectorySearch) {
+      const { query: text, ...filter } = yield* validate(TrajectorySearch, "trajectory search")(options)
+      const query = toFtsQuery(text ?? "")
       if (Option.isNone(query)) return []
       const rows = yield* sql`SELECT ${sql.literal(INFO_COLUMNS)}, trajectories_fts.rank AS rank,
           snippet(trajectories_fts, 0, '[', ']', '…', 16) AS snippet
         FROM trajectories_fts JOIN trajectories t ON t.seq = trajectories_fts.rowid
-        WHERE trajectories_fts MATCH ${query.value}
+        WHERE ${sql.and([sql`trajectories_fts MATCH ${query.value}`, ...filterConditions(filter)])}
         ORDER BY trajectories_fts.rank, t.seq DESC
-        LIMIT ${searchLimit(options?.limit)}`.pipe(Effect.flatMap(decodeHitRows))
+        LIMIT ${filter.limit ?? SEARCH_LIMIT} OFFSET ${filter.offset ?? 0}`.pipe(Effect.flatMap(decodeHitRows))
       return rows.map((row): TrajectoryHit => ({ ...toInfo(row), rank: row.rank, snippet: row.snippet }))
     }, withDatabaseErrors("TrajectoryStore.search"))
 

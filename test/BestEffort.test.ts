@@ -45,8 +45,10 @@ describe("bestEffort / orLog", () => {
         operation: "AuditLog.log",
         reason: "Full",
         error: "DatabaseError",
-        taskId: "task-1"
+        taskId: "task-1",
+        detail: "database or disk is full"
       })
+      expect(logs[0]!.annotations).not.toHaveProperty("message")
       const notFound = yield* capture(bestEffort(Effect.fail(new NotFound({ entity: "trace", id: "t-9" }))))
       expect(notFound.logs[0]!.annotations).toMatchObject({ entity: "trace", id: "t-9", error: "NotFound" })
     }))

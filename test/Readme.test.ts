@@ -1,7 +1,7 @@
 // The README's examples, as written there, against the package entry point.
 import { expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
-import { AuditLog, ExecutionTracker, Logbook, StateStore } from "../src/index.js"
+import { AuditLog, ExecutionTracker, Logbook, StateStore, TrajectoryStore } from "../src/index.js"
 
 const program = Effect.gen(function*() {
   const state = yield* StateStore
@@ -38,4 +38,18 @@ it.effect("resumes a task after a restart", () =>
     yield* state.save({ taskId: "t", projectId: "p", state: "building", context: { step: 3 }, history: [] })
     const loaded = yield* state.load("t")
     expect(Option.map(loaded, (s) => s.context.step)).toEqual(Option.some(3))
+  }).pipe(Effect.provide(Logbook.layerMemory)))
+
+it.effect("the README's embedding example: a trajectory saved with an embedding is found by similar", () =>
+  Effect.gen(function*() {
+    const store = yield* TrajectoryStore
+    const trajectory = {
+      schema_version: "ATIF-v1.4",
+      session_id: "embedded",
+      agent: { name: "a", version: "1" },
+      steps: [{ step_id: 1, source: "user", message: "export the CSV" }]
+    } as const
+    yield* store.save(trajectory, { embedding: [1, 0, 0] })
+    const nearest = yield* store.similar(new Float32Array([0.9, 0.1, 0]), { k: 5 })
+    expect(nearest.map((hit) => hit.sessionId)).toEqual(["embedded"])
   }).pipe(Effect.provide(Logbook.layerMemory)))

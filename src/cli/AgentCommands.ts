@@ -14,7 +14,7 @@ import { type EffectiveConfig, type Session, SessionStatus } from "../agents/Ses
 import type { SessionLog, SessionLogNode } from "../agents/SessionLog.js"
 import { NotFound } from "../Errors.js"
 import { common, output, table } from "./Common.js"
-import { withLogbook } from "./Databases.js"
+import { readLogbook } from "./Databases.js"
 import { clip, fields } from "./Text.js"
 
 const limit = (fallback: number) =>
@@ -80,24 +80,24 @@ const describeAgent = ({ agent, sessions }: AgentDetails) =>
 const agentsList = Command.make(
   "list",
   { ...common, limit: limit(100), offset },
-  ({ database, json, limit, offset }) =>
+  ({ database, json, migrations, limit, offset }) =>
     Effect.gen(function*() {
       const agents = yield* AgentRegistry.listAgents({ limit, offset })
       yield* output(json, agents, () => describeAgents(agents))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("registered agents, in the order they were registered"))
 
 const agentsShow = Command.make(
   "show",
   { ...common, id: Args.text({ name: "ID" }).pipe(Args.withDescription("the agent id")) },
-  ({ database, id, json }) =>
+  ({ database, id, json, migrations }) =>
     Effect.gen(function*() {
       const registry = yield* AgentRegistry
       const agent = yield* registry.getAgent(id)
       if (Option.isNone(agent)) return yield* new NotFound({ entity: AGENT_ENTITY, id })
       const details: AgentDetails = { agent: agent.value, sessions: yield* registry.listSessions({ agentId: id, limit: 20 }) }
       yield* output(json, details, () => describeAgent(details))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("one agent with its configuration and its most recent sessions"))
 
 const agentsCommand = Command.make("agents").pipe(
@@ -118,7 +118,7 @@ const sessionsList = Command.make(
     limit: limit(100),
     offset
   },
-  ({ agent, database, json, limit, offset, status }) =>
+  ({ agent, database, json, limit, migrations, offset, status }) =>
     Effect.gen(function*() {
       const sessions = yield* AgentRegistry.listSessions({
         agentId: Option.getOrUndefined(agent),
@@ -127,7 +127,7 @@ const sessionsList = Command.make(
         offset
       })
       yield* output(json, sessions, () => describeSessions(sessions))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("sessions, newest first"))
 
 /** A session with the configuration it runs with. */
@@ -160,12 +160,12 @@ const requireSession = (id: string) =>
 const sessionsShow = Command.make(
   "show",
   { ...common, id: sessionId },
-  ({ database, id, json }) =>
+  ({ database, id, json, migrations }) =>
     Effect.gen(function*() {
       const session = yield* requireSession(id)
       const details: SessionDetails = { session, effectiveConfig: yield* AgentRegistry.effectiveConfig(id) }
       yield* output(json, details, () => describeSession(details))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("one session with its overrides and the configuration it runs with"))
 
 const describeLogs = (logs: ReadonlyArray<SessionLog>) =>
@@ -198,7 +198,7 @@ const sessionsLogs = Command.make(
     limit: limit(1000),
     offset
   },
-  ({ database, id, json, limit, offset, tree }) =>
+  ({ database, id, json, limit, migrations, offset, tree }) =>
     Effect.gen(function*() {
       yield* requireSession(id)
       if (tree) {
@@ -207,7 +207,7 @@ const sessionsLogs = Command.make(
       }
       const logs = yield* AgentRegistry.logs(id, { limit, offset })
       yield* output(json, logs, () => describeLogs(logs))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("a session's logs in the order they were written, or with --tree as a tree"))
 
 const sessionsCommand = Command.make("sessions").pipe(

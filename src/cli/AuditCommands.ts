@@ -14,8 +14,8 @@ import { AuditQuery, filterConditions } from "../audit/AuditQuery.js"
 import { Database } from "../Database.js"
 import { withDatabaseErrors } from "../database/SqlFailure.js"
 import { validate } from "../Validation.js"
-import { common, output, table } from "./Common.js"
-import { withLogbook } from "./Databases.js"
+import { choice, CliExit, common, integer, output, table } from "./Common.js"
+import { readLogbook } from "./Databases.js"
 import { since as parseSince } from "./Durations.js"
 import { withProgress } from "./Progress.js"
 import { clip, count } from "./Text.js"
@@ -28,13 +28,13 @@ const filters = {
   project: Options.text("project").pipe(Options.withDescription("only this project"), Options.optional),
   task: Options.text("task").pipe(Options.withDescription("only this task"), Options.optional),
   agent: Options.text("agent").pipe(Options.withDescription("only this agent"), Options.optional),
-  category: Options.choice("category", auditCategories).pipe(Options.withDescription("only this category"), Options.optional),
+  category: choice("category", auditCategories).pipe(Options.withDescription("only this category"), Options.optional),
   since: Options.text("since").pipe(
     Options.withDescription("only entries at or after this time: ISO-8601 (2025-01-31, 2025-01-31T12:00:00Z) or a span back from now (7d, 12h)"),
     Options.optional
   ),
-  limit: Options.integer("limit").pipe(Options.withDescription("at most this many entries, newest first"), Options.optional),
-  format: Options.choice("format", formats).pipe(Options.withDescription("json (default), jsonl or csv"), Options.optional),
+  limit: integer("limit").pipe(Options.withDescription("at most this many entries, newest first"), Options.optional),
+  format: choice("format", formats).pipe(Options.withDescription("json (default), jsonl or csv"), Options.optional),
   out: Options.text("out").pipe(Options.withDescription("write to this file instead of stdout"), Options.optional)
 } as const
 
@@ -132,14 +132,26 @@ const exportEntries = (query: AuditQuery, format: AuditExportFormat, out: Option
 const describeExport = (result: ExportResult) =>
   `exported ${count(result.entries)} audit ${result.entries === 1 ? "entry" : "entries"} as ${result.format} to ${result.file}`
 
-/** Writes the export; a summary line (or JSON) follows on stdout only when it went to a file. */
+/**
+ * Writes the export; a summary line (or JSON) follows on stdout only when it
+ * went to a file. `--json` with `--format jsonl|csv` to stdout asks for two
+ * formats at once and is refused (exit 2).
+ */
 const runExport = (
   json: boolean,
   query: AuditQuery,
   format: AuditExportFormat,
   out: Option.Option<string>
 ) =>
-  exportEntries(query, format, out).pipe(
+  (json && format !== "json" && Option.isNone(out)
+    ? Effect.fail(
+      new CliExit({
+        code: 2,
+        message: `--json and --format ${format} contradict each other: choose one (with --out FILE, --json prints the summary)`
+      })
+    )
+    : Effect.void).pipe(
+    Effect.zipRight(exportEntries(query, format, out)),
     Effect.flatMap((result) => Option.isSome(out) ? output(json, result, () => describeExport(result)) : Effect.void)
   )
 
@@ -175,7 +187,7 @@ const queryCommand = Command.make("query", { ...common, ...filters }, (options) 
       truncated
         ? `${describeEntries(entries)}\n(the ${QUERY_LIMIT} newest entries; --limit N shows more, audit export shows all)`
         : describeEntries(entries))
-  }).pipe(withLogbook(options.database))).pipe(
+  }).pipe(readLogbook(options.database, options.migrations))).pipe(
     Command.withDescription(
       `show audit entries, newest first (at most ${QUERY_LIMIT} unless --limit; with --format or --out, as an export)`
     )
@@ -185,7 +197,7 @@ const exportCommand = Command.make("export", { ...common, ...filters }, (options
   Effect.gen(function*() {
     const query = yield* toQuery(options)
     yield* runExport(options.json, query, Option.getOrElse(options.format, () => "json" as const), options.out)
-  }).pipe(withLogbook(options.database))).pipe(
+  }).pipe(readLogbook(options.database, options.migrations))).pipe(
     Command.withDescription("export audit entries as json, jsonl or csv to --out FILE or stdout")
   )
 

@@ -17,13 +17,13 @@ import type { LlmUsage } from "../tracker/LlmUsage.js"
 import type { RunStats } from "../tracker/Metrics.js"
 import type { TraceEvent } from "../tracker/TraceEvent.js"
 import { auditCommand } from "./AuditCommands.js"
-import { common, output, table } from "./Common.js"
-import { withLogbook } from "./Databases.js"
+import { choice, common, integer, output, table } from "./Common.js"
+import { readLogbook } from "./Databases.js"
 import { clip, count, fields, usd } from "./Text.js"
 import { trajectoriesCommand } from "./TrajectoryCommands.js"
 
 const limit = (fallback: number) =>
-  Options.integer("limit").pipe(Options.withDescription(`at most this many (default ${fallback})`), Options.withDefault(fallback))
+  integer("limit").pipe(Options.withDescription(`at most this many (default ${fallback})`), Options.withDefault(fallback))
 
 /** Search words: every argument, joined (`lessons search retry busy`). */
 const words = Args.text({ name: "TEXT" }).pipe(Args.withDescription("what to look for (plain words)"), Args.atLeast(1))
@@ -53,13 +53,13 @@ const lessonsSearch = Command.make(
       Options.withDescription("this project's lessons and the global ones"),
       Options.optional
     ),
-    category: Options.choice("category", LessonCategory.literals).pipe(
+    category: choice("category", LessonCategory.literals).pipe(
       Options.withDescription("only this category"),
       Options.optional
     ),
     limit: limit(20)
   },
-  ({ category, database, json, limit, project, text }) =>
+  ({ category, database, json, limit, migrations, project, text }) =>
     Effect.gen(function*() {
       const hits = yield* LessonsStore.search({
         query: text.join(" "),
@@ -68,7 +68,7 @@ const lessonsSearch = Command.make(
         limit: Math.max(0, limit)
       })
       yield* output(json, hits, () => describeLessons(hits))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("search lessons learned, best match first"))
 
 const lessonsCommand = Command.make("lessons").pipe(
@@ -103,11 +103,11 @@ const tracesList = Command.make(
     project: Options.text("project").pipe(Options.withDescription("the project whose traces to list")),
     limit: limit(20)
   },
-  ({ database, json, limit, project }) =>
+  ({ database, json, limit, migrations, project }) =>
     Effect.gen(function*() {
       const traces = yield* ExecutionTracker.recentTraces(project, { limit })
       yield* output(json, traces, () => describeTraces(traces))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("a project's execution traces, newest first"))
 
 /** A trace with everything recorded under it. */
@@ -176,7 +176,7 @@ const describeTrace = ({ events, invocations, llmUsage, trace }: TraceDetails) =
 const tracesShow = Command.make(
   "show",
   { ...common, id: Args.text({ name: "ID" }).pipe(Args.withDescription("the trace id")) },
-  ({ database, id, json }) =>
+  ({ database, id, json, migrations }) =>
     Effect.gen(function*() {
       const tracker = yield* ExecutionTracker
       const trace = yield* tracker.getTrace(id)
@@ -188,7 +188,7 @@ const tracesShow = Command.make(
       ])
       const details: TraceDetails = { trace: trace.value, invocations, events, llmUsage }
       yield* output(json, details, () => describeTrace(details))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("one trace with its invocations, events and LLM calls"))
 
 const tracesCommand = Command.make("traces").pipe(
@@ -215,11 +215,11 @@ export const describeStats = (stats: RunStats) =>
 const statsCommand = Command.make(
   "stats",
   { ...common, agent: Options.text("agent").pipe(Options.withDescription("only this agent's runs and LLM calls"), Options.optional) },
-  ({ agent, database, json }) =>
+  ({ agent, database, json, migrations }) =>
     Effect.gen(function*() {
       const stats = yield* ExecutionTracker.stats({ agent: Option.getOrUndefined(agent) })
       yield* output(json, stats, () => describeStats(stats))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("run statistics: runs by status, LLM calls, tokens and cost"))
 
 /** The data commands. */

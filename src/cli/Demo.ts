@@ -417,7 +417,7 @@ export const runDemo = Effect.gen(function*() {
   const runEntries = yield* audit.query({ taskId })
   const redactionEntry = runEntries.find((entry) => entry.id === redactionAuditId)
   const storedDetails = redactionEntry === undefined ? "" : JSON.stringify(redactionEntry.details)
-  const hits = yield* trajectories.search(GOAL.split(" ").slice(0, 3).join(" "), { limit: 50 })
+  const hits = yield* trajectories.search({ query: GOAL.split(" ").slice(0, 3).join(" "), limit: 50 })
 
   const summary: DemoSummary = {
     database: Option.getOrElse(db.filename, () => db.options.url),
@@ -512,10 +512,10 @@ export const describeDemo = (s: DemoSummary): string => {
     table(["TABLE", "ADDED", "TOTAL"], s.tables.map((t) => [t.table, count(t.added), count(t.total)])),
     "",
     "Explore:",
-    `  logbook traces show ${s.traceId}`,
-    `  logbook audit query --project ${s.projectId}`,
-    `  logbook lessons search ${LESSON_QUERY}`,
-    `  logbook trajectories show ${s.sessionId}`,
-    "  logbook stats"
+    `  npx logbook traces show ${s.traceId}`,
+    `  npx logbook audit query --project ${s.projectId}`,
+    `  npx logbook lessons search ${LESSON_QUERY}`,
+    `  npx logbook trajectories show ${s.sessionId}`,
+    "  npx logbook stats"
   ].join("\n")
 }

@@ -16,7 +16,7 @@ import { refuseDatabaseFile } from "./OutputGuard.js"
 import * as Maintenance from "../Maintenance.js"
 import { describeIssues, parsePolicy, validatePolicy } from "../maintenance/RetentionPolicy.js"
 import { CliExit, common, output, table } from "./Common.js"
-import { withDatabase, withLogbook } from "./Databases.js"
+import { readDatabase, withDatabase, withLogbook } from "./Databases.js"
 import { describeDemo, runDemo } from "./Demo.js"
 import { olderThan } from "./Durations.js"
 import { withActivity } from "./Progress.js"
@@ -92,7 +92,7 @@ const pruneCommand = Command.make(
     ),
     dryRun: Options.boolean("dry-run").pipe(Options.withDescription("print what would be deleted, per table, and delete nothing"))
   },
-  ({ archive, database, dryRun, json, olderThan: span, policy: policyText }) =>
+  ({ archive, database, dryRun, json, migrations, olderThan: span, policy: policyText }) =>
     Effect.gen(function*() {
       const age = Option.isSome(span) ? yield* olderThan(span.value) : undefined
       const given = Option.isSome(policyText) ? yield* policyOption(policyText.value) : undefined
@@ -110,7 +110,7 @@ const pruneCommand = Command.make(
           dryRun ? "counting" : "pruning",
           Maintenance.prune({ olderThan: age, policy, archive: Option.getOrUndefined(archive), dryRun })
         )
-      ).pipe(withDatabase(database, "apply"))
+      ).pipe(withDatabase(database, migrations))
       yield* output(json, report, () => describePrune(report))
     })
 ).pipe(
@@ -151,9 +151,9 @@ const describeStorage = (report: Maintenance.StorageReport) => {
   ].join("\n")
 }
 
-const storageCommand = Command.make("storage", { ...common }, ({ database, json }) =>
+const storageCommand = Command.make("storage", { ...common }, ({ database, json, migrations }) =>
   Effect.gen(function*() {
-    const report = yield* Maintenance.storage.pipe(withDatabase(database, "off"))
+    const report = yield* Maintenance.storage.pipe(withDatabase(database, migrations))
     yield* output(json, report, () => describeStorage(report))
   })).pipe(
     Command.withDescription(
@@ -163,7 +163,7 @@ const storageCommand = Command.make("storage", { ...common }, ({ database, json 
 
 // --- vacuum ----------------------------------------------------------------
 
-const vacuumCommand = Command.make("vacuum", { ...common }, ({ database, json }) =>
+const vacuumCommand = Command.make("vacuum", { ...common }, ({ database, json, migrations }) =>
   Effect.gen(function*() {
     const db = yield* Database
     const space = yield* Maintenance.doctor.pipe(Effect.map((report) => report.freeSpace))
@@ -173,7 +173,7 @@ const vacuumCommand = Command.make("vacuum", { ...common }, ({ database, json })
     )
     const report = yield* withActivity("vacuuming", Maintenance.vacuum)
     yield* output(json, report, () => `vacuumed ${file}: ${bytes(report.beforeBytes)} -> ${bytes(report.afterBytes)} (auto_vacuum ${report.autoVacuum})`)
-  }).pipe(withDatabase(database, "off"))).pipe(
+  }).pipe(withDatabase(database, migrations))).pipe(
     Command.withDescription("rewrite the database file to give every free page back (needs free disk space about its size)")
   )
 
@@ -222,9 +222,9 @@ const describeDoctor = (report: Maintenance.DoctorReport) => {
   ])
 }
 
-const doctorCommand = Command.make("doctor", { ...common }, ({ database, json }) =>
+const doctorCommand = Command.make("doctor", { ...common }, ({ database, json, migrations }) =>
   Effect.gen(function*() {
-    const report = yield* Maintenance.doctor.pipe(withDatabase(database, "off"))
+    const report = yield* Maintenance.doctor.pipe(readDatabase(database, migrations))
     yield* output(json, report, () => describeDoctor(report))
     if (!report.ok) {
       const problems = doctorProblems(report)
@@ -248,7 +248,7 @@ export interface BackupResult {
 const backupCommand = Command.make(
   "backup",
   { ...common, file: Args.text({ name: "FILE" }).pipe(Args.withDescription("where to write the copy")) },
-  ({ database, file, json }) =>
+  ({ database, file, json, migrations }) =>
     Effect.gen(function*() {
       const target = yield* refuseDatabaseFile(file, "FILE", `cannot back up ${file} onto itself`)
       const db = yield* Database
@@ -257,14 +257,14 @@ const backupCommand = Command.make(
       yield* withActivity("backing up", Maintenance.backup(target))
       const result: BackupResult = { source, file: target, bytes: existsSync(target) ? statSync(target).size : 0 }
       yield* output(json, result, () => `backed up ${source ?? "the database"} to ${target} (${bytes(result.bytes)})`)
-    }).pipe(withDatabase(database, "off"))
+    }).pipe(readDatabase(database, migrations))
 ).pipe(Command.withDescription("write a consistent copy of the database to FILE while it stays in use"))
 
 // --- demo ------------------------------------------------------------------
 
-const demoCommand = Command.make("demo", { ...common }, ({ database, json }) =>
+const demoCommand = Command.make("demo", { ...common }, ({ database, json, migrations }) =>
   runDemo.pipe(
-    withLogbook(database),
+    withLogbook(database, migrations),
     Effect.flatMap((summary) => output(json, summary, () => describeDemo(summary)))
   )).pipe(
     Command.withDescription(

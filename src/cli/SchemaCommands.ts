@@ -10,13 +10,9 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { Database } from "../Database.js"
 import { MigrationError } from "../Errors.js"
+import { FIRST_USER_VERSION } from "../migrations/MigrationFile.js"
 import { migrate, type MigrationStatus, rollback, status, verify } from "../migrations/Migrator.js"
-import { CliExit, common, databaseOptions, output, table } from "./Common.js"
-
-const migrations = Options.directory("migrations").pipe(
-  Options.withDescription("an extra folder of your own migrations (repeatable), applied after logbook's"),
-  Options.repeated
-)
+import { CliExit, common, databaseOptions, integer, output, table } from "./Common.js"
 
 const withSchemaDatabase = <A, E>(
   url: Option.Option<string>,
@@ -24,16 +20,15 @@ const withSchemaDatabase = <A, E>(
   use: (directories: ReadonlyArray<string>) => Effect.Effect<A, E, import("@effect/sql/SqlClient").SqlClient>
 ) =>
   Effect.flatMap(Database, (db) => use(db.migrationDirectories)).pipe(
-    Effect.provide(Database.layer(databaseOptions(url, { migrate: "off", migrationsDirectories: extra })))
+    Effect.provide(Database.layer(databaseOptions(url, extra, { migrate: "off" })))
   )
 
 const migrateCommand = Command.make(
   "migrate",
   {
     ...common,
-    migrations,
     dryRun: Options.boolean("dry-run").pipe(Options.withDescription("print the plan and its SQL, write nothing")),
-    to: Options.integer("to").pipe(Options.withDescription("apply up to and including this version"), Options.optional)
+    to: integer("to").pipe(Options.withDescription("apply up to and including this version"), Options.optional)
   },
   ({ database, dryRun, json, migrations, to }) =>
     withSchemaDatabase(database, migrations, (directories) =>
@@ -64,7 +59,7 @@ const describeStatus = (statuses: ReadonlyArray<MigrationStatus>) =>
     ])
   )
 
-const statusCommand = Command.make("status", { ...common, migrations }, ({ database, json, migrations }) =>
+const statusCommand = Command.make("status", { ...common }, ({ database, json, migrations }) =>
   withSchemaDatabase(database, migrations, status).pipe(
     Effect.tap((statuses) => output(json, statuses, () => describeStatus(statuses))),
     Effect.flatMap((statuses) =>
@@ -76,8 +71,7 @@ const rollbackCommand = Command.make(
   "rollback",
   {
     ...common,
-    migrations,
-    steps: Options.integer("steps").pipe(Options.withDescription("how many migrations to roll back"), Options.withDefault(1))
+    steps: integer("steps").pipe(Options.withDescription("how many migrations to roll back"), Options.withDefault(1))
   },
   ({ database, json, migrations, steps }) =>
     withSchemaDatabase(database, migrations, (directories) => rollback({ directories, steps })).pipe(
@@ -88,7 +82,7 @@ const rollbackCommand = Command.make(
     )
 ).pipe(Command.withDescription("roll back the last applied migrations"))
 
-const verifyCommand = Command.make("verify", { ...common, migrations }, ({ database, json, migrations }) =>
+const verifyCommand = Command.make("verify", { ...common }, ({ database, json, migrations }) =>
   withSchemaDatabase(database, migrations, verify).pipe(
     Effect.zipRight(output(json, { ok: true }, () => "All migrations are applied and unchanged."))
   )).pipe(Command.withDescription("fail unless every migration is applied and unchanged; writes nothing"))
@@ -100,7 +94,7 @@ const newCommand = Command.make(
   {
     name: Args.text({ name: "NAME" }).pipe(Args.withDescription("what the migration does, e.g. add_widgets")),
     dir: Options.text("dir").pipe(
-      Options.withDescription("the folder of the new file (default ./migrations/sqlite)"),
+      Options.withDescription("the folder of the new file (default ./migrations/sqlite); user migrations are numbered from 1000"),
       Options.withDefault(path.join("migrations", "sqlite"))
     ),
     json: common.json
@@ -115,7 +109,7 @@ const newCommand = Command.make(
       const versions = existsSync(folder)
         ? readdirSync(folder).map((file) => /^(\d+)_/.exec(file)).filter((m) => m !== null).map((m) => Number(m[1]))
         : []
-      const version = Math.max(0, ...versions) + 1
+      const version = Math.max(FIRST_USER_VERSION - 1, ...versions) + 1
       const file = path.join(folder, `${String(version).padStart(4, "0")}_${name}.sql`)
       writeFileSync(file, MIGRATION_TEMPLATE, { flag: "wx" })
       yield* output(json, { version, file }, () => `created ${file}`)

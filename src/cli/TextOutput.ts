@@ -9,17 +9,14 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "n
 import * as path from "node:path"
 import { writeFully } from "../files/WriteFully.js"
 import { CliExit } from "./Common.js"
+import { Streams } from "./Streams.js"
 
 const reason = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
 const cannotWrite = (file: string) => (cause: unknown) =>
   new CliExit({ code: 1, message: `cannot write ${file}: ${reason(cause)}` })
 
-const writeStdout = (piece: string): Effect.Effect<void> =>
-  Effect.async<void>((resume) => {
-    if (process.stdout.write(piece)) resume(Effect.void)
-    else process.stdout.once("drain", () => resume(Effect.void))
-  })
+const writeStdout = (piece: string): Effect.Effect<void> => Effect.flatMap(Streams, (streams) => streams.stdout.write(piece))
 
 /**
  * Writes the pieces of `text` to `file` (when given) or to stdout, calling

@@ -5,7 +5,6 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -17,10 +16,11 @@ import { NotFound } from "../Errors.js"
 import { type Content, decodeTrajectory } from "../trajectory/Atif.js"
 import type { StoredTrajectory, TrajectoryHit, TrajectoryInfo } from "../trajectory/StoredTrajectory.js"
 import { TrajectoryStore } from "../TrajectoryStore.js"
-import { CliExit, common, output, table } from "./Common.js"
-import { withLogbook } from "./Databases.js"
+import { CliExit, common, integer, output, table } from "./Common.js"
+import { readLogbook, withLogbook } from "./Databases.js"
 import { since as parseSince } from "./Durations.js"
 import { withProgress } from "./Progress.js"
+import { printError } from "./Streams.js"
 import { clip, count, fields, oneLine, usd } from "./Text.js"
 import { refuseDatabaseFile } from "./OutputGuard.js"
 import { writeText } from "./TextOutput.js"
@@ -28,7 +28,7 @@ import { writeText } from "./TextOutput.js"
 const ENTITY = "trajectory"
 
 const limit = (fallback: number) =>
-  Options.integer("limit").pipe(Options.withDescription(`at most this many (default ${fallback})`), Options.withDefault(fallback))
+  integer("limit").pipe(Options.withDescription(`at most this many (default ${fallback})`), Options.withDefault(fallback))
 
 const agentOption = Options.text("agent").pipe(Options.withDescription("only this agent's trajectories"), Options.optional)
 
@@ -97,30 +97,30 @@ const searchCommand = Command.make(
     text: Args.text({ name: "TEXT" }).pipe(Args.withDescription("words to find in messages, reasoning and observations"), Args.atLeast(1)),
     limit: limit(20)
   },
-  ({ database, json, limit, text }) =>
+  ({ database, json, limit, migrations, text }) =>
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
-      const hits = yield* store.search(text.join(" "), { limit })
+      const hits = yield* store.search({ query: text.join(" "), limit })
       yield* output(json, hits, () => describeHits(hits))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("full-text search over stored trajectories, best match first"))
 
 const showCommand = Command.make(
   "show",
   { ...common, id: Args.text({ name: "ID" }).pipe(Args.withDescription("the session id")) },
-  ({ database, id, json }) =>
+  ({ database, id, json, migrations }) =>
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
       const stored = yield* store.get(id)
       if (Option.isNone(stored)) return yield* new NotFound({ entity: ENTITY, id })
       yield* output(json, stored.value, () => describeStored(stored.value))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("one stored trajectory with its steps"))
 
 const listCommand = Command.make(
   "list",
   { ...common, agent: agentOption, since: sinceOption, limit: limit(50) },
-  ({ agent, database, json, limit, since }) =>
+  ({ agent, database, json, limit, migrations, since }) =>
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
       const after = Option.isSome(since) ? yield* parseSince(since.value) : undefined
@@ -130,7 +130,7 @@ const listCommand = Command.make(
         limit
       })
       yield* output(json, infos, () => describeInfos(infos))
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("stored trajectories, newest first"))
 
 // --- import ----------------------------------------------------------------
@@ -207,7 +207,7 @@ const importCommand = Command.make(
       Args.atLeast(1)
     )
   },
-  ({ database, files, json }) =>
+  ({ database, files, json, migrations }) =>
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
       const outcomes = yield* withProgress("importing trajectories", files.length, (progress) =>
@@ -215,7 +215,7 @@ const importCommand = Command.make(
           Effect.forEach(documentsOf(file), (document) =>
             importOne(store, document).pipe(
               Effect.tap((outcome) =>
-                outcome.ok ? Effect.void : Console.error(`logbook: ${outcome.source}: ${outcome.error}`)
+                outcome.ok ? Effect.void : printError(`logbook: ${outcome.source}: ${outcome.error}`)
               )
             )).pipe(Effect.tap(() => progress.advance(1)))).pipe(Effect.map((perFile) => perFile.flat())))
       const imported = outcomes.filter((o) => o.ok)
@@ -225,7 +225,7 @@ const importCommand = Command.make(
           `${imported.length} of ${outcomes.length} trajectories imported`
         ].join("\n"))
       if (imported.length < outcomes.length) return yield* new CliExit({ code: 1 })
-    }).pipe(withLogbook(database))
+    }).pipe(withLogbook(database, migrations))
 ).pipe(
   Command.withDescription(
     "validate ATIF files and store each trajectory; a file that fails is named on stderr, the others are still imported (exit 1 if any failed)"
@@ -282,7 +282,7 @@ const exportCommand = Command.make(
     since: sinceOption,
     out: Options.text("out").pipe(Options.withDescription("write to this file instead of stdout"), Options.optional)
   },
-  ({ agent, database, json, out, since }) =>
+  ({ agent, database, json, migrations, out, since }) =>
     Effect.gen(function*() {
       const after = Option.isSome(since) ? yield* parseSince(since.value) : undefined
       if (Option.isSome(out)) yield* refuseDatabaseFile(out.value, "--out")
@@ -304,7 +304,7 @@ const exportCommand = Command.make(
         const result: ExportResult = { file: out.value, trajectories, bytes }
         yield* output(json, result, () => `exported ${count(trajectories)} trajectories as JSON Lines to ${out.value}`)
       }
-    }).pipe(withLogbook(database))
+    }).pipe(readLogbook(database, migrations))
 ).pipe(Command.withDescription("write stored trajectories as JSON Lines (one ATIF document per line) to --out FILE or stdout"))
 
 /** `logbook trajectories ...`. */

@@ -13,8 +13,8 @@ import * as Option from "effect/Option"
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { DEFAULT_PORT, LOOPBACK } from "../ui/Defaults.js"
-import { database } from "./Common.js"
-import { withLogbook } from "./Databases.js"
+import { database, migrations } from "./Common.js"
+import { readLogbook } from "./Databases.js"
 
 const port = Options.integer("port").pipe(
   Options.withDescription(`port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`),
@@ -46,7 +46,7 @@ const addressUrl = (address: HttpServer.Address, token: string | undefined): str
 /** `logbook ui`. */
 export const uiCommand = Command.make(
   "ui",
-  { database, port, host, open },
+  { database, migrations, port, host, open },
   (options) => {
     const token = Option.isSome(options.host) ? randomBytes(24).toString("base64url") : undefined
     return Effect.scoped(Effect.gen(function*() {
@@ -58,6 +58,6 @@ export const uiCommand = Command.make(
       if (token !== undefined) yield* Console.log("every request needs this token (open the URL above once)")
       if (options.open) yield* openBrowser(url)
       return yield* Effect.never
-    })).pipe(withLogbook(options.database))
+    })).pipe(readLogbook(options.database, options.migrations))
   }
 ).pipe(Command.withDescription("serve a read-only web UI over the database (runs, trajectories, tasks, audit, lessons, costs)"))

@@ -99,12 +99,29 @@ export const readMigrationDirectory = (directory: string): Effect.Effect<Readonl
     return [...migrations].sort((a, b) => a.version - b.version)
   })
 
-/** Reads several folders, in order, and rejects a version that appears twice. */
+/** The first version of a user migration: 1 to 999 are logbook's own. */
+export const FIRST_USER_VERSION = 1000
+
+/**
+ * Reads several folders, in order: logbook's own first, then the user's.
+ * Rejects a version that appears twice, and a user migration numbered below
+ * {@link FIRST_USER_VERSION}, saying why.
+ */
 export const readMigrations = (
   directories: ReadonlyArray<string>
 ): Effect.Effect<ReadonlyArray<MigrationFile>, MigrationError> =>
   Effect.gen(function*() {
-    const all = (yield* Effect.forEach(directories, readMigrationDirectory)).flat()
+    const [own = [], ...users] = yield* Effect.forEach(directories, readMigrationDirectory)
+    for (const migration of users.flat()) {
+      if (migration.version < FIRST_USER_VERSION) {
+        return yield* badFile(
+          migration.file,
+          `user migrations are numbered from ${FIRST_USER_VERSION} (versions 1 to ${FIRST_USER_VERSION - 1} are logbook's own): give it a version of ${FIRST_USER_VERSION} or above (logbook new does)`,
+          migration.version
+        )
+      }
+    }
+    const all = [...own, ...users.flat()]
     const seen = new Map<number, MigrationFile>()
     for (const migration of all) {
       const other = seen.get(migration.version)

@@ -47,8 +47,31 @@ const quote = (token: string): string => `"${token.replaceAll('"', '""')}"`
  */
 export const ftsTokens = (text: string): ReadonlyArray<string> => text.match(TOKEN) ?? []
 
+/** The most distinct words a plain query keeps: FTS5's cost grows faster than linearly with the terms of one query. */
+export const MAX_QUERY_TOKENS = 32
+
 /**
- * Turn plain user text into a safe FTS5 `MATCH` expression.
+ * The words of a plain query, each once (case-insensitively: the index
+ * folds case) and at most {@link MAX_QUERY_TOKENS} of them, in order of
+ * first appearance. Repeating a word never narrows an AND of prefixes, so
+ * `a a a ...` costs what `a` costs.
+ */
+export const queryTokens = (text: string): ReadonlyArray<string> => {
+  const seen = new Set<string>()
+  const tokens: Array<string> = []
+  for (const token of text.matchAll(TOKEN)) {
+    const folded = token[0].toLowerCase()
+    if (seen.has(folded)) continue
+    seen.add(folded)
+    tokens.push(token[0])
+    if (tokens.length === MAX_QUERY_TOKENS) break
+  }
+  return tokens
+}
+
+/**
+ * Turn plain user text into a safe FTS5 `MATCH` expression: its distinct
+ * words (at most {@link MAX_QUERY_TOKENS}, see {@link queryTokens}).
  *
  * Each token becomes a quoted FTS5 string with prefix matching (`"tok"*`) and
  * the tokens are joined by spaces, i.e. an implicit `AND`: every word must
@@ -62,7 +85,7 @@ export const ftsTokens = (text: string): ReadonlyArray<string> => text.match(TOK
  * fail.
  */
 export const toFtsQuery = (text: string): Option.Option<string> => {
-  const tokens = ftsTokens(text)
+  const tokens = queryTokens(text)
   return tokens.length === 0
     ? Option.none()
     : Option.some(tokens.map((token) => `${quote(token)}*`).join(" "))

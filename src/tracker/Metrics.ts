@@ -20,6 +20,16 @@ export const AgentMetrics = Schema.Struct({
 })
 export interface AgentMetrics extends Schema.Schema.Type<typeof AgentMetrics> {}
 
+/**
+ * A sum of dollar amounts, rounded to a billionth of a dollar: the float
+ * noise of adding costs (0.034140000000000004) never reaches a caller.
+ */
+export const SummedUsd = Schema.transform(Schema.Number, Schema.Number, {
+  strict: true,
+  decode: (sum) => Number(sum.toFixed(9)),
+  encode: (sum) => sum
+})
+
 /** Run statistics: traces by status and LLM calls with their tokens and cost. */
 export const RunStats = Schema.Struct({
   totalRuns: Schema.Number,
@@ -31,6 +41,7 @@ export const RunStats = Schema.Struct({
   inputTokens: Schema.Number,
   outputTokens: Schema.Number,
   totalTokens: Schema.Number,
-  costUsd: Schema.Number
+  /** Total cost in US dollars, rounded to a billionth of a dollar. */
+  costUsd: SummedUsd
 })
 export interface RunStats extends Schema.Schema.Type<typeof RunStats> {}

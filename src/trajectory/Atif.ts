@@ -97,9 +97,9 @@ const Source = oneOf(
 // Schemas
 // ---------------------------------------------------------------------------
 
-/** Where an image of a multimodal content part lives (ATIF-v1.6+). */
+/** Where an image of a multimodal content part lives (ATIF-v1.6+): JPEG, PNG, GIF or WebP, as the spec lists. */
 export const ImageSource = Schema.Struct({
-  media_type: Schema.String,
+  media_type: Schema.Literal("image/jpeg", "image/png", "image/gif", "image/webp"),
   path: Schema.String
 }).annotations({ title: "an image source object" })
 export type ImageSource = typeof ImageSource.Type
@@ -237,7 +237,10 @@ const trajectoryFields = {
   /** ATIF-v1.7+: identifies this document; required on embedded subagents. */
   trajectory_id: optional(Schema.String),
   agent: Agent,
-  steps: Schema.Array(Step).annotations({ title: "an array of steps" }),
+  /** At least one step: a trajectory of no steps is refused, as ATIF's validator does. */
+  steps: Schema.Array(Step).annotations({ title: "an array of steps" }).pipe(
+    Schema.minItems(1, { message: () => "expected at least one step, got none" })
+  ),
   notes: optional(Schema.String),
   final_metrics: optional(FinalMetrics),
   continued_trajectory_ref: optional(Schema.String),

@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { type ChildResult, runScript } from "../support/ChildProcess.js"
+import { type ChildResult } from "../support/ChildProcess.js"
+import { logbook as runCli } from "../support/Cli.js"
 
-const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runScript("src/bin.ts", args, { env })
+const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runCli(args, { env })
 
 const fixture = fileURLToPath(new URL("../fixtures/atif/coding-agent.json", import.meta.url))
 const FIXTURE_SESSION = "0b6e2f9a-5c1d-4f3e-9a7b-2d8c1e4f6a01"

@@ -4,9 +4,10 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
-import { type ChildResult, repoRoot, runScript } from "../support/ChildProcess.js"
+import { type ChildResult, repoRoot } from "../support/ChildProcess.js"
+import { logbook as runCli } from "../support/Cli.js"
 
-const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runScript("src/bin.ts", args, { env })
+const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runCli(args, { env })
 
 /** `logbook ARGS` run from `cwd`, with no database named anywhere: the default location applies. */
 const logbookIn = (cwd: string, args: ReadonlyArray<string>): Promise<ChildResult> =>

@@ -6,9 +6,10 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { gunzipSync } from "node:zlib"
 import { type ProgressTarget, renderProgress, withActivity, withProgress } from "../../src/cli/Progress.js"
-import { type ChildResult, runScript } from "../support/ChildProcess.js"
+import { type ChildResult } from "../support/ChildProcess.js"
+import { logbook as runCli } from "../support/Cli.js"
 
-const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runScript("src/bin.ts", args, { env })
+const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runCli(args, { env })
 
 const oneLineError = (result: ChildResult) => {
   const lines = result.stderr.trim().split("\n")

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { runScript } from "../support/ChildProcess.js"
+import { logbook as runCli } from "../support/Cli.js"
 
-const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runScript("src/bin.ts", args, { env })
+const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runCli(args, { env })
 
 describe("logbook schema commands", () => {
   it("migrate, status, rollback, verify and new work end to end with readable output, JSON and exit codes", async () => {
@@ -33,7 +33,7 @@ describe("logbook schema commands", () => {
       const created = await logbook(["new", "add_widgets", "--dir", userDir, "--json"])
       expect(created.code).toBe(0)
       const { file, version } = JSON.parse(created.stdout)
-      expect(version).toBe(1)
+      expect(version).toBe(1000)
       expect(readFileSync(file, "utf8")).toContain("-- migrate:up")
       writeFileSync(file, "-- migrate:up\nCREATE TABLE widgets (id INTEGER);\n-- migrate:down\nDROP TABLE widgets;\n")
       rmSync(file)

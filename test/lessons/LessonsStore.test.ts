@@ -10,6 +10,7 @@ import { ValidationError } from "../../src/Errors.js"
 import type { LessonInput } from "../../src/lessons/Lesson.js"
 import { LessonsStore } from "../../src/LessonsStore.js"
 import { checkSearchIndexes } from "../../src/maintenance/SearchIndex.js"
+import { nextMillisecond } from "../support/Poll.js"
 
 const TestLayer = LessonsStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
 
@@ -17,7 +18,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 
 /** Lets real time pass (database operations read the real clock, even in `it.effect`). */
-const pause = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 3)))
 
 const base: LessonInput = { category: "pattern", title: "A title", summary: "A summary" }
 
@@ -159,7 +159,7 @@ describe("LessonsStore", () => {
   describe("search", () => {
     const seed = Effect.gen(function*() {
       const store = yield* LessonsStore
-      const make = (input: LessonInput) => Effect.zipLeft(store.create(input), pause)
+      const make = (input: LessonInput) => Effect.zipLeft(store.create(input), nextMillisecond)
       return {
         store,
         react: yield* make({ category: "pattern", title: "React hooks pattern", summary: "Use custom hooks for shared logic", tags: ["react", "typescript"] }),
@@ -244,7 +244,7 @@ describe("LessonsStore", () => {
           expect(hits.map((hit) => hit.snippet)).toEqual([dont.summary, multi.summary, state.summary, react.summary])
         }
         expect(yield* store.search()).toHaveLength(4)
-        yield* pause
+        yield* nextMillisecond
         yield* store.update(react.id, { confidence: 0.5 })
         expect((yield* store.search({ query: "!" })).map((hit) => hit.id)).toEqual([react.id, dont.id, multi.id, state.id])
       }).pipe(Effect.provide(TestLayer)))
@@ -350,7 +350,7 @@ describe("LessonsStore", () => {
       Effect.gen(function*() {
         const store = yield* LessonsStore
         const lesson = yield* store.create({ ...base, title: "Original heading", details: "Some details", tags: ["a"], sourceAgent: "planner" })
-        yield* pause
+        yield* nextMillisecond
         const updated = yield* store.update(lesson.id, { title: "Renamed heading", tags: ["b", "c"], confidence: 0.5, details: null })
         expect(updated).toEqual({
           ...lesson,
@@ -387,7 +387,7 @@ describe("LessonsStore", () => {
       Effect.gen(function*() {
         const store = yield* LessonsStore
         const lesson = yield* store.create(base)
-        yield* pause
+        yield* nextMillisecond
         expect(yield* store.update(lesson.id, {})).toEqual(lesson)
       }).pipe(Effect.provide(TestLayer)))
 
@@ -410,7 +410,7 @@ describe("LessonsStore", () => {
       Effect.gen(function*() {
         const store = yield* LessonsStore
         const lesson = yield* store.create(base)
-        yield* pause
+        yield* nextMillisecond
         yield* store.recordApplication(lesson.id)
         yield* store.recordApplication(lesson.id)
         const applied = Option.getOrThrow(yield* store.getById(lesson.id))

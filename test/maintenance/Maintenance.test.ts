@@ -11,6 +11,7 @@ import { ExecutionTracker } from "../../src/ExecutionTracker.js"
 import * as Logbook from "../../src/Logbook.js"
 import * as Maintenance from "../../src/Maintenance.js"
 import { TrajectoryStore } from "../../src/TrajectoryStore.js"
+import { eventually } from "../support/Poll.js"
 import { tempDir } from "../support/TempDir.js"
 import { trajectoryOf } from "../writeBehind/GenerationFlow.js"
 
@@ -96,7 +97,7 @@ describe("Maintenance", () => {
       expect(checks.length).toBeGreaterThan(1)
       expect(checks.every((check) => check.ok)).toBe(true)
       const trajectories = yield* TrajectoryStore
-      expect((yield* trajectories.search("refactor")).map((hit) => hit.sessionId)).toEqual(["new-session"])
+      expect((yield* trajectories.search({ query: "refactor" })).map((hit) => hit.sessionId)).toEqual(["new-session"])
 
       const again = yield* Maintenance.prune({ olderThan: "30 days" })
       expect(again.total).toBe(0)
@@ -119,11 +120,11 @@ describe("Maintenance", () => {
             )
           )
         )
-        yield* Effect.sleep("20 millis")
+        yield* eventually(Effect.try(() => expect(written).toBeGreaterThan(0)))
+        const before = written
         yield* Maintenance.backup(copy)
-        yield* Effect.sleep("20 millis")
+        yield* eventually(Effect.try(() => expect(written).toBeGreaterThan(before)))
         yield* Fiber.interrupt(writer)
-        expect(written).toBeGreaterThan(0)
       }).pipe(Effect.provide(Logbook.layer({ url })))
       const db = new Sqlite(copy, { readonly: true })
       const integrity = db.prepare("SELECT integrity_check FROM pragma_integrity_check").all()

@@ -9,11 +9,10 @@ import type { JsonObject } from "../../src/records/JsonDocument.js"
 import { PAGE_SIZE } from "../../src/records/Nearest.js"
 import { RecordStore } from "../../src/RecordStore.js"
 import { expectFailure } from "./support.js"
+import { nextMillisecond } from "../support/Poll.js"
 
 export const TestLayer = RecordStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
 
-/** A real pause (the test clock of it.effect does not move by itself), for distinct timestamps. */
-const pause = (millis: number) => Effect.promise(() => new Promise((resolve) => setTimeout(resolve, millis)))
 
 /** Hands over a value of any shape where a typed input is expected, as untyped JavaScript callers can. */
 function untyped<T>(value: unknown): T
@@ -40,7 +39,7 @@ const seedPlanner = Effect.gen(function*() {
   const store = yield* RecordStore
   for (const [id, content] of PLANNER_SESSIONS) {
     yield* store.put("planner_session", { id, content, metadata: { source: "planner" } })
-    yield* pause(2)
+    yield* nextMillisecond
   }
   return store
 })
@@ -71,7 +70,7 @@ describe("RecordStore.put / get / delete", () => {
       expect(yield* store.put("a", { id: "x", content: { v: 1 }, embedding: [1, 0] })).toBe("x")
       yield* store.put("b", { id: "x", content: { v: "other kind" } })
       const first = Option.getOrThrow(yield* store.get("a", "x"))
-      yield* pause(3)
+      yield* nextMillisecond
       yield* store.put("a", { id: "x", content: { v: 2 } })
       const second = Option.getOrThrow(yield* store.get("a", "x"))
       expect(second.content).toEqual({ v: 2 })

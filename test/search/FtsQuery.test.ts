@@ -3,7 +3,7 @@ import Database from "better-sqlite3"
 import * as fc from "effect/FastCheck"
 import * as Option from "effect/Option"
 import { afterAll, beforeAll } from "vitest"
-import { ftsTokens, toFtsQuery } from "../../src/search/FtsQuery.js"
+import { ftsTokens, MAX_QUERY_TOKENS, toFtsQuery } from "../../src/search/FtsQuery.js"
 
 const ROWS = [
   "multi agent orchestration",
@@ -152,5 +152,19 @@ describe("toFtsQuery", () => {
         })),
       { numRuns: 3000 }
     )
+  })
+})
+
+describe("toFtsQuery bounds its terms", () => {
+  it("a query of one short word repeated thousands of times is one term", () => {
+    expect(toFtsQuery("a ".repeat(2_000))).toEqual(Option.some(`"a"*`))
+    expect(toFtsQuery("Ab ab AB x")).toEqual(Option.some(`"Ab"* "x"*`))
+  })
+
+  it("keeps at most MAX_QUERY_TOKENS distinct words, in order of first appearance", () => {
+    const words = Array.from({ length: 100 }, (_, i) => `w${i}`)
+    const query = Option.getOrThrow(toFtsQuery(words.join(" ")))
+    expect(query.split(" ")).toHaveLength(MAX_QUERY_TOKENS)
+    expect(query.startsWith(`"w0"* "w1"*`)).toBe(true)
   })
 })

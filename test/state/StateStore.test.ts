@@ -336,6 +336,9 @@ describe("StateStore.list", () => {
       expect((yield* store.list("project-1", { limit: 2, offset: 2 })).map((s) => s.taskId)).toEqual(["t-2"])
       expect((yield* store.list("project-1", { offset: 1 })).map((s) => s.taskId)).toEqual(["t-1", "t-2"])
       expect(yield* store.list("project-1", { limit: 0 })).toEqual([])
+      for (const page of [{ limit: -5 }, { limit: Number.NaN }, { offset: -1 }, { limit: 1.5 }, { limit: Number.POSITIVE_INFINITY }]) {
+        expect((yield* Effect.flip(store.list("project-1", page)))._tag).toBe("ValidationError")
+      }
       expect(yield* store.list("nobody")).toEqual([])
     }).pipe(Effect.provide(TestLayer)))
 })
@@ -402,7 +405,7 @@ describe("StateStore.transition", () => {
       const store = yield* StateStore
       const missing = yield* Effect.flip(store.transition("nope", { to: "A", event: "E" }))
       expect(missing).toBeInstanceOf(NotFound)
-      expect(missing).toMatchObject({ entity: "Task", id: "nope" })
+      expect(missing).toMatchObject({ entity: "task", id: "nope" })
       const missingExpected = yield* Effect.flip(store.transition("nope", { to: "A", event: "E", expected: "B" }))
       expect(missingExpected._tag).toBe("NotFound")
       yield* store.save(task("task-1"))
@@ -493,7 +496,7 @@ describe("StateStore.checkpoint / checkpoints", () => {
   it.effect("fails with NotFound for an unknown task; checkpoints of an unknown task are empty", () =>
     Effect.gen(function*() {
       const store = yield* StateStore
-      expect(yield* Effect.flip(store.checkpoint("nope"))).toMatchObject({ _tag: "NotFound", entity: "Task", id: "nope" })
+      expect(yield* Effect.flip(store.checkpoint("nope"))).toMatchObject({ _tag: "NotFound", entity: "task", id: "nope" })
       expect(yield* store.checkpoints("nope")).toEqual([])
       expect(yield* rowsIn("checkpoints")).toBe(0)
     }).pipe(Effect.provide(TestLayer)))
@@ -548,12 +551,12 @@ describe("StateStore.restore", () => {
   it.effect("fails with NotFound for an unknown task, a task without checkpoints, or an unknown checkpoint", () =>
     Effect.gen(function*() {
       const store = yield* StateStore
-      expect(yield* Effect.flip(store.restore("nope"))).toMatchObject({ _tag: "NotFound", entity: "Task", id: "nope" })
+      expect(yield* Effect.flip(store.restore("nope"))).toMatchObject({ _tag: "NotFound", entity: "task", id: "nope" })
       yield* store.save(task("task-1"))
-      expect(yield* Effect.flip(store.restore("task-1"))).toMatchObject({ _tag: "NotFound", entity: "Checkpoint" })
+      expect(yield* Effect.flip(store.restore("task-1"))).toMatchObject({ _tag: "NotFound", entity: "checkpoint" })
       yield* store.save(task("task-2", { context: { checkpoints: [{ id: "c2", state: "A", context: {}, timestamp: at(1) }] } }))
-      expect(yield* Effect.flip(store.restore("task-1", "c2"))).toMatchObject({ _tag: "NotFound", entity: "Checkpoint", id: "c2" })
-      expect(yield* Effect.flip(store.restore("task-1", "missing"))).toMatchObject({ _tag: "NotFound", entity: "Checkpoint" })
+      expect(yield* Effect.flip(store.restore("task-1", "c2"))).toMatchObject({ _tag: "NotFound", entity: "checkpoint", id: "c2" })
+      expect(yield* Effect.flip(store.restore("task-1", "missing"))).toMatchObject({ _tag: "NotFound", entity: "checkpoint" })
       expect(yield* rowsIn("state_transitions", "task-1")).toBe(3)
       expect((yield* loadSome("task-1")).state).toBe("BUILDING")
     }).pipe(Effect.provide(TestLayer)))

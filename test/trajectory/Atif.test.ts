@@ -394,8 +394,16 @@ describe("required fields and shapes", () => {
     expect(error.message.endsWith("; and 10 more")).toBe(true)
   })
 
-  it("accepts a trajectory without steps", () => {
-    expect(valid(edited({ steps: [], final_metrics: REMOVE })).steps).toStrictEqual([])
+  it("refuses a trajectory without steps, and an image of a media type ATIF does not list", () => {
+    expect(rejected(edited({ steps: [], final_metrics: REMOVE })).message).toContain("steps")
+    const image = (media_type: string) =>
+      edited({
+        schema_version: "ATIF-v1.6",
+        steps: [{ step_id: 1, source: "user", message: [{ type: "image", source: { media_type, path: "a.img" } }] }],
+        final_metrics: REMOVE
+      })
+    expect(valid(image("image/webp")).steps).toHaveLength(1)
+    expect(rejected(image("image/svg+xml")).message).toContain("media_type")
   })
 })
 

@@ -51,8 +51,8 @@ describe("TrajectorySink", () => {
       yield* writeBatch(batch.slice(1))
       expect(yield* countRows("trajectories")).toBe(2)
       expect(Option.getOrThrow(yield* store.get("same")).trajectory.steps[0]!.message).toBe("second version")
-      expect((yield* store.search("first")).length).toBe(0)
-      expect((yield* store.search("second")).map((h) => h.sessionId)).toEqual(["same"])
+      expect((yield* store.search({ query: "first" })).length).toBe(0)
+      expect((yield* store.search({ query: "second" })).map((h) => h.sessionId)).toEqual(["same"])
       yield* ftsIntegrity
     }).pipe(Effect.provide(TestLayer)))
 })

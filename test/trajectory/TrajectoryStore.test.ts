@@ -17,10 +17,8 @@ import {
   tiny,
   variant
 } from "./support.js"
+import { nextMillisecond } from "../support/Poll.js"
 
-/** A real pause (the test clock of it.effect does not move by itself), for distinct timestamps. */
-const pause = (millis: `${number} millis`) =>
-  Effect.promise(() => new Promise((resolve) => setTimeout(resolve, Number.parseInt(millis, 10))))
 
 const getOrFail = (sessionId: string) =>
   Effect.flatMap(TrajectoryStore, (store) => store.get(sessionId)).pipe(
@@ -96,7 +94,7 @@ describe("TrajectoryStore.save / get", () => {
       expect(JSON.stringify(stored.trajectory)).toBe(text)
       expect(yield* storedData("s-big")).toBe(text)
       expect(stored.stepCount).toBe(input.steps.length)
-      const hits = yield* store.search("running the checks")
+      const hits = yield* store.search({ query: "running the checks" })
       expect(hits.map((h) => h.sessionId)).toEqual(["s-big"])
       yield* ftsIntegrity
     }).pipe(Effect.provide(TestLayer)))
@@ -154,8 +152,8 @@ describe("TrajectoryStore.save / get", () => {
       expect(data).not.toContain(secret)
       expect(data).not.toContain("hunter2")
       expect(data).toContain("[REDACTED:")
-      expect(yield* store.search("hunter2")).toEqual([])
-      expect(yield* store.search("A1b2C3d4E5f6G7h8I9j0")).toEqual([])
+      expect(yield* store.search({ query: "hunter2" })).toEqual([])
+      expect(yield* store.search({ query: "A1b2C3d4E5f6G7h8I9j0" })).toEqual([])
       expect(yield* ftsMatches(`"hunter2"`)).toBe(0)
       expect(yield* ftsMatches(`"REDACTED"`)).toBe(1)
     }).pipe(Effect.provide(TestLayer)))
@@ -165,7 +163,7 @@ describe("TrajectoryStore.save / get", () => {
       const store = yield* TrajectoryStore
       yield* store.save(variant("s-1", { message: "the walrus migration" }), { taskId: "task-1", score: 7 })
       const first = yield* getOrFail("s-1")
-      yield* pause("5 millis")
+      yield* nextMillisecond
       yield* store.save(variant("s-1", { message: "the pelican migration", agent: "other" }))
       const second = yield* getOrFail("s-1")
       expect(yield* countRows("trajectories")).toBe(1)
@@ -175,12 +173,12 @@ describe("TrajectoryStore.save / get", () => {
       // options absent on the second save keep the stored values
       expect(second.taskId).toBe("task-1")
       expect(second.score).toBe(7)
-      expect(yield* store.search("walrus")).toEqual([])
-      expect((yield* store.search("pelican")).map((h) => h.sessionId)).toEqual(["s-1"])
+      expect(yield* store.search({ query: "walrus" })).toEqual([])
+      expect((yield* store.search({ query: "pelican" })).map((h) => h.sessionId)).toEqual(["s-1"])
       yield* ftsIntegrity
       expect(yield* store.delete("s-1")).toBe(true)
       expect(yield* store.delete("s-1")).toBe(false)
-      expect(yield* store.search("pelican")).toEqual([])
+      expect(yield* store.search({ query: "pelican" })).toEqual([])
       yield* ftsIntegrity
     }).pipe(Effect.provide(TestLayer)))
 })
@@ -196,7 +194,7 @@ describe("the trajectory search index", () => {
       const check = (yield* checkSearchIndexes).find((c) => c.table === "trajectories_fts")
       expect(check).toEqual({ table: "trajectories_fts", ok: true })
       expect(yield* rebuildSearchIndexes).toContain("trajectories_fts")
-      expect((yield* store.search("puffin")).map((h) => h.sessionId)).toEqual(["x-1"])
+      expect((yield* store.search({ query: "puffin" })).map((h) => h.sessionId)).toEqual(["x-1"])
       // the check can fail: a change behind the triggers' back is reported
       yield* sql`DROP TRIGGER trajectories_fts_update`
       yield* sql`UPDATE trajectories SET search_text = 'gannet' WHERE session_id = 'x-2'`
@@ -272,7 +270,7 @@ describe("TrajectoryStore.saveTestGen", () => {
       expect(yield* countRows("trajectories")).toBe(0)
       expect(yield* countRows("testgen_trajectories")).toBe(0)
       expect(Option.isNone(yield* store.get("tg-atomic"))).toBe(true)
-      expect(yield* store.search("hyphen")).toEqual([])
+      expect(yield* store.search({ query: "hyphen" })).toEqual([])
       yield* ftsIntegrity
       // the same input goes through once the obstacle is gone
       yield* sql`DROP TRIGGER testgen_refuses`
@@ -299,11 +297,11 @@ describe("TrajectoryStore.list", () => {
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
       yield* store.save(variant("a", { agent: "alpha", model: "m1" }), { taskId: "t1", score: 0.2 })
-      yield* pause("3 millis")
+      yield* nextMillisecond
       yield* store.save(variant("b", { agent: "alpha", model: "m2" }), { taskId: "t2", score: 0.9 })
-      yield* pause("3 millis")
+      yield* nextMillisecond
       const middle = new Date()
-      yield* pause("3 millis")
+      yield* nextMillisecond
       yield* store.save(variant("c", { agent: "beta", model: "m1" }), { taskId: "t1" })
       const ids = (filter?: Parameters<typeof store.list>[0]) =>
         store.list(filter).pipe(Effect.map((rows) => rows.map((r) => r.sessionId)))
@@ -344,16 +342,16 @@ describe("TrajectoryStore.search", () => {
       yield* store.save(fixture())
       yield* store.save(tiny("t-1", "the hyphen hyphen hyphen story"))
       yield* store.save(tiny("t-2", "nothing relevant"))
-      const byReasoning = yield* store.search("regex like")
+      const byReasoning = yield* store.search({ query: "regex like" })
       expect(byReasoning.map((h) => h.sessionId)).toEqual(["0b6e2f9a-5c1d-4f3e-9a7b-2d8c1e4f6a01"])
-      const byObservation = yield* store.search("AssertionError KEY_RE")
+      const byObservation = yield* store.search({ query: "AssertionError KEY_RE" })
       expect(byObservation.map((h) => h.sessionId)).toEqual(["0b6e2f9a-5c1d-4f3e-9a7b-2d8c1e4f6a01"])
       expect(byObservation[0]!.snippet).toContain("[AssertionError]")
-      const byPrefix = yield* store.search("hyph")
+      const byPrefix = yield* store.search({ query: "hyph" })
       expect(byPrefix.map((h) => h.sessionId)).toEqual(["t-1", "0b6e2f9a-5c1d-4f3e-9a7b-2d8c1e4f6a01"])
       expect(byPrefix[0]!.rank).toBeLessThan(byPrefix[1]!.rank)
       expect(byPrefix[0]).toMatchObject({ agentName: "tiny", stepCount: 2 })
-      expect((yield* store.search("hyph", { limit: 1 })).length).toBe(1)
+      expect((yield* store.search({ query: "hyph", limit: 1 })).length).toBe(1)
     }).pipe(Effect.provide(TestLayer)))
 
   it.effect("any text is safe: FTS5 syntax in the query is plain words, never an error", () =>
@@ -366,12 +364,30 @@ describe("TrajectoryStore.search", () => {
         "😀", "\u0000", "'; DROP TABLE trajectories; --", "\\", "%_", "x".repeat(5000)
       ]
       for (const text of hostile) {
-        yield* store.search(text)
+        yield* store.search({ query: text })
       }
-      expect((yield* store.search("multi-agent")).length).toBe(1)
-      expect((yield* store.search("NOT regex")).length).toBe(0) // "not" is a word that does not occur
-      expect(yield* store.search("")).toEqual([])
+      expect((yield* store.search({ query: "multi-agent" })).length).toBe(1)
+      expect((yield* store.search({ query: "NOT regex" })).length).toBe(0) // "not" is a word that does not occur
+      expect(yield* store.search({ query: "" })).toEqual([])
       expect(yield* countRows("trajectories")).toBe(1)
       yield* ftsIntegrity
+    }).pipe(Effect.provide(TestLayer)))
+})
+
+describe("TrajectoryStore.search takes the shape of LessonsStore.search", () => {
+  it.effect("{ query, ...list filters, limit, offset }; a malformed page is a ValidationError", () =>
+    Effect.gen(function*() {
+      const store = yield* TrajectoryStore
+      yield* store.save(tiny("a-1", "the pelican story"), { taskId: "task-a" })
+      yield* store.save(tiny("b-1", "another pelican story"), { taskId: "task-b" })
+      expect((yield* store.search({ query: "pelican", taskId: "task-b" })).map((h) => h.sessionId)).toEqual(["b-1"])
+      expect((yield* store.search({ query: "pelican", agentName: "nobody" }))).toEqual([])
+      const all = yield* store.search({ query: "pelican" })
+      expect(all).toHaveLength(2)
+      expect((yield* store.search({ query: "pelican", limit: 1, offset: 1 })).map((h) => h.sessionId)).toEqual([all[1]!.sessionId])
+      for (const page of [{ limit: -5 }, { limit: Number.NaN }, { offset: -1 }, { limit: 0 }]) {
+        const error = yield* Effect.flip(store.search({ query: "pelican", ...page }))
+        expect(error._tag).toBe("ValidationError")
+      }
     }).pipe(Effect.provide(TestLayer)))
 })

@@ -9,6 +9,7 @@ import * as path from "node:path"
 import * as Logbook from "../../src/Logbook.js"
 import { spoolFiles } from "../../src/writeBehind/Spool.js"
 import { runScript } from "../support/ChildProcess.js"
+import { eventually } from "../support/Poll.js"
 import { tempDir } from "../support/TempDir.js"
 import { generationFlow } from "./GenerationFlow.js"
 import { range, readStored } from "./Stored.js"
@@ -158,9 +159,10 @@ describe("write-behind under faults", () => {
         yield* Logbook.flush
         expect(spoolBytes(url)).toBeGreaterThan(0)
         yield* Effect.orDie(sql.unsafe("PRAGMA query_only = OFF"))
-        yield* Effect.sleep("2500 millis")
-        expect(readStored(url).auditSteps).toEqual(range(20))
-        expect(spoolBytes(url)).toBe(0)
+        yield* eventually(Effect.try(() => {
+          expect(readStored(url).auditSteps).toEqual(range(20))
+          expect(spoolBytes(url)).toBe(0)
+        }))
       }).pipe(Effect.provide(Logbook.layer({ url })))
     }), 60_000)
 

@@ -13,7 +13,7 @@ export const TrajectoriesHandlers = HttpApiBuilder.group(UiApi, "trajectories", 
     return handlers
       .handle("list", ({ urlParams: p }) =>
         p.text !== undefined && p.text.trim() !== ""
-          ? store.search(p.text, { limit: p.limit ?? 50 }).pipe(
+          ? store.search({ query: p.text, limit: p.limit ?? 50 }).pipe(
             Effect.map((hits) => ({
               trajectories: hits.filter((hit) =>
                 (p.agent === undefined || hit.agentName === p.agent) && (p.task === undefined || hit.taskId === p.task)
