@@ -51,12 +51,14 @@ export interface SpoolChunk {
 }
 
 const READ_BYTES = 1 << 20
+/** A chunk stops after this many bytes of lines too, so that large records keep memory bounded. */
+const CHUNK_BYTES = 8 << 20
 const NEWLINE = 0x0a
 
 /**
- * Reads at most `maxLines` lines of `file` from byte `offset` on (a line
- * longer than the read buffer is read whole; memory stays bounded by the
- * chunk). A missing file reads as empty. A last line without its newline (an
+ * Reads at most `maxLines` lines (and about 8 MiB) of `file` from byte
+ * `offset` on (a line longer than the read buffer is read whole; memory
+ * stays bounded by the chunk). A missing file reads as empty. A last line without its newline (an
  * append torn by a crash) is reported as corrupt.
  */
 export const readSpoolChunk = (file: string, offset: number, maxLines: number): SpoolChunk => {
@@ -77,12 +79,13 @@ export const readSpoolChunk = (file: string, offset: number, maxLines: number): 
       else corrupt.push({ offset: at, text: text.slice(0, 200) })
     }
     let next = offset
-    while (position < size && lines.length + corrupt.length < maxLines) {
+    const full = () => lines.length + corrupt.length >= maxLines || next - offset >= CHUNK_BYTES
+    while (position < size && !full()) {
       const buffer = Buffer.allocUnsafe(Math.min(READ_BYTES, size - position))
       const read = readSync(fd, buffer, 0, buffer.length, position)
       if (read <= 0) break
       let start = 0
-      for (let i = 0; i < read && lines.length + corrupt.length < maxLines; i++) {
+      for (let i = 0; i < read && !full(); i++) {
         if (buffer[i] !== NEWLINE) continue
         const piece = buffer.subarray(start, i)
         take(pending.length === 0 ? piece : Buffer.concat([...pending, piece]), pendingStart)
@@ -91,11 +94,11 @@ export const readSpoolChunk = (file: string, offset: number, maxLines: number): 
         pendingStart = position + start
         next = pendingStart
       }
-      if (lines.length + corrupt.length >= maxLines) break
+      if (full()) break
       if (start < read) pending.push(Buffer.from(buffer.subarray(start, read)))
       position += read
     }
-    const end = lines.length + corrupt.length < maxLines
+    const end = !full()
     if (end && pending.length > 0) {
       take(Buffer.concat(pending), pendingStart)
       next = size
