@@ -96,6 +96,7 @@ export const pruneTargets: ReadonlyArray<PruneTarget> = [
   { table: "trace_events", key: "id", children: [], selection: olderThan("timestamp", (policy) => policy.events) },
   { table: "llm_usage", key: "id", children: [], selection: olderThan("timestamp", (policy) => policy.llmUsage) },
   { table: "audit_logs", key: "id", children: [], selection: olderThan("timestamp", (policy) => policy.audit) },
+  { table: "agent_session_logs", key: "id", children: [], selection: olderThan("created_at", (policy) => policy.sessionLogs) },
   {
     table: "trajectories",
     key: "seq",

@@ -43,6 +43,8 @@ export interface RetentionPolicyInput {
   readonly trajectories?: Span | undefined
   /** Tasks whose last transition, save or checkpoint is older than this, with their history and checkpoints. */
   readonly workflowStates?: Span | undefined
+  /** Agent session logs written before this (a later log whose parent goes becomes a root). */
+  readonly sessionLogs?: Span | undefined
   /** Checkpoints beyond the newest `keepLast` of their task and/or older than `olderThan`. */
   readonly checkpoints?: CheckpointRetention | undefined
   /** Records of each named kind older than its span (by creation). */
@@ -61,6 +63,7 @@ export interface RetentionPolicy {
   readonly llmUsage?: Duration.Duration | undefined
   readonly trajectories?: Duration.Duration | undefined
   readonly workflowStates?: Duration.Duration | undefined
+  readonly sessionLogs?: Duration.Duration | undefined
   readonly checkpoints?: {
     readonly keepLast?: number | undefined
     readonly olderThan?: Duration.Duration | undefined
@@ -71,7 +74,7 @@ export interface RetentionPolicy {
 }
 
 /** The entries of a policy that are plain spans. */
-export const spanEntries = ["audit", "traces", "events", "llmUsage", "trajectories", "workflowStates"] as const
+export const spanEntries = ["audit", "traces", "events", "llmUsage", "trajectories", "workflowStates", "sessionLogs"] as const
 
 const KEYS: ReadonlyArray<string> = [...spanEntries, "checkpoints", "records", "every", "startAfter"]
 
