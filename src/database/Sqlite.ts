@@ -99,7 +99,11 @@ const connect = (options: ResolvedOptions, filename: string) =>
       const driverWait = Math.min(DRIVER_BUSY_MILLIS, Math.round(Duration.toMillis(options.busyTimeout)))
       yield* client.unsafe(`PRAGMA busy_timeout = ${driverWait}`)
       // Before the first table exists, so that a new database gives freed pages back (incremental_vacuum).
-      yield* client.unsafe("PRAGMA auto_vacuum = INCREMENTAL")
+      // Only on an empty file: on an existing one the pragma changes nothing but still writes its header.
+      const [pages] = yield* client`SELECT page_count AS pages FROM pragma_page_count`.pipe(
+        Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ pages: Schema.Number }))))
+      )
+      if (pages.pages === 0) yield* client.unsafe("PRAGMA auto_vacuum = INCREMENTAL")
       if (!memory) yield* client.unsafe("PRAGMA journal_mode = WAL")
       yield* client.unsafe("PRAGMA foreign_keys = ON")
       yield* client.unsafe(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`)
