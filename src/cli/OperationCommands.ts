@@ -5,7 +5,6 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Config from "effect/Config"
-import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -20,6 +19,7 @@ import { readDatabase, withDatabase, withLogbook } from "./Databases.js"
 import { describeDemo, runDemo } from "./Demo.js"
 import { olderThan } from "./Durations.js"
 import { withActivity } from "./Progress.js"
+import { printError } from "./Streams.js"
 import { bytes, count, fields } from "./Text.js"
 
 /** Creates the folder that `file` will be written in. */
@@ -168,7 +168,7 @@ const vacuumCommand = Command.make("vacuum", { ...common }, ({ database, json, m
     const db = yield* Database
     const space = yield* Maintenance.doctor.pipe(Effect.map((report) => report.freeSpace))
     const file = Option.getOrElse(db.filename, () => "the database")
-    yield* Console.error(
+    yield* printError(
       `vacuuming ${file}: ${bytes(space.pages * space.pageSize)}, ${bytes(space.reclaimableBytes)} reclaimable; the write lock is held until it ends`
     )
     const report = yield* withActivity("vacuuming", Maintenance.vacuum)

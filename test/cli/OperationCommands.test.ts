@@ -156,7 +156,7 @@ describe("logbook operations commands", () => {
     expect(badEnv.code).toBe(1)
     expect(oneLineError(badEnv)).toMatch(/^logbook: invalid LOGBOOK_RETENTION: audits: unknown entry; expected one of audit, /)
     expect(own.code).toBe(1)
-    expect(oneLineError(own)).toMatch(/cannot archive to .*-wal: it is the database's wal file$/)
+    expect(oneLineError(own)).toMatch(/--archive .*-wal is the database's own file .*-wal; choose another path$/)
 
     const applied = await logbook(["prune", "--json", "--database", copy], { LOGBOOK_RETENTION: policy })
     expect(applied.code, applied.stderr).toBe(0)

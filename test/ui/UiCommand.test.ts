@@ -5,12 +5,15 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
 import { repoRoot } from "../support/ChildProcess.js"
+import { logbook } from "../support/Cli.js"
 
 const started: Array<{ child: ChildProcess; dir: string }> = []
 
-/** Starts `logbook ui ARGS` on a fresh database; resolves with the first line it prints. */
-const startUi = (args: ReadonlyArray<string>): Promise<string> => {
+/** Starts `logbook ui ARGS` on a fresh, migrated database; resolves with the first line it prints. */
+const startUi = async (args: ReadonlyArray<string>): Promise<string> => {
   const dir = mkdtempSync(path.join(tmpdir(), "logbook-ui-cli-"))
+  const migrated = await logbook(["migrate", "--database", path.join(dir, "db.sqlite")])
+  if (migrated.code !== 0) throw new Error(`logbook migrate exited with ${migrated.code}: ${migrated.stderr}`)
   const tsx = pathToFileURL(path.join(repoRoot, "node_modules", "tsx", "dist", "loader.mjs")).href
   const child = spawn(
     process.execPath,
