@@ -6,11 +6,15 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
+import Sqlite from "better-sqlite3"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
+import { Database } from "../../src/Database.js"
 import * as Logbook from "../../src/Logbook.js"
+import { migrationDirectories, rollback } from "../../src/migrations/Migrator.js"
 import { type Trajectory, TrajectoryStore } from "../../src/TrajectoryStore.js"
 import { spoolFiles } from "../../src/writeBehind/Spool.js"
 import { tempDir } from "../support/TempDir.js"
@@ -25,6 +29,22 @@ const version = (sessionId: string, word: string): Trajectory => ({
     { step_id: 2, source: "agent", message: word }
   ]
 })
+
+const WRITE_ORDER_VERSION = 9
+
+/** How many of logbook's own migrations are at or after the write order's (their down sections run first). */
+const stepsBackToWriteOrder = readdirSync(new URL("../../migrations/sqlite", import.meta.url))
+  .filter((file) => file.endsWith(".sql") && Number(file.split("_")[0]) >= WRITE_ORDER_VERSION).length
+
+/** The stored rows of `trajectories`, read with another connection. */
+const trajectoryRows = (file: string) => {
+  const db = new Sqlite(file, { readonly: true })
+  try {
+    return db.prepare("SELECT * FROM trajectories ORDER BY seq").all() as Array<Record<string, unknown>>
+  } finally {
+    db.close()
+  }
+}
 
 const spoolBytes = (url: string) => spoolFiles(url).reduce((bytes, file) => bytes + (existsSync(file) ? statSync(file).size : 0), 0)
 
@@ -132,4 +152,31 @@ describe("trajectory write order", () => {
       yield* Logbook.flush
       expect(yield* storedWord("recorded")).toBe("last")
     }).pipe(Effect.provide(Logbook.layerMemory)))
+
+  it.scoped("migration 0009 stamps stored trajectories with their updated_at; a later save still replaces them; down removes the column", () =>
+    Effect.gen(function*() {
+      const url = path.join(yield* tempDir, "migrated.db")
+      yield* TrajectoryStore.pipe(
+        Effect.flatMap((store) => store.save(version("s", "alpha"))),
+        Effect.provide(Logbook.layer({ url }))
+      )
+      yield* Effect.scoped(
+        Layer.build(Database.layer({ url, migrate: "off" })).pipe(
+          Effect.flatMap((context) =>
+            Effect.provide(rollback({ directories: migrationDirectories([]), steps: stepsBackToWriteOrder }), context)
+          )
+        )
+      )
+      const before = trajectoryRows(url)
+      expect(before).toHaveLength(1)
+      expect(before[0]).not.toHaveProperty("write_order")
+      yield* Effect.gen(function*() {
+        const after = trajectoryRows(url)
+        expect(after[0]?.write_order).toBe(Date.parse(String(after[0]?.updated_at)) * 1000)
+        const store = yield* TrajectoryStore
+        yield* store.save(version("s", "bravo"))
+        expect(yield* storedWord("s")).toBe("bravo")
+        expect(yield* found("alpha")).toEqual([])
+      }).pipe(Effect.provide(Logbook.layer({ url })))
+    }))
 })
