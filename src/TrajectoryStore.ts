@@ -64,7 +64,9 @@ export type TrajectorySearch = typeof TrajectorySearch.Encoded
 /**
  * Agent trajectories (ATIF v1.0 to v1.7). A session id is stored once:
  * saving it again replaces the stored trajectory (its `createdAt` is kept),
- * and the full-text index follows.
+ * and the full-text index follows. Writes apply in the order `save` and
+ * `record` were called: a recorded trajectory that reaches the database
+ * late (spooled while it was unavailable) never replaces one saved after it.
  */
 export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/TrajectoryStore", {
   effect: Effect.gen(function*() {

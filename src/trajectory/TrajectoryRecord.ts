@@ -12,9 +12,9 @@ import { type EmbeddingInput, encodeEmbedding, toEmbedding } from "../records/Em
 import { isPlainObject } from "../records/JsonDocument.js"
 import { decodeTrajectory, searchableText, summarize, type TrajectoryIssue } from "./Atif.js"
 import { TrajectorySummaryFields } from "./StoredTrajectory.js"
+import { nextWriteOrder, writeOrderOf } from "./WriteOrder.js"
 
-/** The prepared row; every field is JSON-encodable (the embedding as base64) for the spool. */
-export const TrajectoryRecord = Schema.Struct({
+const recordFields = {
   ...TrajectorySummaryFields,
   /** Float32 little-endian bytes. */
   embedding: Schema.NullOr(Schema.Uint8ArrayFromBase64),
@@ -24,7 +24,26 @@ export const TrajectoryRecord = Schema.Struct({
   searchText: Schema.String,
   /** When it was saved or recorded (ISO-8601 UTC). */
   at: Schema.String
-})
+}
+
+/** The prepared row with its write stamp (see `WriteOrder`): a stored trajectory is only replaced by a later stamp. */
+const Prepared = Schema.Struct({ ...recordFields, writeOrder: Schema.Int })
+
+/**
+ * The prepared row; every field is JSON-encodable (the embedding as base64)
+ * for the spool. A record spooled by a version without write stamps decodes
+ * with the stamp of its `at` (the time it was recorded), which never wins
+ * over a write called later.
+ */
+export const TrajectoryRecord = Schema.transform(
+  Schema.Struct({ ...recordFields, writeOrder: Schema.optional(Schema.Int) }),
+  Schema.typeSchema(Prepared),
+  {
+    strict: true,
+    decode: (spooled) => ({ ...spooled, writeOrder: spooled.writeOrder ?? writeOrderOf(spooled.at) }),
+    encode: (prepared) => prepared
+  }
+)
 export type TrajectoryRecord = typeof TrajectoryRecord.Type
 
 /** Options of `save` and `record`. */
@@ -74,7 +93,8 @@ const optionIssues = (options: unknown): { issues: Array<ValidationIssue>; embed
  * Validates `input` as ATIF (failing with a `ValidationError` that names
  * each bad step and field, under `prefix`), checks the options, redacts the
  * whole trajectory (key order kept) and summarises it. `at` is the time
- * recorded as created/updated.
+ * recorded as created/updated; `writeOrder` is stamped first, when the write
+ * is called.
  */
 export const prepareTrajectory = (
   input: unknown,
@@ -83,6 +103,7 @@ export const prepareTrajectory = (
   prefix = ""
 ): Effect.Effect<TrajectoryRecord, ValidationError> =>
   Effect.gen(function*() {
+    const writeOrder = yield* nextWriteOrder
     const trajectory = yield* decodeTrajectory(input).pipe(Effect.mapError((error) => invalidTrajectory(prefix, error)))
     const checked = optionIssues(options)
     if (checked.issues.length > 0) {
@@ -110,6 +131,7 @@ export const prepareTrajectory = (
       embedding: checked.embedding === null ? null : encodeEmbedding(checked.embedding),
       data: JSON.stringify(redacted),
       searchText: searchableText(redacted),
-      at: new Date().toISOString()
+      at: new Date().toISOString(),
+      writeOrder
     }
   })

@@ -6,7 +6,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import type { TrajectoryRecord } from "./TrajectoryRecord.js"
 
-/** Rows per INSERT: 20 columns each, far below SQLite's 32,766 bound parameters. */
+/** Rows per INSERT: 21 columns each, far below SQLite's 32,766 bound parameters. */
 const CHUNK = 200
 
 const toRow = (value: TrajectoryRecord, key: string | null) => ({
@@ -29,15 +29,18 @@ const toRow = (value: TrajectoryRecord, key: string | null) => ({
   embedding_dim: value.embedding === null ? null : value.embedding.byteLength / 4,
   embedding: value.embedding,
   data: value.data,
-  search_text: value.searchText
+  search_text: value.searchText,
+  write_order: value.writeOrder
 })
 
 /**
  * Inserts trajectories, replacing a stored one with the same session id
  * (its `created_at` is kept; its task id, score and embedding are kept when
- * the new row has none). A row whose `key` is already stored is skipped, so
- * a replayed write-behind batch lands once. Later rows of the batch win over
- * earlier ones of the same session.
+ * the new row has none) unless the stored one was written later: a row
+ * only replaces one whose `write_order` is not greater than its own, so a
+ * spooled record replayed after a newer `save` leaves the newer trajectory
+ * (and its search index) in place. A row whose `key` is already stored is
+ * skipped, so a replayed write-behind batch lands once.
  *
  * A session keeps the key of the first record that stored it: replaying a
  * spool that recorded a session twice (A then B) skips A and applies B
@@ -69,6 +72,8 @@ export const upsertTrajectories = (batch: ReadonlyArray<{ readonly key: string |
           embedding_dim = CASE WHEN excluded.embedding IS NULL THEN trajectories.embedding_dim ELSE excluded.embedding_dim END,
           embedding = COALESCE(excluded.embedding, trajectories.embedding),
           data = excluded.data,
-          search_text = excluded.search_text`
+          search_text = excluded.search_text,
+          write_order = excluded.write_order
+        WHERE excluded.write_order >= trajectories.write_order`
     }
   })

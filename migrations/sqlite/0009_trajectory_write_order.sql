@@ -1,0 +1,16 @@
+-- The order trajectory writes are applied in.
+--
+-- trajectories.write_order: the stamp of the write that stored the row, taken when `save` or
+-- `record` was called (the caller's clock in milliseconds x 1000, plus a per-process sequence
+-- within a millisecond). A row is only replaced by a write stamped at least as late, so a
+-- record spooled while the database was unavailable and replayed after a newer save never
+-- replaces it. Rows stored before this migration are stamped with their updated_at.
+-- The full-text index follows: a skipped replacement updates nothing, so no trigger fires.
+
+-- migrate:up
+ALTER TABLE trajectories ADD COLUMN write_order INTEGER NOT NULL DEFAULT 0;
+UPDATE trajectories
+SET write_order = coalesce(CAST(round((julianday(updated_at) - 2440587.5) * 86400000) AS INTEGER) * 1000, 0);
+
+-- migrate:down
+ALTER TABLE trajectories DROP COLUMN write_order;
