@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { type ChildResult, runScript } from "../support/ChildProcess.js"
-
-const logbook = (args: ReadonlyArray<string>) => runScript("src/bin.ts", args)
+import type { ChildResult } from "../support/ChildProcess.js"
+import { logbook } from "../support/Cli.js"
 
 /** Exactly one line on stderr, and no stack trace. */
 const oneLineError = (result: ChildResult) => {
