@@ -8,7 +8,7 @@ import * as Logbook from "../../src/Logbook.js"
 import * as Maintenance from "../../src/Maintenance.js"
 import { checkOutputPath } from "../../src/maintenance/OutputPath.js"
 import { spoolFiles } from "../../src/writeBehind/Spool.js"
-import { runScript } from "../support/ChildProcess.js"
+import { logbook } from "../support/Cli.js"
 import { tempDir } from "../support/TempDir.js"
 
 const countAudit = (url: string) => {
@@ -63,10 +63,10 @@ describe("no output path may be the database or one of its files", () => {
       const before = readFileSync(url)
       const runs = yield* Effect.promise(() =>
         Promise.all([
-          runScript("src/bin.ts", ["audit", "export", "--out", url, "--database", url]),
-          runScript("src/bin.ts", ["audit", "export", "--out", path.join(dir, "link.db"), "--database", url]),
-          runScript("src/bin.ts", ["prune", "--older-than", "0d", "--archive", path.join(dir, "link.db"), "--database", url]),
-          runScript("src/bin.ts", ["backup", path.join(dir, "link.db"), "--database", url])
+          logbook(["audit", "export", "--out", url, "--database", url]),
+          logbook(["audit", "export", "--out", path.join(dir, "link.db"), "--database", url]),
+          logbook(["prune", "--older-than", "0d", "--archive", path.join(dir, "link.db"), "--database", url]),
+          logbook(["backup", path.join(dir, "link.db"), "--database", url])
         ])
       )
       for (const run of runs) {
