@@ -13,7 +13,7 @@ export const AgentsPage = () => {
       <h1>Agents</h1>
       <Load loaded={loaded}>
         {({ agents }) => (
-          <table class="grid" id="agents">
+          <table class="grid" id="agent-list">
             <thead><tr><th>Agent</th><th>Model</th><th>Permission</th><th>Tools</th><th>Registered</th></tr></thead>
             <tbody>
               {agents.map((agent) => (
