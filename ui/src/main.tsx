@@ -52,7 +52,8 @@ const Page = ({ route }: { readonly route: Route }) => {
 
 const App = () => {
   const route = useRoute()
-  const current = route.parts[0] ?? "runs"
+  const top = route.parts[0] ?? "runs"
+  const current = top === "sessions" ? "agents" : top
   return (
     <>
       <header class="top">
