@@ -72,7 +72,8 @@ const PAGES = [
   { name: "tasks", hash: "#/tasks", selector: "#tasks", api: "/api/tasks" },
   { name: "audit", hash: "#/audit", selector: "#audit", api: "/api/audit?limit=100" },
   { name: "lessons", hash: "#/lessons", selector: "#lessons", api: "/api/lessons" },
-  { name: "costs", hash: "#/costs", selector: ".chart canvas", api: `/api/costs?since=${new Date(Date.now() - 30 * 86_400_000).toISOString()}` }
+  { name: "costs", hash: "#/costs", selector: ".chart canvas", api: `/api/costs?since=${new Date(Date.now() - 30 * 86_400_000).toISOString()}` },
+  { name: "agents", hash: "#/agents", selector: "#agent-list", api: "/api/agents" }
 ] as const
 
 const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!

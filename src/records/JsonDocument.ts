@@ -23,7 +23,8 @@ export const isPlainObject = (u: unknown): u is JsonObject => {
 /** A plain JSON object, checked by reference. */
 export const JsonObjectFromSelf = Schema.declare(isPlainObject, {
   identifier: "JsonObject",
-  description: "a JSON object"
+  description: "a JSON object",
+  jsonSchema: { type: "object" }
 })
 
 const describe = (u: unknown): string =>

@@ -68,14 +68,22 @@ const window = (sql: Sql, column: string, since: string | undefined, until: stri
   return clauses.length === 0 ? sql.literal("") : sql`WHERE ${sql.and(clauses)}`
 }
 
-/** LLM calls grouped by UTC day, model and agent, oldest day first. */
-export const dailyUsage = (sql: Sql, since: string | undefined, until: string | undefined) =>
-  sql`SELECT substr(timestamp, 1, 10) AS day, model, agent,
+/**
+ * LLM calls grouped by UTC day, model and agent, oldest day first. The day
+ * bounds repeat the window on the day expression so that it is a range of
+ * the `idx_llm_usage_day` covering index, read in grouping order.
+ */
+export const dailyUsage = (sql: Sql, since: string | undefined, until: string | undefined) => {
+  const clauses: Array<Statement.Fragment> = []
+  if (since !== undefined) clauses.push(sql`substr(timestamp, 1, 10) >= substr(${since}, 1, 10)`, sql`timestamp >= ${since}`)
+  if (until !== undefined) clauses.push(sql`substr(timestamp, 1, 10) <= substr(${until}, 1, 10)`, sql`timestamp < ${until}`)
+  return sql`SELECT substr(timestamp, 1, 10) AS day, model, agent,
         count(*) AS calls, sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
         sum(total_tokens) AS totalTokens, total(cost_usd) AS costUsd
-      FROM llm_usage ${window(sql, "timestamp", since, until)}
+      FROM llm_usage ${clauses.length === 0 ? sql.literal("") : sql`WHERE ${sql.and(clauses)}`}
       GROUP BY day, model, agent
       ORDER BY day, model, agent`
+}
 
 /**
  * Per agent, over the invocations started in the window: counts by outcome

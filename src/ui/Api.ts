@@ -5,6 +5,7 @@
  */
 import * as HttpApi from "@effect/platform/HttpApi"
 import { DatabaseError, ValidationError } from "../Errors.js"
+import { AgentsGroup } from "./api/Agents.js"
 import { AuditGroup } from "./api/Audit.js"
 import { CostsGroup } from "./api/Costs.js"
 import { LessonsGroup } from "./api/Lessons.js"
@@ -20,6 +21,7 @@ export class UiApi extends HttpApi.make("logbook")
   .add(AuditGroup)
   .add(LessonsGroup)
   .add(CostsGroup)
+  .add(AgentsGroup)
   .addError(ValidationError, { status: 400 })
   .addError(DatabaseError, { status: 503 })
 {}

@@ -5,6 +5,7 @@
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as Layer from "effect/Layer"
 import { UiApi } from "./Api.js"
+import { AgentsHandlers } from "./handlers/Agents.js"
 import { AuditHandlers } from "./handlers/Audit.js"
 import { CostsHandlers } from "./handlers/Costs.js"
 import { LessonsHandlers } from "./handlers/Lessons.js"
@@ -20,6 +21,7 @@ export const UiApiLive = HttpApiBuilder.api(UiApi).pipe(
     TasksHandlers,
     AuditHandlers,
     LessonsHandlers,
-    CostsHandlers
+    CostsHandlers,
+    AgentsHandlers
   ])
 )

@@ -185,6 +185,53 @@ describe("logbook ui API, on the demo database", () => {
         expect(doctor.ok).toBe(true)
       }))
 
+    it.effect("agents.list: the demo's planner, builder and tester in the order they were registered; pages by limit and offset", () =>
+      Effect.gen(function*() {
+        const api = yield* client
+        const { agents } = yield* api.agents.list({ urlParams: {} })
+        expect(agents.map((a) => a.name)).toEqual(["planner", "builder", "tester"])
+        expect(agents.find((a) => a.name === "builder")).toMatchObject({ permissionMode: "acceptEdits", tools: ["write_file"] })
+        const second = yield* api.agents.list({ urlParams: { limit: 1, offset: 1 } })
+        expect(second.agents.map((a) => a.name)).toEqual(["builder"])
+        expect((yield* raw("/api/agents?limit=0")).status).toBe(400)
+      }))
+
+    it.effect("agents.get: an agent with its sessions, by status; an unknown agent is NotFound (404)", () =>
+      Effect.gen(function*() {
+        const api = yield* client
+        const { demo } = yield* UiFixture
+        const builder = (yield* api.agents.list({ urlParams: {} })).agents.find((a) => a.name === "builder")!
+        const detail = yield* api.agents.get({ path: { id: builder.id }, urlParams: {} })
+        expect(detail.agent.id).toBe(builder.id)
+        expect(detail.sessions).toHaveLength(1)
+        expect(detail.sessions[0]).toMatchObject({ agentId: builder.id, status: "completed", name: `${demo.taskId}: Widen KEY_RE and add the regression test` })
+        expect((yield* api.agents.get({ path: { id: builder.id }, urlParams: { status: "running" } })).sessions).toEqual([])
+        const missing = yield* Effect.flip(api.agents.get({ path: { id: "no-such-agent" }, urlParams: {} }))
+        expect(missing).toMatchObject({ _tag: "NotFound", entity: "agent", id: "no-such-agent" })
+        expect((yield* raw("/api/agents/no-such-agent")).status).toBe(404)
+      }))
+
+    it.effect("agents.session: the session with its agent, effective configuration and nested log tree; an unknown session is NotFound (404)", () =>
+      Effect.gen(function*() {
+        const api = yield* client
+        const builder = (yield* api.agents.list({ urlParams: {} })).agents.find((a) => a.name === "builder")!
+        const [session] = (yield* api.agents.get({ path: { id: builder.id }, urlParams: {} })).sessions
+        const detail = yield* api.agents.session({ path: { id: session!.id } })
+        expect(detail.session.id).toBe(session!.id)
+        expect(detail.agent.name).toBe("builder")
+        expect(detail.effectiveConfig).toMatchObject({ model: builder.model, tools: ["write_file"], permissionMode: "acceptEdits" })
+        expect(detail.logs).toHaveLength(1)
+        const [prompt] = detail.logs
+        expect(prompt).toMatchObject({ role: "user", type: "message" })
+        expect(prompt!.children.map((c) => [c.role, c.type])).toEqual([["agent", "action"], ["agent", "message"]])
+        const [call] = prompt!.children
+        expect(call!.content).toMatchObject({ tool: "write_file" })
+        expect(call!.children.map((c) => [c.role, c.type, c.content])).toEqual([["tool", "observation", "wrote 42 bytes"]])
+        expect(call!.children[0]!.children).toEqual([])
+        const missing = yield* Effect.flip(api.agents.session({ path: { id: "no-such-session" } }))
+        expect(missing).toMatchObject({ _tag: "NotFound", entity: "session", id: "no-such-session" })
+      }))
+
     it.effect("serves its OpenAPI document, and every response carries the Content-Security-Policy", () =>
       Effect.gen(function*() {
         const response = yield* raw("/api/openapi.json")
@@ -192,8 +239,8 @@ describe("logbook ui API, on the demo database", () => {
         expect(response.headers.get("content-security-policy")).toContain("script-src 'self'")
         const spec = (yield* Effect.promise(() => response.json())) as { paths: Record<string, unknown> }
         expect(Object.keys(spec.paths).sort()).toEqual([
-          "/api/audit", "/api/audit/export", "/api/costs", "/api/doctor", "/api/lessons", "/api/runs", "/api/runs/{id}",
-          "/api/tasks", "/api/tasks/{taskId}", "/api/tasks/{taskId}/diff", "/api/trajectories", "/api/trajectories/{sessionId}"
+          "/api/agents", "/api/agents/{id}", "/api/audit", "/api/audit/export", "/api/costs", "/api/doctor", "/api/lessons",
+          "/api/runs", "/api/runs/{id}", "/api/sessions/{id}", "/api/tasks", "/api/tasks/{taskId}", "/api/tasks/{taskId}/diff", "/api/trajectories", "/api/trajectories/{sessionId}"
         ])
         expect((yield* raw("/api/runs")).headers.get("content-security-policy")).not.toContain("unsafe-inline")
       }))

@@ -187,6 +187,28 @@ describe("logbook ui in Chromium, on the demo database", () => {
     await shot(page, "costs")
   })
 
+  it("Agents: the demo's agents, an agent's sessions, and a session's effective configuration and nested log tree", async () => {
+    await open(page, "agents", "#/agents", "#agent-list tbody tr")
+    expect(await page.locator("#agent-list tbody tr td:first-child").allInnerTexts()).toEqual(["planner", "builder", "tester"])
+    await shot(page, "agents")
+    await page.click("#agent-list a:text-is('builder')")
+    await page.locator("#sessions tbody tr").first().waitFor()
+    expect(await page.locator("#sessions tbody tr").count()).toBe(1)
+    const agentUrl = page.url().slice(page.url().indexOf("#"))
+    await open(page, "agent", agentUrl, "#sessions tbody tr")
+    await shot(page, "agent")
+    await page.click("#sessions tbody tr a")
+    await page.locator("#log-tree .log-node").first().waitFor()
+    const sessionUrl = page.url().slice(page.url().indexOf("#"))
+    expect(sessionUrl).toMatch(/^#\/sessions\//)
+    await open(page, "session", sessionUrl, "#log-tree .log-node")
+    expect(await page.locator("#log-tree .log-node").count()).toBe(4)
+    expect(await page.locator("#log-tree > .log-tree > .log-node > .log-tree > .log-node > .log-tree > .log-node pre").innerText())
+      .toBe("wrote 42 bytes")
+    expect(await page.locator("main").innerText()).toContain("acceptEdits")
+    await shot(page, "session")
+  })
+
   it("a trajectory holding <script>, <img onerror> and javascript: links renders them as text and runs nothing", async () => {
     await open(page, "hostile-trajectory", `#/trajectories/${HOSTILE_SESSION}`, ".step")
     await page.click("details summary")

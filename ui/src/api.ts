@@ -3,6 +3,7 @@
  * types are the encoded (JSON) forms of the server's own schemas.
  */
 import type * as Schema from "effect/Schema"
+import type { AgentDetail, AgentList, SessionDetail, SessionLogNodeJson } from "../../src/ui/api/Agents.js"
 import type { AuditPage } from "../../src/ui/api/Audit.js"
 import type { Costs, Doctor } from "../../src/ui/api/Costs.js"
 import type { LessonList } from "../../src/ui/api/Lessons.js"
@@ -24,6 +25,10 @@ export type AuditPageJson = Json<typeof AuditPage>
 export type LessonListJson = Json<typeof LessonList>
 export type CostsJson = Json<typeof Costs>
 export type DoctorJson = Json<typeof Doctor>
+export type AgentListJson = Json<typeof AgentList>
+export type AgentDetailJson = Json<typeof AgentDetail>
+export type SessionDetailJson = Json<typeof SessionDetail>
+export type LogNodeJson = SessionLogNodeJson
 
 /** Query parameters; empty ones are left out. */
 export type Params = Record<string, string | undefined>
@@ -75,5 +80,8 @@ export const api = {
   audit: (params: Params) => get<AuditPageJson>("audit", params),
   lessons: (params: Params) => get<LessonListJson>("lessons", params),
   costs: (params: Params) => get<CostsJson>("costs", params),
-  doctor: () => get<DoctorJson>("doctor")
+  doctor: () => get<DoctorJson>("doctor"),
+  agents: (params: Params) => get<AgentListJson>("agents", params),
+  agent: (id: string) => get<AgentDetailJson>(`agents/${at(id)}`),
+  session: (id: string) => get<SessionDetailJson>(`sessions/${at(id)}`)
 }

@@ -1,5 +1,6 @@
 /** The logbook UI: a navigation bar and the page of the current route. */
 import { render } from "preact"
+import { AgentPage, AgentsPage, SessionPage } from "./pages/Agents.js"
 import { AuditPage } from "./pages/Audit.js"
 import { CostsPage } from "./pages/Costs.js"
 import { LessonsPage } from "./pages/Lessons.js"
@@ -19,7 +20,8 @@ const PAGES = [
   ["tasks", "Tasks"],
   ["audit", "Audit"],
   ["lessons", "Lessons"],
-  ["costs", "Costs & health"]
+  ["costs", "Costs & health"],
+  ["agents", "Agents"]
 ] as const
 
 const Page = ({ route }: { readonly route: Route }) => {
@@ -39,6 +41,10 @@ const Page = ({ route }: { readonly route: Route }) => {
       return <LessonsPage route={route} />
     case "costs":
       return <CostsPage route={route} />
+    case "agents":
+      return id === undefined ? <AgentsPage /> : <AgentPage id={id} />
+    case "sessions":
+      return id === undefined ? <AgentsPage /> : <SessionPage id={id} />
     default:
       return <p class="error">No such page.</p>
   }
@@ -46,7 +52,8 @@ const Page = ({ route }: { readonly route: Route }) => {
 
 const App = () => {
   const route = useRoute()
-  const current = route.parts[0] ?? "runs"
+  const top = route.parts[0] ?? "runs"
+  const current = top === "sessions" ? "agents" : top
   return (
     <>
       <header class="top">

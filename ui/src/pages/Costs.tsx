@@ -1,4 +1,5 @@
 /** Costs and health: tokens and cost per day by model and agent, agent success and durations, and the doctor's findings. */
+import { useEffect, useState } from "preact/hooks"
 import { api, type CostsJson } from "../api.js"
 import { Chart } from "../components/Chart.js"
 import { Filters, JsonBlock, Load } from "../components/Common.js"
@@ -59,6 +60,12 @@ export const CostsPage = ({ route }: { readonly route: Route }) => {
   const params = Object.fromEntries(route.query)
   const since = params.since ?? new Date(Date.now() - 30 * DAY_MS).toISOString()
   const loaded = useLoad(route.query.toString(), () => api.costs({ ...params, since }), true)
+  // The doctor's integrity check reads the whole database (seconds on a large one) and would hold
+  // the connection the figures wait for: it starts once the figures have first arrived.
+  const [checkHealth, setCheckHealth] = useState(false)
+  useEffect(() => {
+    if (loaded.state !== "loading") setCheckHealth(true)
+  }, [loaded.state])
   return (
     <section>
       <h1>Costs and health</h1>
@@ -108,7 +115,7 @@ export const CostsPage = ({ route }: { readonly route: Route }) => {
         }}
       </Load>
       <h2>Health</h2>
-      <Doctor />
+      {checkHealth ? <Doctor /> : <p class="muted">Loading…</p>}
     </section>
   )
 }
