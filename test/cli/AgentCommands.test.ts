@@ -2,16 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import type { ChildResult } from "../support/ChildProcess.js"
-import { logbook } from "../support/Cli.js"
-
-/** Exactly one line on stderr, and no stack trace. */
-const oneLineError = (result: ChildResult) => {
-  const lines = result.stderr.trim().split("\n")
-  expect(lines).toHaveLength(1)
-  expect(result.stderr).not.toContain("    at ")
-  return lines[0]!
-}
+import { logbook, oneLineError } from "../support/Cli.js"
 
 interface Agent {
   readonly id: string

@@ -3,8 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { type ChildResult } from "../support/ChildProcess.js"
-import { logbook as runCli } from "../support/Cli.js"
+import { logbook as runCli, oneLineError } from "../support/Cli.js"
 
 const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runCli(args, { env })
 
@@ -49,14 +48,6 @@ const parseCsv = (text: string): Array<Array<string>> => {
   if (quoted) throw new Error("unterminated quoted field")
   if (field !== "" || record.length > 0) records.push([...record, field])
   return records
-}
-
-/** Exactly one line on stderr, and no stack trace. */
-const oneLineError = (result: ChildResult) => {
-  const lines = result.stderr.trim().split("\n")
-  expect(lines).toHaveLength(1)
-  expect(result.stderr).not.toContain("    at ")
-  return lines[0]!
 }
 
 interface Demo {

@@ -6,17 +6,9 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { gunzipSync } from "node:zlib"
 import { type ProgressTarget, renderProgress, withActivity, withProgress } from "../../src/cli/Progress.js"
-import { type ChildResult } from "../support/ChildProcess.js"
-import { logbook as runCli } from "../support/Cli.js"
+import { logbook as runCli, oneLineError } from "../support/Cli.js"
 
 const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runCli(args, { env })
-
-const oneLineError = (result: ChildResult) => {
-  const lines = result.stderr.trim().split("\n")
-  expect(lines).toHaveLength(1)
-  expect(result.stderr).not.toContain("    at ")
-  return lines[0]!
-}
 
 const countRows = (file: string, table: string): number => {
   const db = new Sqlite(file, { readonly: true })

@@ -8,6 +8,7 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
+import { expect } from "vitest"
 import { main } from "../../src/cli/Main.js"
 import { type Sink, Streams } from "../../src/cli/Streams.js"
 import type { ChildResult } from "./ChildProcess.js"
@@ -43,4 +44,12 @@ export const logbook = (args: ReadonlyArray<string>, options: CliOptions = {}): 
       Effect.provide(NodeContext.layer)
     )
   ).then((code) => ({ code, signal: null, stdout: stdout.text(), stderr: stderr.text() }))
+}
+
+/** The one line a failed command printed on stderr; fails the test on more lines or a stack trace. */
+export const oneLineError = (result: ChildResult): string => {
+  const lines = result.stderr.trim().split("\n")
+  expect(lines).toHaveLength(1)
+  expect(result.stderr).not.toContain("    at ")
+  return lines[0]!
 }
