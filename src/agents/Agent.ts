@@ -52,9 +52,8 @@ export const AgentPatch = Schema.Struct({
 export interface AgentPatch extends Schema.Schema.Encoded<typeof AgentPatch> {}
 
 /** A stored agent. Lists are empty when none were given. */
-export const Agent = Schema.Struct({
-  id: Schema.String,
-  name: Schema.String,
+/** What an agent runs with, every field but its name, as stored: the agent's own, or a session's effective one. */
+export const runSettingsFields = {
   model: Schema.String,
   smallModel: Schema.optional(Schema.String),
   instructions: Schema.optional(Schema.String),
@@ -64,7 +63,13 @@ export const Agent = Schema.Struct({
   accessiblePaths: Schema.Array(Schema.String),
   permissionMode: PermissionMode,
   maxSteps: Schema.optional(Schema.Number),
-  configuration: Schema.optional(JsonObjectFromSelf),
+  configuration: Schema.optional(JsonObjectFromSelf)
+}
+
+export const Agent = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  ...runSettingsFields,
   createdAt: Schema.String,
   updatedAt: Schema.String
 })

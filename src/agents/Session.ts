@@ -3,9 +3,8 @@
  * the agent's own fields in the session's effective configuration.
  */
 import * as Schema from "effect/Schema"
-import { JsonObjectFromSelf } from "../records/JsonDocument.js"
 import { choice, optional, strict } from "./Fields.js"
-import { agentConfigFields, PermissionMode } from "./Agent.js"
+import { agentConfigFields, runSettingsFields } from "./Agent.js"
 
 /** A session's status; a new session is `idle`. */
 export const SessionStatus = choice("idle", "running", "completed", "failed", "stopped")
@@ -39,16 +38,5 @@ export interface Session extends Schema.Schema.Type<typeof Session> {}
  * The configuration a session runs with: every field of its agent but the
  * name, each the session's override when it sets one, else the agent's.
  */
-export const EffectiveConfig = Schema.Struct({
-  model: Schema.String,
-  smallModel: Schema.optional(Schema.String),
-  instructions: Schema.optional(Schema.String),
-  tools: Schema.Array(Schema.String),
-  mcpServerIds: Schema.Array(Schema.String),
-  knowledgeIds: Schema.Array(Schema.String),
-  accessiblePaths: Schema.Array(Schema.String),
-  permissionMode: PermissionMode,
-  maxSteps: Schema.optional(Schema.Number),
-  configuration: Schema.optional(JsonObjectFromSelf)
-})
+export const EffectiveConfig = Schema.Struct(runSettingsFields)
 export interface EffectiveConfig extends Schema.Schema.Type<typeof EffectiveConfig> {}
