@@ -12,24 +12,14 @@ import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { type AuditEntryInput, AuditLog } from "../src/AuditLog.js"
+import { AuditLog } from "../src/AuditLog.js"
 import { coreLayer } from "../src/Core.js"
+import { exportEntry as entry } from "../test/support/AuditEntries.js"
 
 const ROWS = Number(process.env.LOGBOOK_BENCH_EXPORT_ROWS ?? 200_000)
 const MB = 1024 * 1024
 const child = fileURLToPath(new URL("./exportMemoryChild.ts", import.meta.url))
 
-const entry = (i: number): AuditEntryInput => ({
-  projectId: `project-${i % 10}`,
-  taskId: `task-${i % 1000}`,
-  agent: ["planner", "builder", "reviewer"][i % 3],
-  action: i % 2 === 0 ? "file.write" : "state.transition",
-  category: (["state", "file", "agent", "security", "user"] as const)[i % 5],
-  details: { index: i, path: `src/module-${i % 500}/file-${i}.ts`, note: "a, \"quoted\" note\nwith a second line", ok: i % 7 !== 0 },
-  userId: `user-${i % 50}`,
-  ipAddress: `10.0.${(i >> 8) % 256}.${i % 256}`,
-  timestamp: new Date(Date.UTC(2025, 0, 1) + Math.floor(i / 3) * 1000)
-})
 
 interface Figures {
   readonly seconds: number

@@ -11,26 +11,16 @@ import { createReadStream } from "node:fs"
 import * as path from "node:path"
 import { createInterface } from "node:readline"
 import * as Schema from "effect/Schema"
-import { type AuditEntryInput, AuditLog } from "../../src/AuditLog.js"
+import { AuditLog } from "../../src/AuditLog.js"
 import { coreLayer } from "../../src/Core.js"
 import { runScript } from "../support/ChildProcess.js"
 import { tempDir } from "../support/TempDir.js"
+import { exportEntry as entry } from "../support/AuditEntries.js"
 
 const ROWS = 30_000
 const TARGET = 64 * 1024 * 1024
 const MB = 1024 * 1024
 
-const entry = (i: number): AuditEntryInput => ({
-  projectId: `project-${i % 10}`,
-  taskId: `task-${i % 1000}`,
-  agent: ["planner", "builder", "reviewer"][i % 3],
-  action: i % 2 === 0 ? "file.write" : "state.transition",
-  category: (["state", "file", "agent", "security", "user"] as const)[i % 5],
-  details: { index: i, path: `src/module-${i % 500}/file-${i}.ts`, note: "a, \"quoted\" note\nwith a second line", ok: i % 7 !== 0 },
-  userId: `user-${i % 50}`,
-  ipAddress: `10.0.${(i >> 8) % 256}.${i % 256}`,
-  timestamp: new Date(Date.UTC(2025, 0, 1) + Math.floor(i / 3) * 1000)
-})
 
 const Figures = Schema.parseJson(Schema.Struct({
   format: Schema.String,
