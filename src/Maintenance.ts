@@ -220,6 +220,13 @@ export const doctor = Effect.gen(function*() {
   const db = yield* Database
   const sql = db.sql
   const health = yield* db.health
+  if (health.dialect !== "sqlite") {
+    return yield* new DatabaseError({
+      reason: "Query",
+      operation: "Maintenance.doctor",
+      message: "doctor checks an embedded SQLite database; on PostgreSQL use the server's own tools (amcheck, pg_stat_user_tables)"
+    })
+  }
   const provide = Effect.provideService(SqlClient.SqlClient, sql)
   const integrity = yield* sql`SELECT integrity_check FROM pragma_integrity_check`.pipe(
     Effect.flatMap(Schema.decodeUnknown(Strings)),

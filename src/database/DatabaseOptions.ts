@@ -46,6 +46,18 @@ export interface DatabaseOptions {
    * `DatabaseError` (reason `Connection`, operation `Database.open`).
    */
   readonly retention?: RetentionPolicyInput | undefined
+  /**
+   * PostgreSQL only: the most connections the pool opens. Default 10. A value
+   * that is not a whole number of at least 1 makes opening fail with a
+   * `DatabaseError` (reason `Connection`, operation `Database.open`).
+   */
+  readonly poolSize?: number | undefined
+  /**
+   * PostgreSQL only: the server cancels a statement that runs longer than
+   * this (`statement_timeout`). Default: no limit. A malformed or negative
+   * duration makes opening fail like a malformed `busyTimeout`.
+   */
+  readonly statementTimeout?: Duration.DurationInput | undefined
 }
 
 /** The default database location, relative to the working directory. */
@@ -91,6 +103,21 @@ export const locate = (url: string): Location => {
   return { _tag: "File", filename: path.resolve(filename) }
 }
 
+/**
+ * A PostgreSQL URL as it may be shown (health reports, messages): its
+ * password replaced by `***`. A URL that does not parse is shown as its
+ * scheme only.
+ */
+export const displayUrl = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password !== "") parsed.password = "***"
+    return parsed.toString()
+  } catch {
+    return `${url.split(":")[0]}://…`
+  }
+}
+
 /** Options with every default filled in. */
 export interface ResolvedOptions {
   readonly url: string
@@ -101,7 +128,13 @@ export interface ResolvedOptions {
   readonly migrationsDirectories: ReadonlyArray<string>
   readonly redaction: RedactionOptions | undefined
   readonly retention: RetentionPolicy | undefined
+  readonly poolSize: number
+  /** None: no limit. */
+  readonly statementTimeout: Option.Option<Duration.Duration>
 }
+
+/** The default size of a PostgreSQL connection pool. */
+export const DEFAULT_POOL_SIZE = 10
 
 const describeValue = (value: unknown): string => {
   if (typeof value === "string") return JSON.stringify(value)
@@ -112,14 +145,16 @@ const describeValue = (value: unknown): string => {
   }
 }
 
-/** `busyTimeout` as a finite duration, or the reason it is not one. */
-const busyTimeoutOf = (input: unknown): Either.Either<Duration.Duration, string> => {
+/** A duration option as a finite duration, or the reason it is not one. */
+const finiteDuration = (input: unknown): Either.Either<Duration.Duration, string> => {
   if (typeof input === "number" && Number.isNaN(input)) return Either.left("it is NaN")
   return Option.match(Duration.decodeUnknown(input), {
     onNone: () => Either.left("expected a duration such as 5000 (milliseconds), \"5 seconds\" or Duration.seconds(5)"),
     onSome: (duration) => Duration.isFinite(duration) ? Either.right(duration) : Either.left("it must be finite")
   })
 }
+
+const invalid = (message: string) => new DatabaseError({ reason: "Connection", operation: "Database.open", message })
 
 /**
  * Fills in the defaults. Fails with a `DatabaseError` (reason `Connection`,
@@ -130,9 +165,19 @@ export const resolveOptions = (options: DatabaseOptions = {}): Either.Either<Res
   if (Either.isLeft(retention)) {
     return Either.left(new DatabaseError({ reason: "Connection", operation: "Database.open", message: `invalid retention policy: ${describeIssues(retention.left)}` }))
   }
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE
+  if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
+    return Either.left(invalid(`invalid poolSize ${describeValue(poolSize)}: expected a whole number of at least 1`))
+  }
+  const statementTimeout = options.statementTimeout === undefined
+    ? Either.right(Option.none<Duration.Duration>())
+    : Either.map(finiteDuration(options.statementTimeout), Option.some)
+  if (Either.isLeft(statementTimeout)) {
+    return Either.left(invalid(`invalid statementTimeout ${describeValue(options.statementTimeout)}: ${statementTimeout.left}`))
+  }
   const url = options.url ?? DEFAULT_URL
   const busyInput: unknown = options.busyTimeout ?? Duration.seconds(5)
-  return busyTimeoutOf(busyInput).pipe(
+  return finiteDuration(busyInput).pipe(
     Either.mapLeft((problem) =>
       new DatabaseError({
         reason: "Connection",
@@ -148,7 +193,9 @@ export const resolveOptions = (options: DatabaseOptions = {}): Either.Either<Res
       busyTimeout,
       migrationsDirectories: options.migrationsDirectories ?? [],
       redaction: options.redaction,
-      retention: retention.right
+      retention: retention.right,
+      poolSize,
+      statementTimeout: statementTimeout.right
     }))
   )
 }
@@ -165,19 +212,26 @@ export const retentionFromEnvironment: Config.Config<Option.Option<RetentionPoli
   )
 )
 
-/** `LOGBOOK_DATABASE_URL`, `LOGBOOK_MIGRATE`, `LOGBOOK_SYNCHRONOUS`, `LOGBOOK_BUSY_TIMEOUT` (e.g. `5 seconds`), `LOGBOOK_RETENTION` (JSON). */
+/**
+ * `LOGBOOK_DATABASE_URL`, `LOGBOOK_MIGRATE`, `LOGBOOK_SYNCHRONOUS`, `LOGBOOK_BUSY_TIMEOUT` (e.g. `5 seconds`),
+ * `LOGBOOK_RETENTION` (JSON), and for PostgreSQL `LOGBOOK_POOL_SIZE` and `LOGBOOK_STATEMENT_TIMEOUT`.
+ */
 export const optionsFromEnvironment: Config.Config<DatabaseOptions> = Config.all({
   url: Config.option(Config.string("LOGBOOK_DATABASE_URL")),
   migrate: Config.option(Config.literal("apply", "verify", "off")("LOGBOOK_MIGRATE")),
   synchronous: Config.option(Config.literal("normal", "full")("LOGBOOK_SYNCHRONOUS")),
   busyTimeout: Config.option(Config.duration("LOGBOOK_BUSY_TIMEOUT")),
-  retention: retentionFromEnvironment
+  retention: retentionFromEnvironment,
+  poolSize: Config.option(Config.integer("LOGBOOK_POOL_SIZE")),
+  statementTimeout: Config.option(Config.duration("LOGBOOK_STATEMENT_TIMEOUT"))
 }).pipe(
   Config.map((env) => ({
     url: Option.getOrUndefined(env.url),
     migrate: Option.getOrUndefined(env.migrate),
     synchronous: Option.getOrUndefined(env.synchronous),
     busyTimeout: Option.getOrUndefined(env.busyTimeout),
-    retention: Option.getOrUndefined(env.retention)
+    retention: Option.getOrUndefined(env.retention),
+    poolSize: Option.getOrUndefined(env.poolSize),
+    statementTimeout: Option.getOrUndefined(env.statementTimeout)
   }))
 )

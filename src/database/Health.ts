@@ -1,6 +1,7 @@
 /**
- * What `Database.health` reports: dialect, versions, journal mode and the
- * migration the database is at.
+ * What `Database.health` reports: dialect, versions, the migration the
+ * database is at, and per dialect its journal settings (SQLite) or its server
+ * and pool (PostgreSQL).
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
@@ -12,8 +13,14 @@ export const logbookVersion: string = Schema.decodeUnknownSync(Schema.Struct({ v
   createRequire(import.meta.url)("../../package.json")
 ).version
 
-/** A database's health report. */
-export interface Health {
+/** The highest applied migration, if any. */
+export type AppliedVersion = { readonly version: number; readonly name: string; readonly appliedAt: string } | null
+
+/** A database's health report, per dialect. */
+export type Health = SqliteHealth | PostgresHealth
+
+/** The health report of an embedded SQLite database. */
+export interface SqliteHealth {
   readonly dialect: "sqlite"
   readonly url: string
   readonly logbookVersion: string
@@ -22,7 +29,24 @@ export interface Health {
   readonly synchronous: "off" | "normal" | "full" | "extra"
   readonly foreignKeys: boolean
   /** The highest applied migration, if any. */
-  readonly migration: { readonly version: number; readonly name: string; readonly appliedAt: string } | null
+  readonly migration: AppliedVersion
+}
+
+/** The health report of a PostgreSQL database. */
+export interface PostgresHealth {
+  readonly dialect: "pg"
+  /** The URL, its password shown as `***`. */
+  readonly url: string
+  readonly logbookVersion: string
+  /** The server's `server_version`, e.g. `15.18 (Debian 15.18-0+deb12u1)`. */
+  readonly serverVersion: string
+  /** The server's `server_version_num`, e.g. `150018`. */
+  readonly serverVersionNumber: number
+  readonly database: string
+  /** The most connections the pool opens. */
+  readonly poolSize: number
+  /** The highest applied migration, if any. */
+  readonly migration: AppliedVersion
 }
 
 const Pragmas = Schema.Struct({
@@ -36,6 +60,47 @@ const LastMigration = Schema.Struct({ version: Schema.Number, name: Schema.Strin
 
 const synchronousNames = ["off", "normal", "full", "extra"] as const
 
+const lastMigration = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const last = yield* sql`SELECT version, name, applied_at FROM logbook_migrations ORDER BY version DESC LIMIT 1`.pipe(
+    Effect.flatMap(Schema.decodeUnknown(Schema.Array(LastMigration)))
+  )
+  const applied: AppliedVersion = last[0] === undefined
+    ? null
+    : { version: last[0].version, name: last[0].name, appliedAt: last[0].applied_at }
+  return applied
+})
+
+const Server = Schema.Struct({
+  server_version: Schema.String,
+  server_version_num: Schema.NumberFromString,
+  database: Schema.String,
+  tracked: Schema.Boolean
+})
+
+/** Reads the health report of the connected PostgreSQL database. */
+export const readPostgresHealth = (url: string, poolSize: number) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const [server] = yield* sql`SELECT current_setting('server_version') AS server_version,
+      current_setting('server_version_num') AS server_version_num,
+      current_database() AS database,
+      to_regclass('logbook_migrations') IS NOT NULL AS tracked`.pipe(
+        Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Server)))
+      )
+    const health: PostgresHealth = {
+      dialect: "pg",
+      url,
+      logbookVersion,
+      serverVersion: server.server_version,
+      serverVersionNumber: server.server_version_num,
+      database: server.database,
+      poolSize,
+      migration: server.tracked ? yield* lastMigration : null
+    }
+    return health
+  })
+
 /** Reads the health report of the connected SQLite database. */
 export const readHealth = (url: string) =>
   Effect.gen(function*() {
@@ -47,11 +112,7 @@ export const readHealth = (url: string) =>
         Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Pragmas)))
       )
     const tracked = yield* sql`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'logbook_migrations'`
-    const last = tracked.length === 0 ? [] : yield* sql`
-      SELECT version, name, applied_at FROM logbook_migrations ORDER BY version DESC LIMIT 1`.pipe(
-        Effect.flatMap(Schema.decodeUnknown(Schema.Array(LastMigration)))
-      )
-    const health: Health = {
+    const health: SqliteHealth = {
       dialect: "sqlite",
       url,
       logbookVersion,
@@ -59,9 +120,7 @@ export const readHealth = (url: string) =>
       journalMode: pragmas.journal_mode,
       synchronous: synchronousNames[pragmas.synchronous] ?? "full",
       foreignKeys: pragmas.foreign_keys === 1,
-      migration: last[0] === undefined
-        ? null
-        : { version: last[0].version, name: last[0].name, appliedAt: last[0].applied_at }
+      migration: tracked.length === 0 ? null : yield* lastMigration
     }
     return health
   })

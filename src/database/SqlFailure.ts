@@ -31,18 +31,25 @@ const sqliteReasons: ReadonlyArray<readonly [prefix: string, reason: DatabaseErr
   ["SQLITE_IOERR", "Connection"]
 ]
 
+/** PostgreSQL SQLSTATE codes (or their class prefix). */
 const postgresReasons: ReadonlyArray<readonly [prefix: string, reason: DatabaseErrorReason]> = [
-  ["40P01", "Busy"],
-  ["40001", "Busy"],
-  ["55P03", "Busy"],
-  ["23", "Constraint"],
-  ["53100", "Full"],
-  ["25006", "ReadOnly"],
-  ["XX001", "Corrupt"],
-  ["XX002", "Corrupt"],
-  ["08", "Connection"],
-  ["57P", "Connection"]
+  ["40P01", "Busy"], // deadlock_detected
+  ["40001", "Busy"], // serialization_failure
+  ["55P03", "Busy"], // lock_not_available (lock_timeout)
+  ["23", "Constraint"], // integrity_constraint_violation
+  ["53100", "Full"], // disk_full
+  ["25006", "ReadOnly"], // read_only_sql_transaction
+  ["XX001", "Corrupt"], // data_corrupted
+  ["XX002", "Corrupt"], // index_corrupted
+  ["08", "Connection"], // connection_exception
+  ["57P", "Connection"] // admin_shutdown, crash_shutdown, cannot_connect_now
 ]
+
+/** Node's socket errors, as the PostgreSQL driver reports a server it cannot reach. */
+const networkCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH"])
+
+/** The PostgreSQL driver's messages for a connection that ended or never came. */
+const LOST_CONNECTION = /connection terminated|connection timed out|client has encountered a connection error|not queryable|client was closed/i
 
 /** The driver's error code carried by a failure, if any (e.g. `SQLITE_BUSY_SNAPSHOT`). */
 export const driverCode = (cause: unknown): Option.Option<string> =>
@@ -52,8 +59,10 @@ export const driverCode = (cause: unknown): Option.Option<string> =>
 export const reasonOf = (cause: unknown): DatabaseErrorReason => {
   const code = driverCode(cause)
   if (Option.isNone(code)) {
-    return cause instanceof TypeError && /not open/i.test(cause.message) ? "Connection" : "Query"
+    if (cause instanceof TypeError && /not open/i.test(cause.message)) return "Connection"
+    return cause instanceof Error && LOST_CONNECTION.test(cause.message) ? "Connection" : "Query"
   }
+  if (networkCodes.has(code.value)) return "Connection"
   const table = code.value.startsWith("SQLITE_") ? sqliteReasons : postgresReasons
   const hit = table.find(([prefix]) => code.value.startsWith(prefix))
   return hit === undefined ? "Query" : hit[1]

@@ -56,6 +56,13 @@ const verifyAndSync = (file: string) => {
 /** Writes a consistent, verified copy of the database to `target`. */
 export const backupDatabase = (db: DatabaseService, target: string) =>
   Effect.gen(function*() {
+    if (db.dialect !== "sqlite") {
+      return yield* new DatabaseError({
+        reason: "Query",
+        operation: OPERATION,
+        message: "backup copies an embedded SQLite database; back up a PostgreSQL database with pg_dump"
+      })
+    }
     const file = yield* checkOutputPath(target, Option.getOrUndefined(db.filename), "backup")
     const partial = `${file}.partial-${randomUUID()}`
     yield* Effect.gen(function*() {

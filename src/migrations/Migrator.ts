@@ -1,11 +1,14 @@
 /**
- * logbook's `.sql` migration runner, on any `SqlClient`. Each migration runs in
- * its own transaction together with its tracking row; the transaction's first
- * statement takes the migration lock, so that several processes migrating one
- * new database apply each version exactly once.
+ * logbook's `.sql` migration runner, on any `SqlClient`, with one folder of
+ * migrations per dialect (`migrations/sqlite`, `migrations/postgres`). Each
+ * migration runs in its own transaction together with its tracking row. On
+ * SQLite the transaction's first statement takes the migration lock; on
+ * PostgreSQL the whole run holds an advisory lock. Either way several
+ * processes migrating one new database apply each version exactly once.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { existsSync } from "node:fs"
@@ -16,19 +19,29 @@ import { DatabaseError, MigrationError } from "../Errors.js"
 import { toDatabaseError, withDatabaseErrors } from "../database/SqlFailure.js"
 import { type MigrationFile, readMigrations } from "./MigrationFile.js"
 
-/** The folder of logbook's own migrations for SQLite. */
-export const packageMigrationsDirectory = fileURLToPath(new URL("../../migrations/sqlite", import.meta.url))
+/** The dialects logbook migrates: embedded SQLite and PostgreSQL. */
+export type Dialect = "sqlite" | "pg"
 
-/** A user folder holds either `.sql` files or a `sqlite/` subfolder of them. */
-export const dialectDirectory = (directory: string): string => {
-  const nested = path.join(directory, "sqlite")
+/** The folder name of a dialect's migrations. */
+const folderOf = (dialect: Dialect) => (dialect === "pg" ? "postgres" : "sqlite")
+
+/** The folder of logbook's own migrations for `dialect` (default SQLite). */
+export const packageMigrationsDirectoryOf = (dialect: Dialect): string =>
+  fileURLToPath(new URL(`../../migrations/${folderOf(dialect)}`, import.meta.url))
+
+/** The folder of logbook's own migrations for SQLite. */
+export const packageMigrationsDirectory = packageMigrationsDirectoryOf("sqlite")
+
+/** A user folder holds either `.sql` files or a `sqlite/` (`postgres/`) subfolder of them. */
+export const dialectDirectory = (directory: string, dialect: Dialect = "sqlite"): string => {
+  const nested = path.join(directory, folderOf(dialect))
   return existsSync(nested) ? nested : directory
 }
 
-/** Where migrations are read from: logbook's own folder, then the user's. */
-export const migrationDirectories = (extra: ReadonlyArray<string> = []): ReadonlyArray<string> => [
-  packageMigrationsDirectory,
-  ...extra.map((directory) => dialectDirectory(path.resolve(directory)))
+/** Where migrations are read from for `dialect` (default SQLite): logbook's own folder, then the user's. */
+export const migrationDirectories = (extra: ReadonlyArray<string> = [], dialect: Dialect = "sqlite"): ReadonlyArray<string> => [
+  packageMigrationsDirectoryOf(dialect),
+  ...extra.map((directory) => dialectDirectory(path.resolve(directory), dialect))
 ]
 
 /** A row of `logbook_migrations`. */
@@ -70,6 +83,8 @@ export interface MigrateOptions {
   readonly to?: number | undefined
   /** Compute and return the plan with its SQL, write nothing. */
   readonly dryRun?: boolean | undefined
+  /** PostgreSQL: how long to wait for another migrator's lock (default 60 seconds). */
+  readonly lockTimeout?: Duration.DurationInput | undefined
 }
 
 const now = () => new Date().toISOString()
@@ -84,11 +99,15 @@ const fromSql = (operation: string) => (error: SqlError) => {
 
 const trackingExists = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
-  const rows = yield* sql<{ readonly name: string }>`
-    SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'logbook_migrations'`
+  const rows = yield* sql.onDialectOrElse({
+    pg: () => sql<{ readonly name: string }>`SELECT 'logbook_migrations' AS name WHERE to_regclass('logbook_migrations') IS NOT NULL`,
+    orElse: () => sql<{ readonly name: string }>`
+      SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'logbook_migrations'`
+  })
   return rows.length > 0
 })
 
+/** On PostgreSQL the tracking table is created under the migration lock (see `PostgresLock.ts`), so it needs no lock table. */
 const ensureTracking = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   yield* sql`CREATE TABLE IF NOT EXISTS logbook_migrations (
@@ -98,12 +117,18 @@ const ensureTracking = Effect.gen(function*() {
     applied_at TEXT NOT NULL,
     execution_ms INTEGER NOT NULL
   )`
-  yield* sql`CREATE TABLE IF NOT EXISTS logbook_migration_lock (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    holder TEXT,
-    taken_at TEXT
-  )`
-  yield* sql`INSERT OR IGNORE INTO logbook_migration_lock (id) VALUES (1)`
+  yield* sql.onDialectOrElse({
+    pg: () => Effect.void,
+    orElse: () =>
+      Effect.zipRight(
+        sql`CREATE TABLE IF NOT EXISTS logbook_migration_lock (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          holder TEXT,
+          taken_at TEXT
+        )`,
+        sql`INSERT OR IGNORE INTO logbook_migration_lock (id) VALUES (1)`
+      )
+  })
 })
 
 const readApplied = Effect.gen(function*() {
@@ -114,9 +139,41 @@ const readApplied = Effect.gen(function*() {
 
 const appliedOrNone = Effect.flatMap(trackingExists, (exists) => (exists ? readApplied : Effect.succeed([])))
 
-/** The first statement of every migration transaction: a write that waits for the lock. */
+/**
+ * The first statement of every migration transaction on SQLite: a write that
+ * waits for the lock. On PostgreSQL the whole run holds an advisory lock
+ * instead (see {@link withMigrationLock}).
+ */
 const takeLock = Effect.flatMap(SqlClient.SqlClient, (sql) =>
-  sql`UPDATE logbook_migration_lock SET holder = ${holder}, taken_at = ${now()} WHERE id = 1`)
+  sql.onDialectOrElse({
+    pg: () => Effect.void,
+    orElse: () => Effect.asVoid(sql`UPDATE logbook_migration_lock SET holder = ${holder}, taken_at = ${now()} WHERE id = 1`)
+  }))
+
+/** How long a PostgreSQL migrator waits for another one's lock by default. */
+export const DEFAULT_LOCK_TIMEOUT = Duration.seconds(60)
+
+const lockTimeoutOf = (input: Duration.DurationInput | undefined) =>
+  input === undefined ? DEFAULT_LOCK_TIMEOUT : Duration.decode(input)
+
+/**
+ * Runs `effect` as one migration run. On PostgreSQL it runs on one
+ * connection holding the session advisory lock of logbook's migrations
+ * (waiting at most `lockTimeout`, then failing with `MigrationError` reason
+ * `Locked`); on SQLite each migration transaction takes the lock itself.
+ */
+const withMigrationLock = (lockTimeout: Duration.Duration) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | MigrationError | DatabaseError, R | SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql.onDialectOrElse({
+      pg: () =>
+        Effect.flatMap(
+          Effect.promise(() => import("./PostgresLock.js")),
+          (lock) =>
+            lock.withAdvisoryLock(effect, lockTimeout)
+        ),
+      orElse: () => effect
+    }))
 
 /** Compares the files with the tracking table. */
 export const compare = (
@@ -273,8 +330,10 @@ export const migrate = (
       }
     }
     if (pending.length === 0) return { applied: [], pending: [], dryRun: false }
-    yield* ensureTracking.pipe(Effect.catchTag("SqlError", (error) => Effect.fail(fromSql("Migrator.migrate")(error))))
-    const done = yield* Effect.forEach(pending, applyOne)
+    const done = yield* Effect.zipRight(
+      ensureTracking.pipe(Effect.catchTag("SqlError", (error) => Effect.fail(fromSql("Migrator.migrate")(error)))),
+      Effect.forEach(pending, applyOne)
+    ).pipe(withMigrationLock(lockTimeoutOf(options.lockTimeout)))
     return { applied: done.filter((step) => step !== null), pending: [], dryRun: false }
   }).pipe(withDatabaseErrors("Migrator.migrate"))
 
@@ -285,7 +344,12 @@ export const migrate = (
  * nothing, when `steps` is not a whole number of at least 1.
  */
 export const rollback = (
-  options: { readonly directories: ReadonlyArray<string>; readonly steps: number }
+  options: {
+    readonly directories: ReadonlyArray<string>
+    readonly steps: number
+    /** PostgreSQL: how long to wait for another migrator's lock (default 60 seconds). */
+    readonly lockTimeout?: Duration.DurationInput | undefined
+  }
 ): Effect.Effect<ReadonlyArray<{ readonly version: number; readonly name: string }>, MigrationError | DatabaseError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     if (!Number.isSafeInteger(options.steps) || options.steps < 1) {
@@ -295,7 +359,6 @@ export const rollback = (
         message: `cannot roll back ${options.steps} migration(s): steps must be a whole number of at least 1`
       })
     }
-    const sql = yield* SqlClient.SqlClient
     const files = yield* readMigrations(options.directories)
     const byVersion = new Map(files.map((file) => [file.version, file]))
     const applied = yield* appliedOrNone
@@ -313,8 +376,9 @@ export const rollback = (
       }
       return Effect.succeed(file)
     })
-    return yield* Effect.forEach(plan, (file) =>
-      sql.withTransaction(Effect.gen(function*() {
+    const rollBackOne = (file: MigrationFile) =>
+      Effect.flatMap(SqlClient.SqlClient, (sql) =>
+        sql.withTransaction(Effect.gen(function*() {
         yield* takeLock
         for (const [index, statement] of file.down.entries()) {
           yield* sql.unsafe(statement).pipe(
@@ -329,5 +393,6 @@ export const rollback = (
         }
         yield* sql`DELETE FROM logbook_migrations WHERE version = ${file.version}`
         return { version: file.version, name: file.name }
-      })).pipe(Effect.catchTag("SqlError", (error) => Effect.fail(fromSql("Migrator.rollback")(error)))))
+      }))).pipe(Effect.catchTag("SqlError", (error) => Effect.fail(fromSql("Migrator.rollback")(error))))
+    return yield* Effect.forEach(plan, rollBackOne).pipe(withMigrationLock(lockTimeoutOf(options.lockTimeout)))
   }).pipe(withDatabaseErrors("Migrator.rollback"))

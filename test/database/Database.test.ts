@@ -90,12 +90,12 @@ describe("Database", () => {
       const url = path.join(dir, "a", "b", "health.db")
       const health = yield* Effect.flatMap(Database, (db) => db.health).pipe(Effect.provide(Database.layer({ url })))
       expect(health).toMatchObject({ dialect: "sqlite", journalMode: "wal", synchronous: "full", foreignKeys: true })
-      expect(versionAtLeast(health.sqliteVersion, MINIMUM_SQLITE_VERSION)).toBe(true)
+      expect(health.dialect === "sqlite" && versionAtLeast(health.sqliteVersion, MINIMUM_SQLITE_VERSION)).toBe(true)
       expect(health.migration?.name).toBeTypeOf("string")
       const normal = yield* Effect.flatMap(Database, (db) => db.health).pipe(
         Effect.provide(Database.layer({ url, synchronous: "normal" }))
       )
-      expect(normal.synchronous).toBe("normal")
+      expect(normal).toMatchObject({ synchronous: "normal" })
     }))
 
   it.scoped("a PostgreSQL URL is refused with a clear error in this build", () =>

@@ -58,7 +58,7 @@ describe("Migrator", () => {
       const dir = yield* tempDir
       const url = path.join(dir, "nested", "logbook.db")
       const first = yield* withDatabase({ url }, Effect.flatMap(Database, (db) => db.health))
-      expect(first.journalMode).toBe("wal")
+      expect(first).toMatchObject({ journalMode: "wal" })
       expect(first.migration?.version).toBe(Math.max(...packageVersions))
       expect(tables(url)).toEqual(expect.arrayContaining(["audit_logs", "lessons", "lessons_fts", "workflow_states"]))
       const before = trackedRows(url)
