@@ -69,8 +69,9 @@ const bounded = (busyTimeout: number) => (connection: Connection): Connection =>
           Effect.sync(() => {
             if (wait !== undefined && Date.now() - wait.start >= busyTimeout) wait.exhausted = true
           })))
+  // The driver's connection is a class instance: each method is delegated, none spread.
   return {
-    ...connection,
+    executeStream: (sql, params, transformRows) => connection.executeStream(sql, params, transformRows),
     execute: (sql, params, transformRows) => mark(connection.execute(sql, params, transformRows)),
     executeRaw: (sql, params) => mark(connection.executeRaw(sql, params)),
     executeValues: (sql, params) => mark(connection.executeValues(sql, params)),

@@ -5,11 +5,14 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Chunk from "effect/Chunk"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { readdirSync } from "node:fs"
 import { Database, type DatabaseOptions } from "../../src/Database.js"
 import { DatabaseError } from "../../src/Errors.js"
-import { freshPostgresUrl } from "../support/Postgres.js"
+import { freshPostgresUrl, layerPostgres } from "../support/Postgres.js"
 
 const packageVersions = readdirSync(new URL("../../migrations/postgres", import.meta.url))
   .filter((file) => file.endsWith(".sql"))
@@ -150,5 +153,24 @@ describe("PostgreSQL Database.layer", () => {
         })
       )
       expect(total).toBe(40)
+    }))
+
+  it.scoped("streams a query's rows through a cursor", () =>
+    Effect.gen(function*() {
+      const rows = yield* Effect.flatMap(SqlClient.SqlClient, (sql) =>
+        Stream.runCollect(sql`SELECT n FROM generate_series(1, 1000) AS n`.stream)).pipe(
+          Effect.provide(layerPostgres({ migrate: "off" }))
+        )
+      expect(Chunk.size(rows)).toBe(1000)
+      expect(Chunk.unsafeLast(rows)).toEqual({ n: 1000 })
+    }))
+
+  it.scoped("Database.layerConfig opens LOGBOOK_DATABASE_URL with LOGBOOK_POOL_SIZE", () =>
+    Effect.gen(function*() {
+      const url = yield* freshPostgresUrl
+      const environment = ConfigProvider.fromMap(new Map([["LOGBOOK_DATABASE_URL", url], ["LOGBOOK_POOL_SIZE", "4"]]))
+      const context = yield* Layer.build(Database.layerConfig).pipe(Effect.withConfigProvider(environment))
+      const health = yield* Effect.flatMap(Database, (db) => db.health).pipe(Effect.provide(context))
+      expect(health).toMatchObject({ dialect: "pg", poolSize: 4, migration: { version: Math.max(...packageVersions) } })
     }))
 })

@@ -6,9 +6,11 @@
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import { randomBytes } from "node:crypto"
+import { Database, type DatabaseOptions } from "../../src/Database.js"
 
 /** The test server's URL, or undefined when the PostgreSQL half of the suite does not run. */
 export const postgresTestUrl: string | undefined = process.env["LOGBOOK_TEST_PG_URL"] || undefined
@@ -45,3 +47,11 @@ export const freshPostgresUrl: Effect.Effect<string, never, Scope.Scope> = Effec
   }),
   ({ name }) => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
 ).pipe(Effect.map(({ url }) => url))
+
+/**
+ * `Database.layer` on a fresh database of the test server for each acquisition
+ * (migrated unless `options.migrate` says otherwise), dropped on release: the
+ * PostgreSQL counterpart of `Database.layerMemory` for specs.
+ */
+export const layerPostgres = (options: Omit<DatabaseOptions, "url"> = {}) =>
+  Layer.unwrapScoped(Effect.map(freshPostgresUrl, (url) => Database.layer({ ...options, url })))
