@@ -15,7 +15,8 @@ import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { randomUUID } from "node:crypto"
 import { type Agent, AgentInput, AgentPatch, DEFAULT_PERMISSION_MODE } from "./agents/Agent.js"
-import { buildLogTree } from "./agents/LogTree.js"
+import { readLogs, sessionLog } from "./agents/LogReader.js"
+import { linkLogTree, logNode } from "./agents/LogTree.js"
 import {
   AgentPage,
   DEFAULT_LIST_LIMIT,
@@ -30,7 +31,6 @@ import {
   decodeEffectiveConfig,
   decodeExists,
   decodeIds,
-  decodeLogs,
   decodeSessions
 } from "./agents/Rows.js"
 import {
@@ -343,18 +343,18 @@ export class AgentRegistry extends Effect.Service<AgentRegistry>()("logbook/Agen
 
       logs: Effect.fn("AgentRegistry.logs")(function*(sessionId: string, page?: LogPage) {
         const valid = yield* validateLogPage(page)
-        return yield* Queries.logs(sql, sessionId, valid?.limit ?? DEFAULT_LOG_LIMIT, valid?.offset ?? 0).pipe(
-          Effect.flatMap(decodeLogs),
+        return yield* Queries.logs(sql, sessionId, valid?.limit ?? DEFAULT_LOG_LIMIT, valid?.offset ?? 0).values.pipe(
+          Effect.flatMap((rows) => readLogs(rows, sessionId, sessionLog)),
           withDatabaseErrors("AgentRegistry.logs")
         )
       }),
 
       logTree: Effect.fn("AgentRegistry.logTree")(function*(sessionId: string) {
-        const rows = yield* Queries.allLogs(sql, sessionId).pipe(
-          Effect.flatMap(decodeLogs),
+        const nodes = yield* Queries.allLogs(sql, sessionId).values.pipe(
+          Effect.flatMap((rows) => readLogs(rows, sessionId, logNode)),
           withDatabaseErrors("AgentRegistry.logTree")
         )
-        return buildLogTree(rows)
+        return linkLogTree(nodes)
       })
     }
     return service

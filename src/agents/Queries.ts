@@ -146,13 +146,13 @@ export const insertLog = (sql: Sql, row: LogInsert) =>
 export const sessionExists = (sql: Sql, id: string) =>
   sql`SELECT count(*) AS found FROM agent_sessions WHERE id = ${id}`
 
-/** A page of a session's logs in the order they were written. */
+/** A page of a session's logs in the order they were written (read by position: `LogReader`). */
 export const logs = (sql: Sql, sessionId: string, limit: number, offset: number) =>
   sql`SELECT ${sql.literal(LOG_COLUMNS)} FROM agent_session_logs
       WHERE session_id = ${sessionId}
       ORDER BY id
       LIMIT ${limit} OFFSET ${offset}`
 
-/** Every log of a session in the order they were written: parents before their children. */
+/** Every log of a session in the order they were written, parents before their children (read by position). */
 export const allLogs = (sql: Sql, sessionId: string) =>
   sql`SELECT ${sql.literal(LOG_COLUMNS)} FROM agent_session_logs WHERE session_id = ${sessionId} ORDER BY id`
