@@ -62,16 +62,17 @@ const isObject = (value: unknown): value is JsonObject =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
 /**
- * Reads the rows of session `sessionId`, each as `build` makes it, in order.
- * Fails with the schema's `ParseError` on the first row that does not match
+ * Reads the rows of session `sessionId`, each as `build` makes it, in order,
+ * appended to `into` (a new array when not given), and returns `into`. Fails
+ * with the schema's `ParseError` on the first row that does not match
  * {@link LogRow}.
  */
 export const readLogs = <A>(
   rows: ReadonlyArray<ReadonlyArray<unknown>>,
   sessionId: string,
-  build: LogBuilder<A>
+  build: LogBuilder<A>,
+  into: Array<A> = []
 ): Effect.Effect<Array<A>, ParseResult.ParseError> => {
-  const out = new Array<A>(rows.length)
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!
     const id = row[0]
@@ -90,7 +91,7 @@ export const readLogs = <A>(
       type !== undefined && content !== INVALID && (metadata === undefined || isObject(metadata)) &&
       typeof createdAt === "string"
     ) {
-      out[i] = build(id, sessionId, parentId ?? undefined, role, type, content, metadata, createdAt)
+      into.push(build(id, sessionId, parentId ?? undefined, role, type, content, metadata, createdAt))
       continue
     }
     const decoded = decodeRow({
@@ -105,7 +106,7 @@ export const readLogs = <A>(
     })
     if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
     const log = decoded.right
-    out[i] = build(log.id, log.sessionId, log.parentId, log.role, log.type, log.content, log.metadata, log.createdAt)
+    into.push(build(log.id, log.sessionId, log.parentId, log.role, log.type, log.content, log.metadata, log.createdAt))
   }
-  return Effect.succeed(out)
+  return Effect.succeed(into)
 }

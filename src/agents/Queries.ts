@@ -153,6 +153,13 @@ export const logs = (sql: Sql, sessionId: string, limit: number, offset: number)
       ORDER BY id
       LIMIT ${limit} OFFSET ${offset}`
 
-/** Every log of a session in the order they were written, parents before their children (read by position). */
-export const allLogs = (sql: Sql, sessionId: string) =>
-  sql`SELECT ${sql.literal(LOG_COLUMNS)} FROM agent_session_logs WHERE session_id = ${sessionId} ORDER BY id`
+/**
+ * The next `limit` logs of a session after log `afterId` (from the first when
+ * none), in the order they were written, parents before their children (read
+ * by position): a keyset page that starts where the previous one ended.
+ */
+export const logsAfter = (sql: Sql, sessionId: string, afterId: number | undefined, limit: number) =>
+  sql`SELECT ${sql.literal(LOG_COLUMNS)} FROM agent_session_logs
+      WHERE session_id = ${sessionId}${afterId === undefined ? sql.literal("") : sql` AND id > ${afterId}`}
+      ORDER BY id
+      LIMIT ${limit}`
