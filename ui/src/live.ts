@@ -31,13 +31,14 @@ export const useLoad = <A>(key: string, load: () => Promise<A>, live = false): L
   // The first load of a key starts during the render that first sees the key.
   const first = useRef<{ readonly key: string; readonly loading: Promise<Loaded<A>> } | undefined>(undefined)
   if (first.current?.key !== key) first.current = { key, loading: settle(load()) }
+  const firstLoad = first.current.loading
   const [loaded, setLoaded] = useState<{ readonly key: string; readonly value: Loaded<A> }>({ key, value: LOADING })
   useEffect(() => {
     let current = true
     const show = (value: Loaded<A>) => {
       if (current) setLoaded({ key, value })
     }
-    void first.current!.loading.then(show)
+    void firstLoad.then(show)
     const timer = live
       ? window.setInterval(() => {
         if (document.visibilityState === "visible") void settle(load()).then(show)
