@@ -15,7 +15,8 @@ import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { randomUUID } from "node:crypto"
 import { type Agent, AgentInput, AgentPatch, DEFAULT_PERMISSION_MODE } from "./agents/Agent.js"
-import { buildLogTree } from "./agents/LogTree.js"
+import { readLogs, sessionLog } from "./agents/LogReader.js"
+import { linkLogTree, type LogNode, logNode } from "./agents/LogTree.js"
 import {
   AgentPage,
   DEFAULT_LIST_LIMIT,
@@ -30,7 +31,6 @@ import {
   decodeEffectiveConfig,
   decodeExists,
   decodeIds,
-  decodeLogs,
   decodeSessions
 } from "./agents/Rows.js"
 import {
@@ -146,6 +146,12 @@ const validateLogPage = validate(Schema.UndefinedOr(LogPage), "log page")
 
 const json = (value: unknown): string => JSON.stringify(value)
 const jsonOrNull = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value))
+
+/**
+ * Logs read per page by `logTree`: the rows of one page are made into nodes
+ * and dropped before the next is read, so the driver's rows never pile up.
+ */
+const LOG_TREE_PAGE = 2_000
 
 /** `override` when the session sets it, else `own`. */
 const pick = <A>(override: A | undefined, own: A): A => (override === undefined ? own : override)
@@ -343,18 +349,23 @@ export class AgentRegistry extends Effect.Service<AgentRegistry>()("logbook/Agen
 
       logs: Effect.fn("AgentRegistry.logs")(function*(sessionId: string, page?: LogPage) {
         const valid = yield* validateLogPage(page)
-        return yield* Queries.logs(sql, sessionId, valid?.limit ?? DEFAULT_LOG_LIMIT, valid?.offset ?? 0).pipe(
-          Effect.flatMap(decodeLogs),
+        return yield* Queries.logs(sql, sessionId, valid?.limit ?? DEFAULT_LOG_LIMIT, valid?.offset ?? 0).values.pipe(
+          Effect.flatMap((rows) => readLogs(rows, sessionId, sessionLog)),
           withDatabaseErrors("AgentRegistry.logs")
         )
       }),
 
       logTree: Effect.fn("AgentRegistry.logTree")(function*(sessionId: string) {
-        const rows = yield* Queries.allLogs(sql, sessionId).pipe(
-          Effect.flatMap(decodeLogs),
-          withDatabaseErrors("AgentRegistry.logTree")
-        )
-        return buildLogTree(rows)
+        const nodes: Array<LogNode> = []
+        yield* Effect.gen(function*() {
+          for (;;) {
+            const after = nodes.length === 0 ? undefined : nodes[nodes.length - 1]!.id
+            const rows = yield* Queries.logsAfter(sql, sessionId, after, LOG_TREE_PAGE).values
+            yield* readLogs(rows, sessionId, logNode, nodes)
+            if (rows.length < LOG_TREE_PAGE) return
+          }
+        }).pipe(sql.withTransaction, withDatabaseErrors("AgentRegistry.logTree"))
+        return linkLogTree(nodes)
       })
     }
     return service

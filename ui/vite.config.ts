@@ -1,6 +1,7 @@
 /**
  * Builds the UI's front end into `dist/ui/web`, beside the server that
- * serves it: one module script, one stylesheet, no inline script.
+ * serves it: the app's module script and stylesheet, and uPlot's own chunk
+ * (script and stylesheet) loaded only when a chart is drawn; no inline script.
  */
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vite"

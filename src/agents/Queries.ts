@@ -146,13 +146,20 @@ export const insertLog = (sql: Sql, row: LogInsert) =>
 export const sessionExists = (sql: Sql, id: string) =>
   sql`SELECT count(*) AS found FROM agent_sessions WHERE id = ${id}`
 
-/** A page of a session's logs in the order they were written. */
+/** A page of a session's logs in the order they were written (read by position: `LogReader`). */
 export const logs = (sql: Sql, sessionId: string, limit: number, offset: number) =>
   sql`SELECT ${sql.literal(LOG_COLUMNS)} FROM agent_session_logs
       WHERE session_id = ${sessionId}
       ORDER BY id
       LIMIT ${limit} OFFSET ${offset}`
 
-/** Every log of a session in the order they were written: parents before their children. */
-export const allLogs = (sql: Sql, sessionId: string) =>
-  sql`SELECT ${sql.literal(LOG_COLUMNS)} FROM agent_session_logs WHERE session_id = ${sessionId} ORDER BY id`
+/**
+ * The next `limit` logs of a session after log `afterId` (from the first when
+ * none), in the order they were written, parents before their children (read
+ * by position): a keyset page that starts where the previous one ended.
+ */
+export const logsAfter = (sql: Sql, sessionId: string, afterId: number | undefined, limit: number) =>
+  sql`SELECT ${sql.literal(LOG_COLUMNS)} FROM agent_session_logs
+      WHERE session_id = ${sessionId}${afterId === undefined ? sql.literal("") : sql` AND id > ${afterId}`}
+      ORDER BY id
+      LIMIT ${limit}`

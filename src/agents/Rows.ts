@@ -73,11 +73,13 @@ export const EffectiveConfigRow = Schema.Struct({
   sessionOverrides: Schema.parseJson(SessionOverrides)
 })
 
-/** The select list of a log. */
-export const LOG_COLUMNS =
-  "id, session_id AS \"sessionId\", parent_id AS \"parentId\", role, type, content, metadata, created_at AS \"createdAt\""
+/**
+ * The select list of a session's logs, read by position (`LogReader`): the
+ * session is the one asked for, so its id is not selected again.
+ */
+export const LOG_COLUMNS = "id, parent_id, role, type, content, metadata, created_at"
 
-/** An `agent_session_logs` row as selected by {@link LOG_COLUMNS}. */
+/** A log row (a row of {@link LOG_COLUMNS} with its session) as its schema reads it. */
 export const LogRow = Schema.Struct({
   id: Schema.Number,
   sessionId: Schema.String,
@@ -97,8 +99,6 @@ export const decodeAgent = Schema.decodeUnknown(Schema.Tuple(AgentRow))
 export const decodeSessions = Schema.decodeUnknown(Schema.Array(SessionRow))
 /** Decodes the row of an effective configuration. */
 export const decodeEffectiveConfig = Schema.decodeUnknown(Schema.Array(EffectiveConfigRow))
-/** Decodes log rows. */
-export const decodeLogs = Schema.decodeUnknown(Schema.Array(LogRow))
 /** Decodes `RETURNING id` rows. */
 export const decodeIds = Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Schema.Number })))
 /** Decodes the one row of an existence check. */

@@ -73,7 +73,8 @@ const statements = (sql: SqlClient.SqlClient): ReadonlyArray<readonly [string, S
   ["appendLog below a parent", Queries.insertLog(sql, log(7))],
   ["session exists", Queries.sessionExists(sql, "s")],
   ["logs", Queries.logs(sql, "s", 1000, 0)],
-  ["logTree", Queries.allLogs(sql, "s")]
+  ["logTree, first page", Queries.logsAfter(sql, "s", undefined, 2000)],
+  ["logTree, next page", Queries.logsAfter(sql, "s", 7, 2000)]
 ]
 
 /** Unfiltered pages walk the table in the order of its integer key (no sort) and stop at the limit. */
@@ -91,8 +92,11 @@ describe("AgentRegistry query plans (SQLite)", () => {
         if (name in keyOrderScans) expect(plan, name).toEqual(keyOrderScans[name])
         else expect(plan.filter(unindexed), `${name}: ${plan.join(" | ")}`).toEqual([])
       }
-      expect(yield* planOf(sql, Queries.allLogs(sql, "s"))).toEqual([
+      expect(yield* planOf(sql, Queries.logsAfter(sql, "s", undefined, 2000))).toEqual([
         "SEARCH agent_session_logs USING INDEX idx_agent_session_logs_session (session_id=?)"
+      ])
+      expect(yield* planOf(sql, Queries.logsAfter(sql, "s", 7, 2000))).toEqual([
+        "SEARCH agent_session_logs USING INDEX idx_agent_session_logs_session (session_id=? AND id>?)"
       ])
       expect(yield* planOf(sql, Queries.listSessions(sql, { agentId: "a" }, 100, 0))).toEqual([
         "SEARCH agent_sessions USING INDEX idx_agent_sessions_agent (agent_id=?)"

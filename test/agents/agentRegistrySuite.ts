@@ -359,12 +359,37 @@ export const agentRegistrySuite = (backend: string, layer: RegistryLayer) =>
             },
             { id: third, sessionId: id, parentId: second, role: "tool", type: "observation", content: 15, createdAt: "1970-01-01T00:00:00.000Z" }
           ]
-          expect(logs).toEqual(expected)
-          expect(yield* registry.logs(id, { limit: 1, offset: 1 })).toEqual([expected[1]])
+          expect(logs).toStrictEqual(expected)
+          expect(yield* registry.logs(id, { limit: 1, offset: 1 })).toStrictEqual([expected[1]])
+          expect((yield* registry.logTree(id))[0]).toStrictEqual({
+            ...expected[0],
+            children: [{ ...expected[1], children: [{ ...expected[2], children: [] }] }]
+          })
           expect(yield* registry.logs("no-such-session")).toEqual([])
           for (const page of [{ limit: 0 }, { limit: 10_001 }, { offset: -2 }]) {
             yield* expectFailure(registry.logs(id, page), "ValidationError", JSON.stringify(page))
           }
+        }))
+
+      test("a stored log that does not match its schema is a DatabaseError from logs and logTree, and stays stored", () =>
+        Effect.gen(function*() {
+          const registry = yield* AgentRegistry
+          const sql = yield* SqlClient.SqlClient
+          const { id } = yield* session
+          const good = yield* registry.appendLog(id, { role: "user", type: "message", content: "fine" })
+          const bad = yield* registry.appendLog(id, { role: "agent", type: "thought", content: "soon broken", parentId: good })
+          for (const [column, stored] of [["content", "{not json"], ["metadata", "[1, 2]"], ["metadata", "7"]] as const) {
+            yield* sql`UPDATE agent_session_logs SET ${sql(column)} = ${stored} WHERE id = ${bad}`
+            for (const read of [registry.logs(id), registry.logTree(id)]) {
+              const error = yield* expectFailure(read, "DatabaseError", `${column} ${stored}`)
+              expect(error.reason).toBe("Query")
+              expect(error.message).toContain("a stored row does not match its schema")
+              expect(error.message).toContain(column)
+            }
+            yield* sql`UPDATE agent_session_logs SET content = '"soon broken"', metadata = NULL WHERE id = ${bad}`
+          }
+          expect((yield* registry.logs(id)).map((log) => log.id)).toEqual([good, bad])
+          expect(yield* count("agent_session_logs")).toBe(2)
         }))
 
       test("a parent from another session or no parent at all is a ValidationError; an unknown session is NotFound; nothing is stored", () =>

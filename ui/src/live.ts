@@ -2,8 +2,12 @@
  * Loading data for a page: the first load, then (for live pages) a fresh
  * load every few seconds while the tab is visible, so new runs appear
  * without a reload.
+ *
+ * A load starts while the page is being rendered, not after it is painted:
+ * on a fresh document the API request then leaves as soon as the app's
+ * script has run, in parallel with the first paint.
  */
-import { useEffect, useState } from "preact/hooks"
+import { useEffect, useRef, useState } from "preact/hooks"
 
 /** How often live pages poll the API. */
 export const POLL_MS = 3000
@@ -14,21 +18,30 @@ export type Loaded<A> =
   | { readonly state: "failed"; readonly message: string }
   | { readonly state: "ready"; readonly value: A }
 
+const LOADING: Loaded<never> = { state: "loading" }
+
+const settle = <A>(promise: Promise<A>): Promise<Loaded<A>> =>
+  promise.then(
+    (value): Loaded<A> => ({ state: "ready", value }),
+    (error: unknown): Loaded<A> => ({ state: "failed", message: error instanceof Error ? error.message : String(error) })
+  )
+
 /** Loads `load()` whenever `key` changes, and every {@link POLL_MS} when `live`. */
 export const useLoad = <A>(key: string, load: () => Promise<A>, live = false): Loaded<A> => {
-  const [loaded, setLoaded] = useState<Loaded<A>>({ state: "loading" })
+  // The first load of a key starts during the render that first sees the key.
+  const first = useRef<{ readonly key: string; readonly loading: Promise<Loaded<A>> } | undefined>(undefined)
+  if (first.current?.key !== key) first.current = { key, loading: settle(load()) }
+  const firstLoad = first.current.loading
+  const [loaded, setLoaded] = useState<{ readonly key: string; readonly value: Loaded<A> }>({ key, value: LOADING })
   useEffect(() => {
     let current = true
-    setLoaded({ state: "loading" })
-    const run = () =>
-      load().then(
-        (value) => current && setLoaded({ state: "ready", value }),
-        (error: unknown) => current && setLoaded({ state: "failed", message: error instanceof Error ? error.message : String(error) })
-      )
-    void run()
+    const show = (value: Loaded<A>) => {
+      if (current) setLoaded({ key, value })
+    }
+    void firstLoad.then(show)
     const timer = live
       ? window.setInterval(() => {
-        if (document.visibilityState === "visible") void run()
+        if (document.visibilityState === "visible") void settle(load()).then(show)
       }, POLL_MS)
       : undefined
     return () => {
@@ -36,5 +49,5 @@ export const useLoad = <A>(key: string, load: () => Promise<A>, live = false): L
       if (timer !== undefined) window.clearInterval(timer)
     }
   }, [key])
-  return loaded
+  return loaded.key === key ? loaded.value : LOADING
 }

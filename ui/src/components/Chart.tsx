@@ -1,7 +1,18 @@
-/** A uPlot chart: one x series of UTC days (or indices) and named y series. */
+/**
+ * A uPlot chart: one x series of UTC days (or indices) and named y series.
+ * uPlot is loaded on first use ({@link loadCharts}), not with the app.
+ */
 import { useEffect, useRef } from "preact/hooks"
-import uPlot from "uplot"
-import "uplot/dist/uPlot.min.css"
+import type uPlot from "uplot"
+
+let loading: Promise<typeof uPlot> | undefined
+
+/**
+ * Starts loading uPlot (script and stylesheet) once and returns it; a page
+ * with charts calls it as it opens, so that uPlot arrives while its data is
+ * still on the way.
+ */
+export const loadCharts = (): Promise<typeof uPlot> => (loading ??= import("./UPlot.js").then((chunk) => chunk.uPlot))
 
 /** One plotted series. */
 export interface Series {
@@ -31,35 +42,46 @@ export const Chart = ({ title, x, series, time = true, bars = false, labels, hei
   useEffect(() => {
     const element = host.current
     if (element === null) return
-    const width = Math.max(320, element.clientWidth || 640)
-    const plot = new uPlot(
-      {
-        title,
-        width,
-        height,
-        scales: {
-          x: { time, range: (_u, min, max) => (time ? [min - HALF_DAY, max + HALF_DAY] : [min - 0.5, max + 0.5]) },
-          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] }
+    let plot: uPlot | undefined
+    let current = true
+    void loadCharts().then((UPlot) => {
+      if (!current) return
+      const width = Math.max(320, element.clientWidth || 640)
+      plot = new UPlot(
+        {
+          title,
+          width,
+          height,
+          scales: {
+            x: { time, range: (_u, min, max) => (time ? [min - HALF_DAY, max + HALF_DAY] : [min - 0.5, max + 0.5]) },
+            y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] }
+          },
+          axes: [
+            labels === undefined ? {} : { incrs: [1], values: (_u, splits) => splits.map((i) => labels[i] ?? "") },
+            {}
+          ],
+          series: [
+            {},
+            ...series.map((s, i) => ({
+              label: s.label,
+              stroke: PALETTE[i % PALETTE.length],
+              fill: bars ? `${PALETTE[i % PALETTE.length]}55` : undefined,
+              width: 2,
+              ...(bars ? { paths: UPlot.paths.bars!({ size: [0.6, 40] }), points: { show: false } } : {})
+            }))
+          ]
         },
-        axes: [
-          labels === undefined ? {} : { incrs: [1], values: (_u, splits) => splits.map((i) => labels[i] ?? "") },
-          {}
-        ],
-        series: [
-          {},
-          ...series.map((s, i) => ({
-            label: s.label,
-            stroke: PALETTE[i % PALETTE.length],
-            fill: bars ? `${PALETTE[i % PALETTE.length]}55` : undefined,
-            width: 2,
-            ...(bars ? { paths: uPlot.paths.bars!({ size: [0.6, 40] }), points: { show: false } } : {})
-          }))
-        ]
-      },
-      [Array.from(x), ...series.map((s) => Array.from(s.values))] as uPlot.AlignedData,
-      element
-    )
-    return () => plot.destroy()
+        [Array.from(x), ...series.map((s) => Array.from(s.values))] as uPlot.AlignedData,
+        element
+      )
+    }, (error: unknown) => {
+      loading = undefined
+      if (current) element.textContent = `The chart could not be loaded: ${error instanceof Error ? error.message : String(error)}`
+    })
+    return () => {
+      current = false
+      plot?.destroy()
+    }
   }, [title, JSON.stringify(x), JSON.stringify(series)])
   return <div class="chart" ref={host} />
 }

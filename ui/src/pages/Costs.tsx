@@ -1,7 +1,7 @@
 /** Costs and health: tokens and cost per day by model and agent, agent success and durations, and the doctor's findings. */
 import { useEffect, useState } from "preact/hooks"
 import { api, type CostsJson } from "../api.js"
-import { Chart } from "../components/Chart.js"
+import { Chart, loadCharts } from "../components/Chart.js"
 import { Filters, JsonBlock, Load } from "../components/Common.js"
 import { count, duration, percent, usd } from "../format.js"
 import { useLoad } from "../live.js"
@@ -60,6 +60,8 @@ export const CostsPage = ({ route }: { readonly route: Route }) => {
   const params = Object.fromEntries(route.query)
   const since = params.since ?? new Date(Date.now() - 30 * DAY_MS).toISOString()
   const loaded = useLoad(route.query.toString(), () => api.costs({ ...params, since }), true)
+  // uPlot loads beside the figures rather than after them (a failure shows in each chart).
+  void loadCharts().catch(() => undefined)
   // The doctor's integrity check reads the whole database (seconds on a large one) and would hold
   // the connection the figures wait for: it starts once the figures have first arrived.
   const [checkHealth, setCheckHealth] = useState(false)
