@@ -257,7 +257,7 @@ export const doctor = Effect.gen(function*() {
     freeSpace: space,
     sqliteVersion: health.sqliteVersion,
     logbookVersion: health.logbookVersion,
-    spool: file === undefined ? [] : spoolFiles(file).map((path) => ({ path, bytes: fileSize(path) }))
+    spool: spoolFiles(db.options.spool).map((path) => ({ path, bytes: fileSize(path) }))
   }
   return report
 }).pipe(Effect.withSpan("Maintenance.doctor"))

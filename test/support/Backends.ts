@@ -36,7 +36,9 @@ const sqliteFile = (options: BackendOptions) =>
   Layer.unwrapScoped(Effect.map(tempDir, (dir) => coreLayer({ ...options, url: path.join(dir, "logbook.db") })))
 
 const sqliteMemory = (options: BackendOptions) =>
-  Object.keys(options).length === 0 ? coreLayerMemory : Layer.suspend(() => coreLayer({ ...options, url: ":memory:" }))
+  Object.keys(options).length === 0
+    ? coreLayerMemory
+    : Layer.unwrapScoped(Effect.map(tempDir, (spoolDirectory) => coreLayer({ spoolDirectory, ...options, url: ":memory:" })))
 
 const backend = (name: string, coreWith: (options: BackendOptions) => Layer.Layer<Core, DatabaseError | MigrationError>): Backend => ({
   name,
