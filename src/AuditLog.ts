@@ -18,6 +18,7 @@ import { AuditEntryFromRow } from "./audit/AuditRow.js"
 import { AuditSink } from "./audit/AuditSink.js"
 import { insertEntries } from "./audit/insertEntries.js"
 import { prepareEntries, prepareEntry } from "./audit/prepareEntries.js"
+import { countEntries } from "./audit/Queries.js"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { toDatabaseError, withDatabaseErrors } from "./database/SqlFailure.js"
@@ -36,6 +37,7 @@ export const AuditCategoryCount = Schema.Struct({ category: AuditCategory, count
 export type AuditCategoryCount = typeof AuditCategoryCount.Type
 
 const CategoryCounts = Schema.Array(AuditCategoryCount)
+const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
 const Entries = Schema.Array(AuditEntryFromRow)
 
 const isDriverFailure = (error: unknown): error is SqlError | ParseResult.ParseError =>
@@ -122,6 +124,15 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
         ORDER BY count DESC, category ASC`.pipe(Effect.flatMap(Schema.decodeUnknown(CategoryCounts)))
     }, withDatabaseErrors("AuditLog.summary"))
 
+    const count = Effect.fn("AuditLog.count")(function*(options?: AuditQuery) {
+      const filter = yield* validateQuery(options)
+      const [row] = yield* countEntries(sql, filter).pipe(
+        Effect.flatMap(Schema.decodeUnknown(Count)),
+        withDatabaseErrors("AuditLog.count")
+      )
+      return Math.max(0, Math.min(row.n - (filter.offset ?? 0), filter.limit ?? Number.POSITIVE_INFINITY))
+    })
+
     const exportStream = (
       options: AuditQuery | undefined,
       format: AuditExportFormat
@@ -165,6 +176,12 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
        * on invalid options.
        */
       query,
+      /**
+       * How many entries `query(options)` returns, and an export with the
+       * same options writes: counted by the database, no entry is read.
+       * Fails with `ValidationError` on invalid options.
+       */
+      count,
       /** How many entries each category has in a project, most first (ties by category name). */
       summary,
       /**

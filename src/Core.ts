@@ -32,7 +32,7 @@ export const coreLayer = (options?: DatabaseOptions) => coreOn(Database.layer(op
 /** The core services on the database named by `LOGBOOK_*` environment variables. */
 export const coreLayerConfig: Layer.Layer<Core, DatabaseError | MigrationError> = coreOn(Database.layerConfig)
 
-/** The core services on a fresh in-memory database per acquisition: for specs. */
+/** The core services on a fresh in-memory database per acquisition (`Database.layerMemory`): for specs. */
 export const coreLayerMemory: Layer.Layer<Core, DatabaseError | MigrationError> = Layer.suspend(() =>
-  coreLayer({ url: ":memory:" })
+  coreOn(Database.layerMemory)
 )

@@ -12,6 +12,9 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
 import { type DatabaseOptions, displayUrl, type Location, optionsFromEnvironment, type ResolvedOptions, resolveOptions } from "./database/DatabaseOptions.js"
 import { type Health, readHealth, readPostgresHealth } from "./database/Health.js"
 import { openPostgres } from "./database/Postgres.js"
@@ -134,6 +137,12 @@ const make = (options: DatabaseOptions | undefined) =>
     return Context.make(Database, service).pipe(Context.add(SqlClient.SqlClient, sql))
   })
 
+/** A fresh folder for the spool of a spec's in-memory database, removed with the database. */
+const temporarySpoolDirectory = Effect.acquireRelease(
+  Effect.sync(() => mkdtempSync(path.join(tmpdir(), "logbook-memory-spool-"))),
+  (folder) => Effect.sync(() => rmSync(folder, { recursive: true, force: true }))
+)
+
 /**
  * The database that logbook's stores stand on. Acquiring a layer opens the
  * database, checks it, and applies (or verifies) migrations; releasing it
@@ -161,8 +170,12 @@ export class Database extends Context.Tag("logbook/Database")<Database, Database
     )
   )
 
-  /** A fresh, migrated in-memory database for each acquisition: for specs. */
-  static layerMemory: Layer.Layer<Database | SqlClient.SqlClient, DatabaseError | MigrationError> = Layer.suspend(() =>
-    Database.layer({ url: ":memory:" })
+  /**
+   * A fresh, migrated in-memory database for each acquisition: for specs.
+   * Its spool folder is a fresh temporary one too, removed with it, so that
+   * no spec replays another's records.
+   */
+  static layerMemory: Layer.Layer<Database | SqlClient.SqlClient, DatabaseError | MigrationError> = Layer.unwrapScoped(
+    Effect.map(temporarySpoolDirectory, (spoolDirectory) => Database.layer({ url: ":memory:", spoolDirectory }))
   )
 }

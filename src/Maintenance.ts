@@ -17,17 +17,21 @@ import { DatabaseError, ValidationError } from "./Errors.js"
 import { type Archive, openArchive } from "./maintenance/Archive.js"
 import { backupDatabase } from "./maintenance/Backup.js"
 import { type FreeSpace, freeSpace, returnFreePages, vacuumAll } from "./maintenance/FreePages.js"
+import { DATA_TABLES, DataTable } from "./maintenance/DataTables.js"
 import { checkOutputPath } from "./maintenance/OutputPath.js"
 import { countSelected, pruneTables } from "./maintenance/Prune.js"
+import { countRows } from "./maintenance/Queries.js"
 import { describeIssues, isEmpty, type RetentionPolicy, type RetentionPolicyInput, spanEntries, spanOf, validatePolicy } from "./maintenance/RetentionPolicy.js"
 import { checkSearchIndexes, rebuildSearchIndexes, type SearchIndexCheck } from "./maintenance/SearchIndex.js"
 import { type StorageReport, storageReport } from "./maintenance/Storage.js"
 import { type MigrationStatus, status } from "./migrations/Migrator.js"
+import { validate } from "./Validation.js"
 import { spoolFiles } from "./writeBehind/Spool.js"
 
 export type { CheckpointRetention, RetentionPolicyInput, Span } from "./maintenance/RetentionPolicy.js"
 export type { StorageGrowth, StorageObject, StorageReport, TaskCheckpoints } from "./maintenance/Storage.js"
 export type { FreeSpace } from "./maintenance/FreePages.js"
+export { DATA_TABLES, DataTable } from "./maintenance/DataTables.js"
 
 /** What `prune` to do. */
 export interface PruneOptions {
@@ -260,10 +264,39 @@ export const doctor = Effect.gen(function*() {
     freeSpace: space,
     sqliteVersion: health.sqliteVersion,
     logbookVersion: health.logbookVersion,
-    spool: file === undefined ? [] : spoolFiles(file).map((path) => ({ path, bytes: fileSize(path) }))
+    spool: spoolFiles(db.options.spool).map((path) => ({ path, bytes: fileSize(path) }))
   }
   return report
 }).pipe(Effect.withSpan("Maintenance.doctor"))
+
+const RowCountTables = Schema.Array(DataTable)
+const RowCountRow = Schema.Tuple(Schema.Record({ key: Schema.String, value: Schema.Number }))
+
+/** How many rows a data table holds. */
+export interface RowCount {
+  readonly table: DataTable
+  readonly rows: number
+}
+
+/**
+ * How many rows each of `tables` holds (default: every table of
+ * {@link DATA_TABLES}), in the order given, counted in one statement, so
+ * the counts are of one moment. Fails with `ValidationError` when a name is
+ * not a data table.
+ */
+export const rowCounts = (
+  tables: ReadonlyArray<DataTable> = DATA_TABLES
+): Effect.Effect<ReadonlyArray<RowCount>, ValidationError | DatabaseError, Database> =>
+  Effect.gen(function*() {
+    const names = yield* validate(RowCountTables, "row count tables")(tables)
+    if (names.length === 0) return []
+    const { sql } = yield* Database
+    const [row] = yield* countRows(sql, names).pipe(
+      Effect.flatMap(Schema.decodeUnknown(RowCountRow)),
+      withDatabaseErrors("Maintenance.rowCounts")
+    )
+    return names.map((table): RowCount => ({ table, rows: row[table] ?? 0 }))
+  }).pipe(Effect.withSpan("Maintenance.rowCounts"))
 
 /**
  * Writes a consistent copy of the database to `path` while it stays in use

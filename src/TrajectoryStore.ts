@@ -9,10 +9,11 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
-import { ValidationError } from "./Errors.js"
+import { type DatabaseError, ValidationError } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
 import type { EmbeddingInput } from "./records/Embedding.js"
 import { nearest } from "./records/Nearest.js"
@@ -31,6 +32,7 @@ import {
   TrajectoryFilter,
   type TrajectoryHit
 } from "./trajectory/StoredTrajectory.js"
+import { countTrajectories, exportPage } from "./trajectory/Queries.js"
 import { decodeTestGenRows, prepareTestGen, type TestGenTrajectoryInput, toStoredTestGen } from "./trajectory/TestGen.js"
 import { prepareTrajectory, type SaveOptions } from "./trajectory/TrajectoryRecord.js"
 import { TrajectorySink } from "./trajectory/TrajectorySink.js"
@@ -60,6 +62,16 @@ export const TrajectorySearch = Schema.extend(
   TrajectoryFilter
 )
 export type TrajectorySearch = typeof TrajectorySearch.Encoded
+
+/** What `count` and `exportStream` take: the filters of `list`, without its page. */
+export const TrajectorySelection = TrajectoryFilter.omit("limit", "offset")
+export type TrajectorySelection = typeof TrajectorySelection.Encoded
+
+/** Trajectories read per statement by `exportStream`. */
+const EXPORT_PAGE = 200
+
+const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
+const DataRows = Schema.Array(Schema.Struct({ seq: Schema.Number, data: Schema.String }))
 
 /**
  * Agent trajectories (ATIF v1.0 to v1.7). A session id is stored once:
@@ -265,12 +277,58 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
     )
 
     /** Deletes the trajectory of `sessionId` (and its test-generation details); true when there was one. */
+    const count = Effect.fn("TrajectoryStore.count")(function*(selection: TrajectorySelection = {}) {
+      const f = yield* validate(TrajectorySelection, "trajectory selection")(selection)
+      const [row] = yield* countTrajectories(sql, filterConditions(f)).pipe(Effect.flatMap(Schema.decodeUnknown(Count)))
+      return row.n
+    }, withDatabaseErrors("TrajectoryStore.count"))
+
+    const exportStream = (selection: TrajectorySelection = {}): Stream.Stream<string, ValidationError | DatabaseError> =>
+      Stream.unwrap(Effect.map(validate(TrajectorySelection, "trajectory selection")(selection), (f) => {
+        const conditions = filterConditions(f)
+        return Stream.paginateEffect(0, (afterSeq: number) =>
+          exportPage(sql, conditions, afterSeq, EXPORT_PAGE).pipe(
+            Effect.flatMap(Schema.decodeUnknown(DataRows)),
+            withDatabaseErrors("TrajectoryStore.exportStream"),
+            Effect.map((rows) => {
+              const last = rows.at(-1)
+              const next = last === undefined || rows.length < EXPORT_PAGE ? Option.none<number>() : Option.some(last.seq)
+              return [rows.map((row) => `${row.data}\n`).join(""), next] as const
+            })
+          ))
+      })).pipe(Stream.filter((piece) => piece !== ""), Stream.withSpan("TrajectoryStore.exportStream"))
+
     const delete_ = Effect.fn("TrajectoryStore.delete")(function*(sessionId: string) {
       const rows = yield* sql`DELETE FROM trajectories WHERE session_id = ${sessionId} RETURNING seq`
       return rows.length > 0
     }, withDatabaseErrors("TrajectoryStore.delete"))
 
-    return { save, saveTestGen, record, get, getTestGen, list, search, similar, delete: delete_ } as const
+    return {
+      save,
+      saveTestGen,
+      record,
+      get,
+      getTestGen,
+      list,
+      search,
+      similar,
+      /**
+       * How many stored trajectories meet the filters of `selection`,
+       * counted by the database. Fails with `ValidationError` on an invalid
+       * date or score.
+       */
+      count,
+      /**
+       * The stored trajectories that meet the filters of `selection`, as
+       * JSON Lines: the stored ATIF document of each on a line of its own, in
+       * the order they were first stored. Each piece holds the whole lines of
+       * up to 200 trajectories, read with one keyset-paged statement, so
+       * memory stays flat whatever the size. Fails with `ValidationError` on
+       * an invalid date or score.
+       */
+      exportStream,
+      delete: delete_
+    } as const
   }),
   dependencies: [coreLayerConfig]
 }) {}

@@ -6,14 +6,10 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import { AuditLog } from "../AuditLog.js"
 import { type AuditEntry, auditCategories } from "../audit/AuditEntry.js"
 import type { AuditExportFormat } from "../audit/AuditExport.js"
-import { AuditQuery, filterConditions } from "../audit/AuditQuery.js"
-import { Database } from "../Database.js"
-import { withDatabaseErrors } from "../database/SqlFailure.js"
-import { validate } from "../Validation.js"
+import type { AuditQuery } from "../audit/AuditQuery.js"
 import { choice, CliExit, common, integer, output, table } from "./Common.js"
 import { readLogbook } from "./Databases.js"
 import { since as parseSince } from "./Durations.js"
@@ -61,20 +57,6 @@ const toQuery = (options: Filters, defaultLimit?: number) =>
     return query
   })
 
-const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
-
-/** How many entries an export will write (for the progress bar's total). */
-const exportSize = (query: AuditQuery) =>
-  Effect.gen(function*() {
-    const { sql } = yield* Database
-    const filter = yield* validate(AuditQuery, "audit query")(query)
-    const [row] = yield* sql`SELECT count(*) AS n FROM audit_logs WHERE ${sql.and(filterConditions(sql, filter))}`.pipe(
-      Effect.flatMap(Schema.decodeUnknown(Count)),
-      withDatabaseErrors("logbook audit export")
-    )
-    return Math.max(0, Math.min(row.n - (filter.offset ?? 0), filter.limit ?? Number.POSITIVE_INFINITY))
-  })
-
 /**
  * Counts the entries in an export's pieces as they stream by: JSON puts each
  * entry on a line of its own after `[` or `,`; JSON Lines one per line; CSV
@@ -116,7 +98,7 @@ const exportEntries = (query: AuditQuery, format: AuditExportFormat, out: Option
   Effect.gen(function*() {
     const audit = yield* AuditLog
     if (Option.isSome(out)) yield* refuseDatabaseFile(out.value, "--out")
-    const total = process.stderr.isTTY === true ? yield* exportSize(query) : undefined
+    const total = process.stderr.isTTY === true ? yield* audit.count(query) : undefined
     const counter = entryCounter(format)
     let entries = 0
     const bytes = yield* withProgress("exporting audit entries", total, (progress) =>

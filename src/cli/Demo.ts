@@ -16,10 +16,11 @@ import { AgentRegistry } from "../AgentRegistry.js"
 import { AuditLog } from "../AuditLog.js"
 import { ConfigStore, projectScope } from "../ConfigStore.js"
 import { Database } from "../Database.js"
-import { withDatabaseErrors } from "../database/SqlFailure.js"
 import { ExecutionTracker } from "../ExecutionTracker.js"
 import { LessonsStore } from "../LessonsStore.js"
 import * as Logbook from "../Logbook.js"
+import * as Maintenance from "../Maintenance.js"
+import type { DataTable } from "../maintenance/DataTables.js"
 import { StateStore } from "../StateStore.js"
 import type { RunStats } from "../tracker/Metrics.js"
 import type { Step, Trajectory } from "../trajectory/Atif.js"
@@ -31,22 +32,8 @@ import { clip, count, fields, usd } from "./Text.js"
 /** The project every demo run is recorded under. */
 export const DEMO_PROJECT = "demo"
 
-const TableCounts = Schema.Struct({
-  workflow_states: Schema.Number,
-  state_transitions: Schema.Number,
-  checkpoints: Schema.Number,
-  audit_logs: Schema.Number,
-  execution_traces: Schema.Number,
-  agent_invocations: Schema.Number,
-  trace_events: Schema.Number,
-  llm_usage: Schema.Number,
-  lessons: Schema.Number,
-  configurations: Schema.Number,
-  trajectories: Schema.Number
-})
-
 /** The tables the summary counts, in the order it lists them. */
-export const DEMO_TABLES: ReadonlyArray<keyof typeof TableCounts.fields> = [
+export const DEMO_TABLES: ReadonlyArray<DataTable> = [
   "workflow_states",
   "state_transitions",
   "checkpoints",
@@ -60,16 +47,8 @@ export const DEMO_TABLES: ReadonlyArray<keyof typeof TableCounts.fields> = [
   "trajectories"
 ]
 
-const Counts = Schema.Tuple(TableCounts)
-
 /** Rows per table, in one statement. */
-const tableCounts = Effect.gen(function*() {
-  const { sql } = yield* Database
-  const [counts] = yield* sql`SELECT ${
-    sql.literal(DEMO_TABLES.map((name) => `(SELECT count(*) FROM ${name}) AS ${name}`).join(", "))
-  }`.pipe(Effect.flatMap(Schema.decodeUnknown(Counts)), withDatabaseErrors("logbook demo"))
-  return counts
-})
+const tableCounts = Maintenance.rowCounts(DEMO_TABLES)
 
 /** What the demo stored, read back from the database. */
 export interface DemoSummary {
@@ -463,7 +442,7 @@ export const runDemo = Effect.gen(function*() {
       stored: storedDetails,
       redacted: storedDetails.includes("[REDACTED:") && !storedDetails.includes(fakeApiKey())
     },
-    tables: DEMO_TABLES.map((name) => ({ table: name, added: after[name] - before[name], total: after[name] }))
+    tables: after.map(({ rows, table }, i) => ({ table, added: rows - (before[i]?.rows ?? 0), total: rows }))
   }
   return summary
 }).pipe(Effect.withSpan("logbook demo"))

@@ -7,11 +7,8 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { readFileSync } from "node:fs"
-import { Database } from "../Database.js"
-import { withDatabaseErrors } from "../database/SqlFailure.js"
 import { NotFound } from "../Errors.js"
 import { type Content, decodeTrajectory } from "../trajectory/Atif.js"
 import type { StoredTrajectory, TrajectoryHit, TrajectoryInfo } from "../trajectory/StoredTrajectory.js"
@@ -234,40 +231,6 @@ const importCommand = Command.make(
 
 // --- export ----------------------------------------------------------------
 
-const DataRows = Schema.Array(Schema.Struct({ seq: Schema.Number, data: Schema.String }))
-const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
-
-/** Trajectories read per statement by `export`. */
-const EXPORT_PAGE = 200
-
-/** Exported trajectories: the stored JSON of each, one per line, in the order they were first stored. */
-const exportLines = (agent: string | undefined, after: string | undefined) =>
-  Effect.gen(function*() {
-    const { sql } = yield* Database
-    const conditions = [
-      ...(agent === undefined ? [] : [sql`agent_name = ${agent}`]),
-      ...(after === undefined ? [] : [sql`created_at >= ${after}`])
-    ]
-    const size = sql`SELECT count(*) AS n FROM trajectories WHERE ${sql.and(conditions)}`.pipe(
-      Effect.flatMap(Schema.decodeUnknown(Count)),
-      Effect.map(([row]) => row.n),
-      withDatabaseErrors("logbook trajectories export")
-    )
-    const pages = Stream.paginateEffect(0, (seq: number) =>
-      sql`SELECT seq, data FROM trajectories WHERE ${sql.and([...conditions, sql`seq > ${seq}`])}
-        ORDER BY seq LIMIT ${EXPORT_PAGE}`.pipe(
-        Effect.flatMap(Schema.decodeUnknown(DataRows)),
-        withDatabaseErrors("logbook trajectories export"),
-        Effect.map((rows) => {
-          const last = rows.at(-1)
-          const page = { piece: rows.map((row) => `${row.data}\n`).join(""), rows: rows.length }
-          const next = last === undefined || rows.length < EXPORT_PAGE ? Option.none<number>() : Option.some(last.seq)
-          return [page, next] as const
-        })
-      )).pipe(Stream.filter((page) => page.rows > 0))
-    return { size, pages }
-  })
-
 interface ExportResult {
   readonly file: string | null
   readonly trajectories: number
@@ -286,18 +249,19 @@ const exportCommand = Command.make(
     Effect.gen(function*() {
       const after = Option.isSome(since) ? yield* parseSince(since.value) : undefined
       if (Option.isSome(out)) yield* refuseDatabaseFile(out.value, "--out")
-      const { pages, size } = yield* exportLines(Option.getOrUndefined(agent), after)
-      const total = process.stderr.isTTY === true ? yield* size : undefined
+      const store = yield* TrajectoryStore
+      const selection = { agentName: Option.getOrUndefined(agent), ...(after === undefined ? {} : { since: after }) }
+      const total = process.stderr.isTTY === true ? yield* store.count(selection) : undefined
       let trajectories = 0
       const bytes = yield* withProgress("exporting trajectories", total, (progress) =>
         writeText(
           Option.getOrUndefined(out),
-          pages.pipe(
-            Stream.tap(({ rows }) => {
-              trajectories += rows
-              return progress.advance(rows)
-            }),
-            Stream.map(({ piece }) => piece)
+          store.exportStream(selection).pipe(
+            Stream.tap((piece) => {
+              const lines = piece.split("\n").length - 1
+              trajectories += lines
+              return progress.advance(lines)
+            })
           )
         ))
       if (Option.isSome(out)) {

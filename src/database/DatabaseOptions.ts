@@ -1,6 +1,7 @@
 /**
  * How a logbook database is opened: its URL, the migration mode, durability
- * settings, extra migration folders and the redaction rules. Read from the
+ * settings, extra migration folders, the redaction rules and where its
+ * write-behind spool files live. Read from the
  * caller's options or from `LOGBOOK_*` environment variables.
  */
 import * as Config from "effect/Config"
@@ -8,6 +9,7 @@ import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import { createHash } from "node:crypto"
 import * as path from "node:path"
 import { DatabaseError } from "../Errors.js"
 import { describeIssues, parsePolicy, type RetentionPolicy, type RetentionPolicyInput, validatePolicy } from "../maintenance/RetentionPolicy.js"
@@ -58,10 +60,22 @@ export interface DatabaseOptions {
    * duration makes opening fail like a malformed `busyTimeout`.
    */
   readonly statementTimeout?: Duration.DurationInput | undefined
+  /**
+   * The folder of the write-behind spool files: records kept while the
+   * database cannot take them, replayed by the next process that opens the
+   * same database with the same folder. Default: beside a database file
+   * (`<file>.spool-<id>.jsonl`); `./.logbook/spool` for a database that is
+   * not a file (`:memory:`, a server), where a process replays into its own
+   * database what a process that died spooled.
+   */
+  readonly spoolDirectory?: string | undefined
 }
 
 /** The default database location, relative to the working directory. */
 export const DEFAULT_URL = "./.logbook/logbook.db"
+
+/** The spool folder of a database that is not a file, relative to the working directory. */
+export const DEFAULT_SPOOL_DIRECTORY = "./.logbook/spool"
 
 /** Where the database lives, as the driver needs it. */
 export type Location =
@@ -118,6 +132,28 @@ export const displayUrl = (url: string): string => {
   }
 }
 
+/**
+ * The path every spool file name of the database at `location` starts with
+ * (`<spool>.spool-<id>.jsonl`, `<spool>.rejected.jsonl`): the database file
+ * itself by default; in `spoolDirectory`, the file's name, `memory` for an
+ * in-memory database, or `postgres-` and a digest of the server URL (its
+ * password left out), so that each server has spool files of its own.
+ */
+export const spoolOf = (location: Location, spoolDirectory: string | undefined): string => {
+  if (location._tag === "File" && spoolDirectory === undefined) return location.filename
+  const folder = path.resolve(spoolDirectory ?? DEFAULT_SPOOL_DIRECTORY)
+  switch (location._tag) {
+    case "File":
+      return path.join(folder, path.basename(location.filename))
+    case "Memory":
+      return path.join(folder, "memory")
+    case "Postgres": {
+      const server = location.url.replace(/^([^:]+:\/\/[^:/@]*):[^@/]*@/, "$1@")
+      return path.join(folder, `postgres-${createHash("sha256").update(server).digest("hex").slice(0, 16)}`)
+    }
+  }
+}
+
 /** Options with every default filled in. */
 export interface ResolvedOptions {
   readonly url: string
@@ -131,6 +167,8 @@ export interface ResolvedOptions {
   readonly poolSize: number
   /** None: no limit. */
   readonly statementTimeout: Option.Option<Duration.Duration>
+  /** Where the write-behind spool files live: see {@link spoolOf}. */
+  readonly spool: string
 }
 
 /** The default size of a PostgreSQL connection pool. */
@@ -195,7 +233,8 @@ export const resolveOptions = (options: DatabaseOptions = {}): Either.Either<Res
       redaction: options.redaction,
       retention: retention.right,
       poolSize,
-      statementTimeout: statementTimeout.right
+      statementTimeout: statementTimeout.right,
+      spool: spoolOf(locate(url), options.spoolDirectory)
     }))
   )
 }
@@ -214,7 +253,8 @@ export const retentionFromEnvironment: Config.Config<Option.Option<RetentionPoli
 
 /**
  * `LOGBOOK_DATABASE_URL`, `LOGBOOK_MIGRATE`, `LOGBOOK_SYNCHRONOUS`, `LOGBOOK_BUSY_TIMEOUT` (e.g. `5 seconds`),
- * `LOGBOOK_RETENTION` (JSON), and for PostgreSQL `LOGBOOK_POOL_SIZE` and `LOGBOOK_STATEMENT_TIMEOUT`.
+ * `LOGBOOK_RETENTION` (JSON), `LOGBOOK_SPOOL_DIRECTORY`, and for PostgreSQL `LOGBOOK_POOL_SIZE` and
+ * `LOGBOOK_STATEMENT_TIMEOUT`.
  */
 export const optionsFromEnvironment: Config.Config<DatabaseOptions> = Config.all({
   url: Config.option(Config.string("LOGBOOK_DATABASE_URL")),
@@ -223,7 +263,8 @@ export const optionsFromEnvironment: Config.Config<DatabaseOptions> = Config.all
   busyTimeout: Config.option(Config.duration("LOGBOOK_BUSY_TIMEOUT")),
   retention: retentionFromEnvironment,
   poolSize: Config.option(Config.integer("LOGBOOK_POOL_SIZE")),
-  statementTimeout: Config.option(Config.duration("LOGBOOK_STATEMENT_TIMEOUT"))
+  statementTimeout: Config.option(Config.duration("LOGBOOK_STATEMENT_TIMEOUT")),
+  spoolDirectory: Config.option(Config.string("LOGBOOK_SPOOL_DIRECTORY"))
 }).pipe(
   Config.map((env) => ({
     url: Option.getOrUndefined(env.url),
@@ -232,6 +273,7 @@ export const optionsFromEnvironment: Config.Config<DatabaseOptions> = Config.all
     busyTimeout: Option.getOrUndefined(env.busyTimeout),
     retention: Option.getOrUndefined(env.retention),
     poolSize: Option.getOrUndefined(env.poolSize),
-    statementTimeout: Option.getOrUndefined(env.statementTimeout)
+    statementTimeout: Option.getOrUndefined(env.statementTimeout),
+    spoolDirectory: Option.getOrUndefined(env.spoolDirectory)
   }))
 )

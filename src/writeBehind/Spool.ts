@@ -1,7 +1,8 @@
 /**
- * Spool files: JSON Lines beside the database that hold write-behind records
- * while the database cannot take them. Each recorder appends to a file of its
- * own (`<database>.spool-<instance>.jsonl`, the instance a random id, never a
+ * Spool files: JSON Lines beside the database (or in its `spoolDirectory`)
+ * that hold write-behind records while the database cannot take them. Each
+ * recorder appends to a file of its own (`<spool>.spool-<instance>.jsonl`,
+ * `<spool>` as `DatabaseOptions.spoolOf` says, the instance a random id, never a
  * pid), on which it holds an OS file lock for as long as it lives (see
  * `SpoolLock.ts`), so no process ever truncates or replays lines another live
  * one wrote; the files of a process that died (its lock gone with it) are
@@ -20,6 +21,7 @@ import {
   fstatSync,
   fsyncSync,
   ftruncateSync,
+  mkdirSync,
   openSync,
   readdirSync,
   readSync,
@@ -191,6 +193,7 @@ export const claimOrphans = (database: string): ReadonlyArray<ClaimedSpool> =>
 export const writeSpoolFile = (database: string, lines: ReadonlyArray<SpoolLine>): string => {
   const file = newSpoolPath(database)
   const temporary = `${file}.tmp`
+  mkdirSync(path.dirname(file), { recursive: true })
   const bytes = Buffer.from(lines.map((line) => JSON.stringify(line)).join("\n") + "\n", "utf8")
   const fd = openSync(temporary, "wx")
   try {
@@ -213,13 +216,14 @@ export const writeSpoolFile = (database: string, lines: ReadonlyArray<SpoolLine>
 }
 
 /**
- * Opens (creating) this recorder's spool file at `file`, holding its lock.
+ * Opens (creating it, and its folder) this recorder's spool file at `file`, holding its lock.
  * When the scope closes the handle is closed and the lock released, and both
  * files are deleted if the spool is empty.
  */
 export const openSpool = (file: string): Effect.Effect<Spool, Error, Scope.Scope> =>
   Effect.gen(function*() {
     const lock = yield* attempt(() => {
+      mkdirSync(path.dirname(file), { recursive: true })
       const held = tryLock(lockPathOf(file))
       if (held === undefined) throw new Error(`the lock of ${file} is held by another process`)
       return held

@@ -8,7 +8,8 @@
  * cannot be written either (a full disk), the records stay in memory, in
  * order, and are retried; `flush` returns only once they are durable. Only a
  * record the database refuses for what it is (a constraint, a value that no
- * longer decodes) is set aside in `<database>.rejected.jsonl`, and one that
+ * longer decodes) is set aside in `<spool>.rejected.jsonl` (beside a
+ * database file by default, see `spoolDirectory`), and one that
  * cannot be set aside yet stays in memory too. Idempotency keys make every
  * record land exactly once, whatever is replayed twice.
  *
@@ -34,7 +35,7 @@ import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import { randomUUID } from "node:crypto"
-import { tmpdir } from "node:os"
+import { mkdirSync } from "node:fs"
 import * as path from "node:path"
 import { Database } from "../Database.js"
 import { SqlError } from "@effect/sql/SqlError"
@@ -104,7 +105,8 @@ const make = (options: WriteBehindOptions) =>
     const linger = Duration.decode(options.linger ?? Duration.millis(5))
     const sinks = new Map<string, ErasedSink>(allSinks.map((sink) => [sink.kind, sink]))
 
-    const database = Option.getOrElse(db.filename, () => path.join(tmpdir(), `logbook-memory-${randomUUID()}.db`))
+    /** Where the spool files live (beside a database file by default; see `spoolDirectory`). */
+    const database = db.options.spool
     const rejectedPath = `${database}.rejected.jsonl`
     const scope = yield* Effect.scope
     const spoolPath = newSpoolPath(database)
@@ -127,9 +129,15 @@ const make = (options: WriteBehindOptions) =>
     let held: Array<SpoolLine> = []
     /** Refused records that could not be written to the rejected file yet. */
     let aside: Array<{ readonly line: SpoolLine; readonly reason: string }> = []
-    const claim = Effect.sync(() => {
-      if (Option.isSome(db.filename)) claimed = [...claimed, ...claimOrphans(database)]
-    })
+    const claim = Effect.try(() => {
+      claimed = [...claimed, ...claimOrphans(database)]
+    }).pipe(
+      Effect.catchAll((error) =>
+        Effect.logWarning("logbook: the spool folder could not be read; spooled records of earlier processes wait for the next start").pipe(
+          Effect.annotateLogs({ spool: database, error: String(error.error) })
+        )
+      )
+    )
     const queue = yield* Queue.bounded<Item>(maxPending)
     let nextAttempt = 0
     let closed = false
@@ -140,7 +148,10 @@ const make = (options: WriteBehindOptions) =>
       if (aside.length === 0) return Effect.succeed(true)
       const batch = aside
       const bytes = Buffer.from(batch.map(({ line, reason }) => JSON.stringify({ ...line, reason }) + "\n").join(""), "utf8")
-      return Effect.try(() => appendDurably(rejectedPath, bytes)).pipe(
+      return Effect.try(() => {
+        mkdirSync(path.dirname(rejectedPath), { recursive: true })
+        appendDurably(rejectedPath, bytes)
+      }).pipe(
         Effect.zipRight(Effect.sync(() => {
           aside = aside.slice(batch.length)
         })),

@@ -2,6 +2,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Exit from "effect/Exit"
 import * as Logger from "effect/Logger"
 import * as Schema from "effect/Schema"
@@ -14,8 +15,12 @@ import { EXPORT_PAGE_SIZE } from "../../src/audit/auditPages.js"
 import { ROWS_PER_STATEMENT } from "../../src/audit/insertEntries.js"
 import { DatabaseError, ValidationError } from "../../src/Errors.js"
 import { WriteBehind } from "../../src/writeBehind/WriteBehind.js"
-import { countEntries, TestLayer } from "./AuditLogTestLayer.js"
+import { countEntries } from "./AuditLogTestLayer.js"
 import { parseCsv } from "./parseCsv.js"
+import { describeBackends } from "../support/Backends.js"
+
+describeBackends("AuditLog", ({ core }) => {
+const TestLayer = AuditLog.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
   if (Exit.isSuccess(exit)) throw new Error("expected a failure")
@@ -561,4 +566,5 @@ describe("AuditLog.record", () => {
       yield* sql.withTransaction(AuditSink.write([...batch, { key: "k-3", value: { ...value, action: "third" } }]))
       expect(yield* countEntries).toBe(3)
     }).pipe(Effect.provide(TestLayer)))
+})
 })

@@ -1,17 +1,9 @@
 /**
- * Shared pieces of the AuditLog specs: the layer (AuditLog and its core
- * services on a fresh in-memory database each time it is provided) and
- * direct reads of `audit_logs`.
+ * Shared pieces of the AuditLog specs: direct reads of `audit_logs`.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import { AuditLog } from "../../src/AuditLog.js"
-import { coreLayerMemory } from "../../src/Core.js"
-
-/** AuditLog + core services on a fresh in-memory database. */
-export const TestLayer = AuditLog.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
 
 /** How many rows `audit_logs` holds. */
 export const countEntries = Effect.flatMap(SqlClient.SqlClient, (sql) =>

@@ -5,10 +5,11 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { type ConfigScope, ConfigStore, projectScope } from "../../src/ConfigStore.js"
-import { coreLayerMemory } from "../../src/Core.js"
 import { ValidationError } from "../../src/Errors.js"
+import { describeBackends } from "../support/Backends.js"
 
-const TestLayer = ConfigStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
+describeBackends("ConfigStore", ({ core }) => {
+const TestLayer = ConfigStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 const Settings = Schema.Struct({ model: Schema.String, temperature: Schema.Number, agents: Schema.Array(Schema.String) })
 
@@ -205,4 +206,5 @@ describe("ConfigStore.list", () => {
       ])
       expect(yield* config.list({ scope: "project:gamma" })).toEqual([])
     }).pipe(Effect.provide(TestLayer)))
+})
 })

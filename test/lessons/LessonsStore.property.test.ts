@@ -6,13 +6,14 @@ import * as fc from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
-import { coreLayerMemory } from "../../src/Core.js"
 import type { LessonCategory, LessonHit, LessonPatch, LessonSearchOptions } from "../../src/lessons/Lesson.js"
 import { LessonsStore } from "../../src/LessonsStore.js"
 import { checkSearchIndexes } from "../../src/maintenance/SearchIndex.js"
 import { ftsTokens } from "../../src/search/FtsQuery.js"
+import { describeBackends, oneBackend } from "../support/Backends.js"
 
-const TestLayer = LessonsStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
+describeBackends("LessonsStore properties", ({ core }) => {
+const TestLayer = LessonsStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 const CATEGORIES: ReadonlyArray<LessonCategory> = ["bug", "pattern", "preference", "security", "performance"]
 
@@ -236,3 +237,4 @@ describe("LessonsStore under random histories", () => {
     )
   })
 })
+}, oneBackend)

@@ -5,14 +5,15 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { coreLayerMemory } from "../../src/Core.js"
 import { ValidationError } from "../../src/Errors.js"
 import type { LessonInput } from "../../src/lessons/Lesson.js"
 import { LessonsStore } from "../../src/LessonsStore.js"
 import { checkSearchIndexes } from "../../src/maintenance/SearchIndex.js"
 import { nextMillisecond } from "../support/Poll.js"
+import { describeBackends } from "../support/Backends.js"
 
-const TestLayer = LessonsStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
+describeBackends("LessonsStore", ({ core }) => {
+const TestLayer = LessonsStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
@@ -492,4 +493,5 @@ describe("LessonsStore", () => {
       const lesson = yield* LessonsStore.create(base)
       expect(yield* LessonsStore.getById(lesson.id)).toEqual(Option.some(lesson))
     }).pipe(Effect.provide(TestLayer)))
+})
 })

@@ -12,13 +12,14 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
-import { coreLayerMemory } from "../../src/Core.js"
 import type { DatabaseError, ValidationError } from "../../src/Errors.js"
 import type { JsonObject } from "../../src/records/JsonDocument.js"
 import { RecordStore, type Where } from "../../src/RecordStore.js"
 import { expectFailure } from "./support.js"
+import { describeBackends } from "../support/Backends.js"
 
-const TestLayer = RecordStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
+describeBackends("RecordStore (hostile input)", ({ core }) => {
+const TestLayer = RecordStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 /** Hands over a value of any shape where a typed input is expected, as untyped JavaScript callers can. */
 function untyped<T>(value: unknown): T
@@ -217,4 +218,5 @@ describe("RecordStore against hostile input", () => {
       )
       yield* tableIntact
     }).pipe(Effect.provide(TestLayer)))
+})
 })

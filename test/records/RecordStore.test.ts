@@ -4,14 +4,15 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { coreLayerMemory } from "../../src/Core.js"
 import type { JsonObject } from "../../src/records/JsonDocument.js"
 import { PAGE_SIZE } from "../../src/records/Nearest.js"
 import { RecordStore } from "../../src/RecordStore.js"
 import { expectFailure } from "./support.js"
 import { nextMillisecond } from "../support/Poll.js"
+import { describeBackends } from "../support/Backends.js"
 
-export const TestLayer = RecordStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
+describeBackends("RecordStore", ({ core }) => {
+const TestLayer = RecordStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 
 /** Hands over a value of any shape where a typed input is expected, as untyped JavaScript callers can. */
@@ -268,4 +269,5 @@ describe("RecordStore.similar", () => {
       yield* expectFailure(store.similar("memo", new Float32Array(DIM), { k: 3 }), "ValidationError")
       yield* expectFailure(store.similar("memo", vector(DIM), { k: 0 }), "ValidationError")
     }).pipe(Effect.provide(TestLayer)))
+})
 })

@@ -5,12 +5,13 @@ import * as fc from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { coreLayer, coreLayerMemory } from "../../src/Core.js"
 import { StateStore } from "../../src/StateStore.js"
+import { describeBackends } from "../support/Backends.js"
 
-const TestLayer = StateStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
+describeBackends("StateStore context", ({ core, coreWith }) => {
+const TestLayer = StateStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 const UnredactedLayer = StateStore.DefaultWithoutDependencies.pipe(
-  Layer.provideMerge(Layer.suspend(() => coreLayer({ url: ":memory:", redaction: "off" })))
+  Layer.provideMerge(coreWith({ redaction: "off" }))
 )
 
 const timestamp = "2025-01-31T09:30:00.000Z"
@@ -183,4 +184,5 @@ describe("StateStore redaction", () => {
       expect(loaded.context.note).toBe("use [REDACTED:anthropic] please")
       expect(loaded.context.password).toBe("[REDACTED:sensitive-key]")
     }).pipe(Effect.provide(TestLayer)))
+})
 })

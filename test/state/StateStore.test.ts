@@ -7,11 +7,12 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
-import { coreLayerMemory } from "../../src/Core.js"
 import { NotFound, StaleState, ValidationError } from "../../src/Errors.js"
 import { type PersistedStateInput, RESTORE_EVENT, StateStore, type TransitionInput } from "../../src/StateStore.js"
+import { describeBackends } from "../support/Backends.js"
 
-const TestLayer = StateStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
+describeBackends("StateStore", ({ core }) => {
+const TestLayer = StateStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 const at = (second: number) => new Date(Date.UTC(2025, 0, 31, 9, 30, second)).toISOString()
 
@@ -560,4 +561,5 @@ describe("StateStore.restore", () => {
       expect(yield* rowsIn("state_transitions", "task-1")).toBe(3)
       expect((yield* loadSome("task-1")).state).toBe("BUILDING")
     }).pipe(Effect.provide(TestLayer)))
+})
 })

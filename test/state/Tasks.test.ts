@@ -2,10 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { coreLayerMemory } from "../../src/Core.js"
 import { StateStore, type TaskCursor } from "../../src/index.js"
+import { describeBackends } from "../support/Backends.js"
 
-const TestLayer = StateStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
+describeBackends("StateStore.tasks", ({ core }) => {
+const TestLayer = StateStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 describe("StateStore.tasks", () => {
   it.effect("lists every project's tasks by keyset pages, with their transition and checkpoint counts, filtered by project and state", () =>
@@ -32,4 +33,5 @@ describe("StateStore.tasks", () => {
       expect((yield* state.tasks({ state: "done" })).tasks.map((t) => t.taskId)).toEqual(["t3"])
       expect((yield* Effect.flip(state.tasks({ limit: 0 })))._tag).toBe("ValidationError")
     }).pipe(Effect.provide(TestLayer)))
+})
 })

@@ -1,11 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { ExecutionTracker } from "../../src/ExecutionTracker.js"
 import * as Logbook from "../../src/Logbook.js"
 import type { RunCursor } from "../../src/tracker/RunViews.js"
-import { setStartedAt, TestLayer } from "./TrackerLayer.js"
+import { setStartedAt } from "./TrackerLayer.js"
+import { describeBackends } from "../support/Backends.js"
+
+describeBackends("ExecutionTracker browsing", ({ core }) => {
+const TestLayer = ExecutionTracker.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 const SAME_INSTANT = "2026-03-01T10:00:00.000Z"
 
@@ -90,4 +95,5 @@ describe("ExecutionTracker browsing reads", () => {
         { day: today, model: "m2", agent: null, calls: 1, inputTokens: 3, outputTokens: 0, totalTokens: 3, costUsd: 0 }
       ])
     }).pipe(Effect.provide(TestLayer)))
+})
 })

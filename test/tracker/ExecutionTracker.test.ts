@@ -1,10 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { NotFound, ValidationError } from "../../src/Errors.js"
 import { ExecutionTracker } from "../../src/ExecutionTracker.js"
-import { countRows, SECRET, setStartedAt, TestLayer } from "./TrackerLayer.js"
+import { countRows, SECRET, setStartedAt } from "./TrackerLayer.js"
+import { describeBackends } from "../support/Backends.js"
+
+describeBackends("ExecutionTracker", ({ core }) => {
+const TestLayer = ExecutionTracker.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 
@@ -398,4 +403,5 @@ describe("ExecutionTracker.agentMetrics", () => {
       expect((yield* ExecutionTracker.agentMetrics("builder", { days: 0.5 })).totalInvocations).toBe(0)
       expect((yield* ExecutionTracker.agentMetrics("builder", { days: -1 })).totalInvocations).toBe(4)
     }).pipe(Effect.provide(TestLayer)))
+})
 })

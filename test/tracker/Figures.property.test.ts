@@ -4,12 +4,16 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as fc from "effect/FastCheck"
 import { ExecutionTracker } from "../../src/ExecutionTracker.js"
 import { InvocationOutcome } from "../../src/tracker/AgentInvocation.js"
 import type { AgentMetrics, RunStats } from "../../src/tracker/Metrics.js"
 import { WriteBehind } from "../../src/writeBehind/WriteBehind.js"
-import { TestLayer } from "./TrackerLayer.js"
+import { describeBackends, oneBackend } from "../support/Backends.js"
+
+describeBackends("ExecutionTracker figures", ({ core }) => {
+const TestLayer = ExecutionTracker.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 const AGENTS = ["a", "b", "c"] as const
 const DAY = 86_400_000
@@ -151,3 +155,4 @@ describe("ExecutionTracker figures", () => {
     { fastCheck: { numRuns: 40 } }
   )
 })
+}, oneBackend)

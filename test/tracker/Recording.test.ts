@@ -1,11 +1,16 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { ExecutionTracker } from "../../src/ExecutionTracker.js"
 import { EventSink } from "../../src/tracker/EventSink.js"
 import { LlmUsageSink } from "../../src/tracker/LlmUsageSink.js"
 import { WriteBehind } from "../../src/writeBehind/WriteBehind.js"
-import { collectingWarnings, countRows, SECRET, TestLayer } from "./TrackerLayer.js"
+import { collectingWarnings, countRows, SECRET } from "./TrackerLayer.js"
+import { describeBackends } from "../support/Backends.js"
+
+describeBackends("ExecutionTracker recording", ({ core }) => {
+const TestLayer = ExecutionTracker.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 const flush = Effect.flatMap(WriteBehind, (writeBehind) => writeBehind.flush)
 
@@ -337,4 +342,4 @@ describe("ExecutionTracker.stats", () => {
       })
     }).pipe(Effect.provide(TestLayer)))
 })
-
+})

@@ -1,6 +1,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -9,7 +10,11 @@ import { TrajectoryStore } from "../../src/TrajectoryStore.js"
 import { prepareTrajectory, TrajectoryRecord } from "../../src/trajectory/TrajectoryRecord.js"
 import { TrajectorySink } from "../../src/trajectory/TrajectorySink.js"
 import { WriteBehind } from "../../src/writeBehind/WriteBehind.js"
-import { countRows, fixtureText, ftsIntegrity, TestLayer, tiny, variant } from "./support.js"
+import { countRows, fixtureText, ftsIntegrity, tiny, variant } from "./support.js"
+import { describeBackends } from "../support/Backends.js"
+
+describeBackends("TrajectoryStore.record", ({ core }) => {
+const TestLayer = TrajectoryStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 const prepare = (trajectory: unknown, options?: Parameters<typeof prepareTrajectory>[1]) =>
   Effect.flatMap(Redactor, (redactor) => prepareTrajectory(trajectory, options, redactor))
@@ -94,4 +99,5 @@ describe("TrajectoryStore.record", () => {
       expect(messages[0]).toContain("WARN")
       expect(messages[0]).toContain("invalid trajectory")
     }).pipe(Effect.provide(TestLayer)))
+})
 })

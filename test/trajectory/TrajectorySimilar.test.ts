@@ -1,10 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { PAGE_SIZE } from "../../src/records/Nearest.js"
 import { TrajectoryStore } from "../../src/TrajectoryStore.js"
-import { random, TestLayer, tiny } from "./support.js"
+import { random, tiny } from "./support.js"
 import { expectFailure } from "../records/support.js"
+import { describeBackends } from "../support/Backends.js"
+
+describeBackends("TrajectoryStore.similar", ({ core }) => {
+const TestLayer = TrajectoryStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 const DIM = 24
 
@@ -97,4 +102,5 @@ describe("TrajectoryStore.similar", () => {
       yield* store.save(tiny("f"), { embedding: [0, 0, 2] })
       expect((yield* store.similar([0, 0, 1], { k: 2 })).map((h) => h.sessionId)).toEqual(["f", "e"])
     }).pipe(Effect.provide(TestLayer)))
+})
 })

@@ -1,6 +1,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { checkSearchIndexes, rebuildSearchIndexes } from "../../src/maintenance/SearchIndex.js"
 import { TrajectoryStore } from "../../src/TrajectoryStore.js"
@@ -13,11 +14,14 @@ import {
   ftsIntegrity,
   ftsMatches,
   storedData,
-  TestLayer,
   tiny,
   variant
 } from "./support.js"
 import { nextMillisecond } from "../support/Poll.js"
+import { describeBackends } from "../support/Backends.js"
+
+describeBackends("TrajectoryStore", ({ core }) => {
+const TestLayer = TrajectoryStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 
 const getOrFail = (sessionId: string) =>
@@ -390,4 +394,5 @@ describe("TrajectoryStore.search takes the shape of LessonsStore.search", () => 
         expect(error._tag).toBe("ValidationError")
       }
     }).pipe(Effect.provide(TestLayer)))
+})
 })

@@ -1,17 +1,12 @@
 /**
- * Shared pieces of the TrajectoryStore specs: the layer, the ATIF fixture,
+ * Shared pieces of the TrajectoryStore specs: the ATIF fixture,
  * trajectory builders and direct reads of the tables.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { readFileSync } from "node:fs"
-import { coreLayerMemory } from "../../src/Core.js"
-import { type Trajectory, TrajectoryStore } from "../../src/TrajectoryStore.js"
-
-/** TrajectoryStore + core services on a fresh in-memory database each time it is provided. */
-export const TestLayer = TrajectoryStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
+import type { Trajectory } from "../../src/TrajectoryStore.js"
 
 /** The shared ATIF fixture, as text. */
 export const fixtureText = readFileSync(new URL("../fixtures/atif/coding-agent.json", import.meta.url), "utf8")

@@ -8,7 +8,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Queries from "../../src/tracker/Queries.js"
-import { TestLayer } from "./TrackerLayer.js"
+import { TestLayer } from "../tracker/TrackerLayer.js"
 
 const PlanRow = Schema.Struct({ detail: Schema.String })
 
