@@ -5,12 +5,15 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as TestClock from "effect/TestClock"
 import { coreLayerMemory } from "../../src/Core.js"
 import { ValidationError } from "../../src/Errors.js"
 import type { LessonInput } from "../../src/lessons/Lesson.js"
 import { LessonsStore } from "../../src/LessonsStore.js"
 import { checkSearchIndexes } from "../../src/maintenance/SearchIndex.js"
-import { nextMillisecond } from "../support/Poll.js"
+
+/** Moves the test clock on, for distinct stamps: the store stamps Effect's `Clock`. */
+const nextMillisecond = TestClock.adjust("1 millis")
 
 const TestLayer = LessonsStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
 
@@ -45,7 +48,7 @@ describe("LessonsStore", () => {
   describe("create", () => {
     it.effect("stores a lesson with a UUID, defaults and timestamps, and getById reads it back", () =>
       Effect.gen(function*() {
-        const before = new Date().toISOString()
+        yield* TestClock.setTime(Date.parse("2030-05-06T07:08:09.010Z"))
         const store = yield* LessonsStore
         const lesson = yield* store.create({
           category: "bug",
@@ -64,7 +67,7 @@ describe("LessonsStore", () => {
           createdAt: expect.stringMatching(ISO),
           updatedAt: lesson.createdAt
         })
-        expect(lesson.createdAt >= before && lesson.createdAt <= new Date().toISOString()).toBe(true)
+        expect(lesson.createdAt).toBe("2030-05-06T07:08:09.010Z")
         expect(yield* store.getById(lesson.id)).toEqual(Option.some(lesson))
       }).pipe(Effect.provide(TestLayer)))
 
@@ -491,5 +494,22 @@ describe("LessonsStore", () => {
     Effect.gen(function*() {
       const lesson = yield* LessonsStore.create(base)
       expect(yield* LessonsStore.getById(lesson.id)).toEqual(Option.some(lesson))
+    }).pipe(Effect.provide(TestLayer)))
+})
+
+describe("LessonsStore stamps", () => {
+  it.effect("create, update and recordApplication stamp Effect's Clock (the test clock here)", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2031-02-03T04:05:06.789Z"))
+      const lesson = yield* LessonsStore.create({ category: "pattern", title: "Clocked", summary: "stamped by the test clock" })
+      expect(lesson.createdAt).toBe("2031-02-03T04:05:06.789Z")
+      expect(lesson.updatedAt).toBe("2031-02-03T04:05:06.789Z")
+      yield* TestClock.adjust("1 minute")
+      const updated = yield* LessonsStore.update(lesson.id, { title: "Clocked again" })
+      expect(updated.createdAt).toBe("2031-02-03T04:05:06.789Z")
+      expect(updated.updatedAt).toBe("2031-02-03T04:06:06.789Z")
+      yield* TestClock.adjust("1 minute")
+      yield* LessonsStore.recordApplication(lesson.id)
+      expect(Option.getOrThrow(yield* LessonsStore.getById(lesson.id)).updatedAt).toBe("2031-02-03T04:07:06.789Z")
     }).pipe(Effect.provide(TestLayer)))
 })
