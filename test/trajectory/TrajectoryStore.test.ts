@@ -1,7 +1,9 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Clock from "effect/Clock"
 import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
 import { checkSearchIndexes, rebuildSearchIndexes } from "../../src/maintenance/SearchIndex.js"
 import { TrajectoryStore } from "../../src/TrajectoryStore.js"
 import { expectFailure } from "../records/support.js"
@@ -17,7 +19,9 @@ import {
   tiny,
   variant
 } from "./support.js"
-import { nextMillisecond } from "../support/Poll.js"
+
+/** Moves the test clock on, for distinct stamps: the store stamps Effect's `Clock`. */
+const nextMillisecond = TestClock.adjust("1 millis")
 
 
 const getOrFail = (sessionId: string) =>
@@ -300,7 +304,7 @@ describe("TrajectoryStore.list", () => {
       yield* nextMillisecond
       yield* store.save(variant("b", { agent: "alpha", model: "m2" }), { taskId: "t2", score: 0.9 })
       yield* nextMillisecond
-      const middle = new Date()
+      const middle = new Date(yield* Clock.currentTimeMillis)
       yield* nextMillisecond
       yield* store.save(variant("c", { agent: "beta", model: "m1" }), { taskId: "t1" })
       const ids = (filter?: Parameters<typeof store.list>[0]) =>
