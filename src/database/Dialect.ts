@@ -131,3 +131,11 @@ export const millisBetween = (sql: Sql, from: Statement.Fragment, to: Statement.
     pg: () => sql`(extract(epoch FROM ((${to})::timestamptz - (${from})::timestamptz)) * 1000.0)`,
     orElse: unsupported(sql)
   })
+
+/** The larger of two values (`max(a, b)` on SQLite, `greatest(a, b)` on PostgreSQL). */
+export const greatest = (sql: Sql, a: Statement.Fragment, b: Statement.Fragment): Statement.Fragment =>
+  sql.onDialectOrElse({
+    sqlite: () => sql`max(${a}, ${b})`,
+    pg: () => sql`greatest(${a}, ${b})`,
+    orElse: unsupported(sql)
+  })
