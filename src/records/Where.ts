@@ -102,7 +102,7 @@ const isOperator = (key: string): key is WhereOperator => OPERATORS.has(key)
 
 const PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\[(?:0|[1-9][0-9]{0,8})\])*(?:\.[A-Za-z_][A-Za-z0-9_]*(?:\[(?:0|[1-9][0-9]{0,8})\])*)*$/
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?$/
-/** Column names of `json_each`, which would shadow an unqualified column inside its subqueries. */
+/** Column names of SQLite's JSON table functions, which would shadow an unqualified column inside their subqueries. */
 const JSON_EACH_COLUMNS: ReadonlySet<string> = new Set([
   "key",
   "value",
@@ -255,10 +255,10 @@ export const parseWhere = (where: Where | undefined): Either.Either<ReadonlyArra
  * boolean expression, a fragment of `sql` with every path and value bound as
  * a parameter, in the database's dialect.
  *
- * Each condition compiles to a type-exact test, e.g. `"status": "done"` to
- * `(json_type("content", ?) = 'text' AND json_extract("content", ?) = ?)` on
- * SQLite with `["$.status", "$.status", "done"]` bound; conditions are joined
- * with `AND`. An empty or absent filter compiles to `1=1`.
+ * Each condition compiles to a type-exact test (the field's JSON type is
+ * checked before its value is compared), with the path and the value bound;
+ * conditions are joined with `AND`. An empty or absent filter compiles to
+ * `1=1`.
  *
  * Returns {@link WhereInvalid} (naming the path where there is one) for: a
  * filter that is not a plain object; a path outside the grammar (quotes,
@@ -283,7 +283,7 @@ export const compileWhere = (
   column: string
 ): Either.Either<Statement.Fragment, WhereInvalid> => {
   if (!COLUMN.test(column) || JSON_EACH_COLUMNS.has(column.toLowerCase())) {
-    throw new Error(`compileWhere: column must be a plain SQL identifier not shadowed by json_each, got ${show(column)}`)
+    throw new Error(`compileWhere: column must be a plain SQL identifier not shadowed by a JSON table function, got ${show(column)}`)
   }
   return Either.map(parseWhere(where), (conditions) => whereFragment(sql, sql`${sql(column)}`, conditions))
 }
