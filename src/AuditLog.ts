@@ -21,6 +21,7 @@ import { prepareEntries, prepareEntry } from "./audit/prepareEntries.js"
 import { countEntries } from "./audit/Queries.js"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
+import { page } from "./database/Dialect.js"
 import { toDatabaseError, withDatabaseErrors } from "./database/SqlFailure.js"
 import type { DatabaseError, ValidationError } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
@@ -110,7 +111,7 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
         FROM audit_logs
         WHERE ${sql.and(filterConditions(sql, filter))}
         ORDER BY timestamp DESC, id ASC
-        LIMIT ${filter.limit ?? -1} OFFSET ${filter.offset ?? 0}`.pipe(
+        ${page(sql, filter.limit, filter.offset ?? 0)}`.pipe(
         Effect.flatMap(Schema.decodeUnknown(Entries)),
         withDatabaseErrors("AuditLog.query")
       )

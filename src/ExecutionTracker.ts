@@ -12,6 +12,7 @@
  */
 import * as Arr from "effect/Array"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -284,37 +285,45 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
     const service: ExecutionTrackerService = {
       startTrace: Effect.fn("ExecutionTracker.startTrace")(function*(input: StartTraceInput) {
         const trace = yield* validateStart(input)
-        const rows = yield* Queries.insertTrace(sql, {
+        const row: Queries.TraceInsert = {
           id: randomUUID(),
           project_id: id(trace.projectId),
           task_id: id(trace.taskId),
           prompt: redactor.redactText(trace.prompt),
           agent_id: idOrNull(trace.agentId),
-          metadata: yield* redactedJson(trace.metadata, "metadata")
-        })
-        const [stored] = yield* decodeInsertedTrace(rows)
+          metadata: yield* redactedJson(trace.metadata, "metadata"),
+          started_at: yield* now
+        }
+        const [stored] = yield* Queries.insertTrace(sql, row).pipe(
+          Effect.flatMap(decodeInsertedTrace),
+          withDatabaseErrors("ExecutionTracker.startTrace")
+        )
         return stored
-      }, withDatabaseErrors("ExecutionTracker.startTrace")),
+      }),
 
       completeTrace: Effect.fn("ExecutionTracker.completeTrace")(function*(id: string, input: CompleteTraceInput) {
         const completion = yield* validateCompletion(input)
-        return yield* endTrace(id, "completed", {
+        const ending: Queries.TraceEnding = {
           status: completion.success ? "completed" : "error",
           tokenUsage: yield* redactedJson(completion.tokenUsage, "tokenUsage"),
           metadata: yield* redactedJson(completion.metadata, "metadata"),
-          error: redactNullable(completion.error)
-        })
-      }, withDatabaseErrors("ExecutionTracker.completeTrace")),
+          error: redactNullable(completion.error),
+          at: yield* now
+        }
+        return yield* endTrace(id, "completed", ending).pipe(withDatabaseErrors("ExecutionTracker.completeTrace"))
+      }),
 
       cancelTrace: Effect.fn("ExecutionTracker.cancelTrace")(function*(id: string, reason?: string) {
         const why = yield* validateReason(reason)
-        return yield* endTrace(id, "cancelled", {
+        const ending: Queries.TraceEnding = {
           status: "cancelled",
           tokenUsage: null,
           metadata: null,
-          error: redactNullable(why)
-        })
-      }, withDatabaseErrors("ExecutionTracker.cancelTrace")),
+          error: redactNullable(why),
+          at: yield* now
+        }
+        return yield* endTrace(id, "cancelled", ending).pipe(withDatabaseErrors("ExecutionTracker.cancelTrace"))
+      }),
 
       getTrace: Effect.fn("ExecutionTracker.getTrace")(function*(id: string) {
         const rows = yield* Effect.flatMap(Queries.selectTrace(sql, id), decodeTraces)
@@ -330,33 +339,43 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
       recordInvocation: Effect.fn("ExecutionTracker.recordInvocation")(function*(input: AgentInvocationInput) {
         const invocation = yield* validateInvocation(input)
         const values = yield* invocationValues(invocation)
-        const rows = yield* Queries.insertInvocation(sql, {
+        const row = {
           ...values,
           traceId: id(invocation.traceId),
           agent: id(invocation.agent),
           taskFragment: redactNullable(invocation.taskFragment),
-          startedAt: invocation.startedAt ?? null
-        }).pipe(Effect.flatMap(decodeIds))
+          startedAt: invocation.startedAt ?? (yield* now)
+        }
+        const rows = yield* Queries.insertInvocation(sql, row).pipe(
+          Effect.flatMap(decodeIds),
+          withDatabaseErrors("ExecutionTracker.recordInvocation")
+        )
         if (rows[0] === undefined) return yield* new NotFound({ entity: TRACE_ENTITY, id: id(invocation.traceId) })
         return rows[0].id
-      }, withDatabaseErrors("ExecutionTracker.recordInvocation")),
+      }),
 
       updateInvocation: Effect.fn("ExecutionTracker.updateInvocation")(function*(id: number, patch: AgentInvocationPatch) {
         const values = yield* Effect.flatMap(validatePatch(patch), invocationValues)
         const rows = Number.isSafeInteger(id)
-          ? yield* Effect.flatMap(Queries.updateInvocation(sql, id, values), decodeIds)
+          ? yield* Effect.flatMap(Queries.updateInvocation(sql, id, values), decodeIds).pipe(
+            withDatabaseErrors("ExecutionTracker.updateInvocation")
+          )
           : []
         if (rows.length === 0) return yield* new NotFound({ entity: INVOCATION_ENTITY, id: String(id) })
-      }, withDatabaseErrors("ExecutionTracker.updateInvocation")),
+      }),
 
       invocations: Effect.fn("ExecutionTracker.invocations")(function*(traceId: string) {
         return yield* Effect.flatMap(Queries.invocations(sql, id(traceId)), decodeInvocations)
       }, withDatabaseErrors("ExecutionTracker.invocations")),
 
       agentMetrics: Effect.fn("ExecutionTracker.agentMetrics")(function*(agent: string, window?: MetricsWindow) {
-        const [figures] = yield* Effect.flatMap(Queries.agentMetrics(sql, id(agent), metricsDays(window?.days)), decodeMetrics)
+        const days = metricsDays(window?.days)
+        const since = days === undefined ? undefined : new Date((yield* Clock.currentTimeMillis) - days * 86_400_000).toISOString()
+        const [figures] = yield* Effect.flatMap(Queries.agentMetrics(sql, id(agent), since), decodeMetrics).pipe(
+          withDatabaseErrors("ExecutionTracker.agentMetrics")
+        )
         return { agent, ...figures }
-      }, withDatabaseErrors("ExecutionTracker.agentMetrics")),
+      }),
 
       recordEvent: (traceId, event) =>
         Effect.gen(function*() {

@@ -10,13 +10,13 @@
  */
 import { SqlError } from "@effect/sql/SqlError"
 import * as Arr from "effect/Array"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { driverCode, withDatabaseErrors } from "./database/SqlFailure.js"
+import { now } from "./domain/Timestamp.js"
 import { NotFound, ValidationError } from "./Errors.js"
 import {
   DEFAULT_SEARCH_LIMIT,
@@ -27,9 +27,9 @@ import {
   LessonSearchOptions
 } from "./lessons/Lesson.js"
 import { LessonFromRow, LessonHitFromRow } from "./lessons/LessonRow.js"
-import { DEFAULT_SNIPPET, searchStatement } from "./lessons/LessonSearch.js"
+import * as Queries from "./lessons/Queries.js"
 import { Redactor } from "./redaction/Redactor.js"
-import { toFtsQuery } from "./search/FtsQuery.js"
+import { ftsTokens, queryTokens, toFtsQuery } from "./search/FtsQuery.js"
 import { validate } from "./Validation.js"
 
 const decodeLessons = Schema.decodeUnknown(Schema.Array(LessonFromRow))
@@ -57,8 +57,6 @@ const ftsQueryError = (error: SqlError) => {
   })
 }
 
-const isoNow = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis).toISOString())
-
 /**
  * Lessons learned, per project or global.
  *
@@ -75,7 +73,8 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
     const redactNullable = (text: string | null | undefined): string | null => text == null ? null : redact(text)
     const redactTags = (tags: ReadonlyArray<string>): ReadonlyArray<string> => Arr.dedupe(tags.map(redact))
 
-    const lessonsOf = <E, R>(rows: Effect.Effect<ReadonlyArray<unknown>, E, R>) => Effect.flatMap(rows, decodeLessons)
+    const lessonsOf = <E, R>(rows: Effect.Effect<ReadonlyArray<unknown>, E, R>, operation: string) =>
+      Effect.flatMap(rows, decodeLessons).pipe(withDatabaseErrors(operation))
     const first = (lessons: ReadonlyArray<Lesson>) => Arr.head(lessons)
 
     /**
@@ -85,7 +84,7 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
      */
     const create = Effect.fn("LessonsStore.create")(function*(input: LessonInput) {
       const lesson = yield* validate(LessonInput, "lesson")(input)
-      const now = yield* isoNow
+      const at = yield* now
       const row = {
         id: crypto.randomUUID(),
         project_id: lesson.projectId == null ? null : redactor.redactIdentifier(lesson.projectId),
@@ -98,19 +97,19 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
         source_file: redactNullable(lesson.sourceFile),
         confidence: lesson.confidence ?? 1,
         application_count: 0,
-        created_at: now,
-        updated_at: now
+        created_at: at,
+        updated_at: at
       }
-      const [stored] = yield* lessonsOf(sql`INSERT INTO lessons ${sql.insert(row)} RETURNING *`)
+      const [stored] = yield* lessonsOf(Queries.insertLesson(sql, row), "LessonsStore.create")
       if (stored === undefined) return yield* Effect.dieMessage("INSERT ... RETURNING gave no row")
       return stored
-    }, withDatabaseErrors("LessonsStore.create"))
+    })
 
     /** The lesson with this id, if there is one. */
     const getById = Effect.fn("LessonsStore.getById")(function*(id: string) {
-      const found = yield* lessonsOf(sql`SELECT * FROM lessons WHERE id = ${id}`)
+      const found = yield* lessonsOf(Queries.selectLesson(sql, id), "LessonsStore.getById")
       return first(found)
-    }, withDatabaseErrors("LessonsStore.getById"))
+    })
 
     /**
      * Searches lessons (see {@link LessonSearchOptions}): by plain text (every
@@ -126,8 +125,10 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       const valid = yield* validate(LessonSearchOptions, "lesson search")(options)
       const raw = valid.syntax === "fts5"
       const text = valid.query ?? ""
-      const match = raw ? (text.trim() === "" ? Option.none() : Option.some(text)) : toFtsQuery(text)
-      const statement = searchStatement(sql, {
+      const match = raw
+        ? (text.trim() === "" ? Option.none() : Option.some({ fts5: text, words: ftsTokens(text) }))
+        : Option.map(toFtsQuery(text), (fts5) => ({ fts5, words: queryTokens(text) }))
+      const statement = Queries.searchLessons(sql, {
         match,
         category: valid.category,
         projectId: valid.projectId == null ? valid.projectId : redactor.redactIdentifier(valid.projectId),
@@ -135,13 +136,13 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
         tags: (valid.tags ?? []).map(redact),
         limit: valid.limit ?? DEFAULT_SEARCH_LIMIT,
         offset: valid.offset ?? 0,
-        snippet: { ...DEFAULT_SNIPPET, ...valid.snippet }
+        snippet: { ...Queries.DEFAULT_SNIPPET, ...valid.snippet }
       })
-      const rows = yield* (raw
+      const rows: Effect.Effect<ReadonlyArray<unknown>, SqlError | ValidationError> = raw
         ? statement.pipe(Effect.catchIf(isFtsQueryError, (error) => Effect.fail(ftsQueryError(error))))
-        : statement)
-      return yield* decodeHits(rows)
-    }, withDatabaseErrors("LessonsStore.search"))
+        : statement
+      return yield* rows.pipe(Effect.flatMap(decodeHits), withDatabaseErrors("LessonsStore.search"))
+    })
 
     /**
      * Changes the fields present in `patch` (text redacted) and the update
@@ -164,13 +165,12 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       if (change.sourceFile !== undefined) set.source_file = redactNullable(change.sourceFile)
       if (change.confidence !== undefined) set.confidence = change.confidence
       const rows = Object.keys(set).length === 0
-        ? sql`SELECT * FROM lessons WHERE id = ${id}`
-        : Effect.flatMap(isoNow, (now) =>
-          sql`UPDATE lessons SET ${sql.update({ ...set, updated_at: now })} WHERE id = ${id} RETURNING *`)
-      const updated = first(yield* lessonsOf(rows))
+        ? Queries.selectLesson(sql, id)
+        : Queries.updateLesson(sql, id, { ...set, updated_at: yield* now })
+      const updated = first(yield* lessonsOf(rows, "LessonsStore.update"))
       if (Option.isNone(updated)) return yield* new NotFound({ entity: ENTITY, id })
       return updated.value
-    }, withDatabaseErrors("LessonsStore.update"))
+    })
 
     /**
      * Counts one more application of the lesson and sets its update time, in
@@ -179,18 +179,17 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
      * Fails with `NotFound` when there is no such lesson.
      */
     const recordApplication = Effect.fn("LessonsStore.recordApplication")(function*(id: string) {
-      const now = yield* isoNow
-      const rows = yield* sql`UPDATE lessons
-        SET application_count = application_count + 1, updated_at = ${now}
-        WHERE id = ${id} RETURNING seq`
+      const rows = yield* Queries.countApplication(sql, id, yield* now).pipe(
+        withDatabaseErrors("LessonsStore.recordApplication")
+      )
       if (rows.length === 0) return yield* new NotFound({ entity: ENTITY, id })
-    }, withDatabaseErrors("LessonsStore.recordApplication"))
+    })
 
     /** Deletes the lesson (and its full-text entry); true when it existed. */
     const delete_ = Effect.fn("LessonsStore.delete")(function*(id: string) {
-      const rows = yield* sql`DELETE FROM lessons WHERE id = ${id} RETURNING seq`
+      const rows = yield* Queries.deleteLesson(sql, id).pipe(withDatabaseErrors("LessonsStore.delete"))
       return rows.length > 0
-    }, withDatabaseErrors("LessonsStore.delete"))
+    })
 
     /**
      * The lessons of a category, most confident first, then most applied,
@@ -201,11 +200,8 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       function*(category: LessonCategory, limit: number = DEFAULT_CATEGORY_LIMIT) {
         const valid = yield* validateCategory(category)
         const count = yield* validateLimit(limit)
-        return yield* lessonsOf(sql`SELECT * FROM lessons WHERE category = ${valid}
-          ORDER BY confidence DESC, application_count DESC, updated_at DESC, seq DESC
-          LIMIT ${count}`)
-      },
-      withDatabaseErrors("LessonsStore.byCategory")
+        return yield* lessonsOf(Queries.lessonsByCategory(sql, valid, count), "LessonsStore.byCategory")
+      }
     )
 
     /**
@@ -214,10 +210,8 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
      */
     const mostApplied = Effect.fn("LessonsStore.mostApplied")(function*(limit: number = DEFAULT_MOST_APPLIED_LIMIT) {
       const count = yield* validateLimit(limit)
-      return yield* lessonsOf(sql`SELECT * FROM lessons
-        ORDER BY application_count DESC, updated_at DESC, seq DESC
-        LIMIT ${count}`)
-    }, withDatabaseErrors("LessonsStore.mostApplied"))
+      return yield* lessonsOf(Queries.mostAppliedLessons(sql, count), "LessonsStore.mostApplied")
+    })
 
     return {
       create,

@@ -3,7 +3,6 @@
  * as a JSON document of a kind, queried by its fields, aggregated, and found
  * by embedding similarity.
  */
-import * as Statement from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -11,11 +10,13 @@ import * as Schema from "effect/Schema"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
+import { now } from "./domain/Timestamp.js"
 import type { ValidationError, ValidationIssue } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
 import type { EmbeddingInput } from "./records/Embedding.js"
 import { toJsonPath } from "./records/FieldPath.js"
 import { nearest } from "./records/Nearest.js"
+import * as Queries from "./records/Queries.js"
 import {
   compileContentWhere,
   decodeRecordRows,
@@ -24,7 +25,6 @@ import {
   kindIssues,
   prepareRecord,
   queryEmbedding,
-  RECORD_COLUMNS,
   toStoredRecord,
   validationError
 } from "./records/RecordRow.js"
@@ -58,13 +58,6 @@ export type { Where, WhereOperator } from "./records/Where.js"
 const fail = (what: string, issue: ValidationIssue): Effect.Effect<never, ValidationError> =>
   Effect.fail(validationError(what, [issue]))
 
-/** The compiled `where` as an SQL fragment with its parameters bound. */
-const whereFragment = (what: string, where: Where | undefined) =>
-  Either.match(compileContentWhere(where), {
-    onLeft: (issue) => fail(what, issue),
-    onRight: (compiled) => Effect.succeed(Statement.unsafeFragment(`(${compiled.sql})`, compiled.params))
-  })
-
 const decodeStats = Schema.decodeUnknown(Schema.Tuple(RecordStats))
 
 /**
@@ -77,11 +70,12 @@ export class RecordStore extends Effect.Service<RecordStore>()("logbook/RecordSt
     const { sql } = yield* Database
     const redactor = yield* Redactor
 
-    const timeConditions = (since: string | undefined, until: string | undefined) =>
-      sql.and([
-        ...(since === undefined ? [] : [sql`created_at >= ${since}`]),
-        ...(until === undefined ? [] : [sql`created_at < ${until}`])
-      ])
+    /** The compiled `where` as an SQL fragment with its values bound. */
+    const whereFragment = (what: string, where: Where | undefined) =>
+      Either.match(compileContentWhere(sql, where), {
+        onLeft: (issue) => fail(what, issue),
+        onRight: (fragment) => Effect.succeed(sql`(${fragment})`)
+      })
 
     /**
      * Stores a document of `kind` and returns its id (a new UUID when
@@ -95,22 +89,16 @@ export class RecordStore extends Effect.Service<RecordStore>()("logbook/RecordSt
     const put = Effect.fn("RecordStore.put")(function*(kind: string, input: RecordInput) {
       // A kind may be exempted from redaction (`exempt: ["RecordStore:<kind>"]`): replayable state kept as given.
       const values = yield* prepareRecord(kind, input, redactor.scoped(`RecordStore:${kind}`))
-      const now = new Date().toISOString()
-      yield* sql`INSERT INTO records ${sql.insert({ ...values, created_at: now, updated_at: now })}
-        ON CONFLICT (kind, id) DO UPDATE SET
-          updated_at = excluded.updated_at,
-          embedding_dim = excluded.embedding_dim,
-          embedding = excluded.embedding,
-          metadata = excluded.metadata,
-          content = excluded.content`
+      const at = yield* now
+      yield* Queries.upsertRecord(sql, { ...values, created_at: at, updated_at: at }).pipe(
+        withDatabaseErrors("RecordStore.put")
+      )
       return values.id
-    }, withDatabaseErrors("RecordStore.put"))
+    })
 
     /** The document of `kind` with `id`, if there is one. */
     const get = Effect.fn("RecordStore.get")(function*(kind: string, id: string) {
-      const rows = yield* sql`SELECT ${sql.literal(RECORD_COLUMNS)} FROM records WHERE kind = ${kind} AND id = ${redactor.redactIdentifier(id)}`.pipe(
-        Effect.flatMap(decodeRecordRows)
-      )
+      const rows = yield* Queries.selectRecord(sql, kind, redactor.redactIdentifier(id)).pipe(Effect.flatMap(decodeRecordRows))
       return Option.map(Option.fromNullable(rows[0]), toStoredRecord)
     }, withDatabaseErrors("RecordStore.get"))
 
@@ -126,24 +114,28 @@ export class RecordStore extends Effect.Service<RecordStore>()("logbook/RecordSt
       yield* failOnIssues("record query", kindIssues(kind))
       const opts = yield* validate(QueryOptions, "record query")(options)
       const where = yield* whereFragment("record query", options.where)
-      let order: Statement.Fragment = sql`created_at DESC, seq DESC`
+      let ordering: Queries.RecordOrdering = { _tag: "Newest" }
       if (opts.orderBy !== undefined) {
-        const direction = sql.literal(opts.orderBy.direction === "asc" ? "ASC" : "DESC")
+        const ascending = opts.orderBy.direction === "asc"
         if ("path" in opts.orderBy) {
           const jsonPath = toJsonPath(opts.orderBy.path, "orderBy.path")
           if (Either.isLeft(jsonPath)) return yield* fail("record query", jsonPath.left)
-          order = sql`json_extract(content, ${jsonPath.right}) ${direction}, seq ${direction}`
+          ordering = { _tag: "Path", jsonPath: jsonPath.right, ascending }
         } else {
-          const column = sql.literal(opts.orderBy.column === "createdAt" ? "created_at" : "updated_at")
-          order = sql`${column} ${direction}, seq ${direction}`
+          ordering = { _tag: "Column", column: opts.orderBy.column === "createdAt" ? "created_at" : "updated_at", ascending }
         }
       }
-      const rows = yield* sql`SELECT ${sql.literal(RECORD_COLUMNS)} FROM records
-        WHERE kind = ${kind} AND ${timeConditions(opts.since, opts.until)} AND ${where}
-        ORDER BY ${order}
-        LIMIT ${opts.limit ?? DEFAULT_LIMIT} OFFSET ${opts.offset ?? 0}`.pipe(Effect.flatMap(decodeRecordRows))
+      const rows = yield* Queries.queryRecords(sql, {
+        kind,
+        where,
+        since: opts.since,
+        until: opts.until,
+        ordering,
+        limit: opts.limit ?? DEFAULT_LIMIT,
+        offset: opts.offset ?? 0
+      }).pipe(Effect.flatMap(decodeRecordRows), withDatabaseErrors("RecordStore.query"))
       return rows.map(toStoredRecord)
-    }, withDatabaseErrors("RecordStore.query"))
+    })
 
     /**
      * `count`, `min`, `max`, `avg` and `sum` of the numeric content field
@@ -159,14 +151,15 @@ export class RecordStore extends Effect.Service<RecordStore>()("logbook/RecordSt
       const jsonPath = toJsonPath(options.field, "field")
       if (Either.isLeft(jsonPath)) return yield* fail("record stats", jsonPath.left)
       const where = yield* whereFragment("record stats", options.where)
-      const [result] = yield* sql`SELECT count(v) AS count, min(v) AS min, max(v) AS max, avg(v) AS avg, total(v) AS sum
-        FROM (
-          SELECT json_extract(content, ${jsonPath.right}) AS v FROM records
-          WHERE kind = ${kind} AND json_type(content, ${jsonPath.right}) IN ('integer', 'real')
-            AND ${timeConditions(opts.since, opts.until)} AND ${where}
-        )`.pipe(Effect.flatMap(decodeStats))
+      const [result] = yield* Queries.recordStats(sql, {
+        kind,
+        jsonPath: jsonPath.right,
+        where,
+        since: opts.since,
+        until: opts.until
+      }).pipe(Effect.flatMap(decodeStats), withDatabaseErrors("RecordStore.stats"))
       return result
-    }, withDatabaseErrors("RecordStore.stats"))
+    })
 
     /**
      * The `k` documents of `kind` (matching `where`) whose embeddings are
@@ -188,27 +181,27 @@ export class RecordStore extends Effect.Service<RecordStore>()("logbook/RecordSt
         if (Either.isLeft(checked)) return yield* fail("similarity query", checked.left)
         const vector = checked.right
         const where = yield* whereFragment("similarity query", options.where)
+        const vectors = { kind, dimension: vector.length, where }
         const neighbours = yield* nearest(vector, k, (after, size) =>
-          sql`SELECT seq, embedding FROM records
-            WHERE kind = ${kind} AND embedding_dim = ${vector.length} AND embedding IS NOT NULL AND seq > ${after}
-              AND ${where}
-            ORDER BY seq LIMIT ${size}`.pipe(Effect.flatMap(decodeVectorRows)))
+          Queries.recordVectors(sql, vectors, after, size).pipe(Effect.flatMap(decodeVectorRows))).pipe(
+            withDatabaseErrors("RecordStore.similar")
+          )
         if (neighbours.length === 0) return []
-        const rows = yield* sql`SELECT ${sql.literal(RECORD_COLUMNS)} FROM records WHERE ${
-          sql.in("seq", neighbours.map((n) => n.seq))
-        }`.pipe(Effect.flatMap(decodeRecordRows))
+        const rows = yield* Queries.recordsBySeq(sql, neighbours.map((n) => n.seq)).pipe(
+          Effect.flatMap(decodeRecordRows),
+          withDatabaseErrors("RecordStore.similar")
+        )
         const bySeq = new Map(rows.map((row) => [row.seq, row]))
         return neighbours.flatMap((n): Array<ScoredRecord> => {
           const row = bySeq.get(n.seq)
           return row === undefined ? [] : [{ ...toStoredRecord(row), score: n.score }]
         })
-      },
-      withDatabaseErrors("RecordStore.similar")
+      }
     )
 
     /** Deletes the document of `kind` with `id`; true when there was one. */
     const delete_ = Effect.fn("RecordStore.delete")(function*(kind: string, id: string) {
-      const rows = yield* sql`DELETE FROM records WHERE kind = ${kind} AND id = ${redactor.redactIdentifier(id)} RETURNING seq`
+      const rows = yield* Queries.deleteRecord(sql, kind, redactor.redactIdentifier(id))
       return rows.length > 0
     }, withDatabaseErrors("RecordStore.delete"))
 

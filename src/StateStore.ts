@@ -57,6 +57,7 @@ import {
   type TaskPage
 } from "./state/TaskSummary.js"
 import { Page } from "./domain/Page.js"
+import { parameterChunks, type Sql } from "./database/Dialect.js"
 import { now } from "./domain/Timestamp.js"
 import { validate } from "./Validation.js"
 import { eachWithIdentifiers, withIdentifiers } from "./redaction/Identifiers.js"
@@ -66,16 +67,9 @@ export * from "./state/PersistedState.js"
 /** The event of the transition that `restore` records; its metadata is `{ checkpointId }`. */
 export const RESTORE_EVENT = "RESTORE"
 
-/** SQLite binds at most 32766 parameters per statement. */
-const MAX_PARAMETERS = 32766
-
-const chunksOf = <A extends object>(rows: ReadonlyArray<A>): ReadonlyArray<ReadonlyArray<A>> => {
-  if (rows.length === 0) return []
-  const size = Math.max(1, Math.floor(MAX_PARAMETERS / Object.keys(rows[0]!).length))
-  const chunks: Array<ReadonlyArray<A>> = []
-  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size))
-  return chunks
-}
+/** `rows` in chunks under the dialect's parameter limit, one bound parameter per column. */
+const chunksOf = <A extends object>(sql: Sql, rows: ReadonlyArray<A>): ReadonlyArray<ReadonlyArray<A>> =>
+  rows.length === 0 ? [] : parameterChunks(sql, rows, Object.keys(rows[0]!).length)
 
 const SaveReturning = Schema.Array(Schema.Struct({
   stored_transitions: Schema.Number,
@@ -260,7 +254,7 @@ const make = Effect.gen(function*() {
         metadata: transition.metadata === undefined ? null : JSON.stringify(redactor.redactJson(transition.metadata)),
         created_at: transition.timestamp
       }))
-      for (const chunk of chunksOf(transitions)) {
+      for (const chunk of chunksOf(sql, transitions)) {
         yield* sql`INSERT INTO state_transitions ${sql.insert(chunk)}`
       }
 
@@ -273,7 +267,7 @@ const make = Effect.gen(function*() {
         artifacts: JSON.stringify(checkpointRedactor.redactJson(checkpoint.artifacts)),
         created_at: checkpoint.timestamp
       }))
-      for (const chunk of chunksOf(rows)) {
+      for (const chunk of chunksOf(sql, rows)) {
         yield* sql`INSERT INTO checkpoints ${sql.insert(chunk)}`
       }
     }).pipe(sql.withTransaction, withDatabaseErrors("StateStore.save"))

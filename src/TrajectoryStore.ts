@@ -19,22 +19,21 @@ import type { EmbeddingInput } from "./records/Embedding.js"
 import { nearest } from "./records/Nearest.js"
 import { decodeVectorRows, queryEmbedding } from "./records/RecordRow.js"
 import { MAX_K } from "./records/StoredRecord.js"
-import { toFtsQuery } from "./search/FtsQuery.js"
+import { queryTokens, toFtsQuery } from "./search/FtsQuery.js"
 import type { Trajectory } from "./trajectory/Atif.js"
 import {
   DEFAULT_LIMIT,
   decodeHitRows,
   decodeInfoRows,
   decodeStoredRows,
-  INFO_COLUMNS,
   type StoredTrajectory,
   toInfo,
   TrajectoryFilter,
   type TrajectoryHit
 } from "./trajectory/StoredTrajectory.js"
-import { countTrajectories, exportPage } from "./trajectory/Queries.js"
 import { decodeTestGenRows, prepareTestGen, type TestGenTrajectoryInput, toStoredTestGen } from "./trajectory/TestGen.js"
 import { prepareTrajectory, type SaveOptions } from "./trajectory/TrajectoryRecord.js"
+import * as Queries from "./trajectory/Queries.js"
 import { TrajectorySink } from "./trajectory/TrajectorySink.js"
 import { upsertTrajectories } from "./trajectory/TrajectoryWrite.js"
 import { validate } from "./Validation.js"
@@ -101,8 +100,8 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
      */
     const save = Effect.fn("TrajectoryStore.save")(function*(trajectory: Trajectory, options?: SaveOptions) {
       const record = yield* prepareTrajectory(trajectory, options, redactor)
-      yield* upsert([{ key: null, value: record }])
-    }, withDatabaseErrors("TrajectoryStore.save"))
+      yield* upsert([{ key: null, value: record }]).pipe(withDatabaseErrors("TrajectoryStore.save"))
+    })
 
     /**
      * Stores a test-generation trajectory: the trajectory (with `taskId` and
@@ -123,30 +122,14 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
         redactor,
         "trajectory"
       )
-      const now = record.at
+      const at = record.at
       yield* sql.withTransaction(
         Effect.zipRight(
           upsert([{ key: null, value: record }]),
-          sql`INSERT INTO testgen_trajectories ${
-            sql.insert({ session_id: record.sessionId, ...details, created_at: now, updated_at: now })
-          }
-            ON CONFLICT (session_id) DO UPDATE SET
-              task_id = excluded.task_id,
-              task_description = excluded.task_description,
-              total_tests = excluded.total_tests,
-              total_rounds = excluded.total_rounds,
-              category_rounds = excluded.category_rounds,
-              comprehensiveness_score = excluded.comprehensiveness_score,
-              total_tokens_used = excluded.total_tokens_used,
-              duration_ms = excluded.duration_ms,
-              tests = excluded.tests,
-              reflections = excluded.reflections,
-              environment = excluded.environment,
-              uncertainties = excluded.uncertainties,
-              updated_at = excluded.updated_at`
+          Queries.upsertTestGen(sql, { session_id: record.sessionId, ...details, created_at: at, updated_at: at })
         )
-      )
-    }, withDatabaseErrors("TrajectoryStore.saveTestGen"))
+      ).pipe(withDatabaseErrors("TrajectoryStore.saveTestGen"))
+    })
 
     /**
      * Records a trajectory through the write-behind recorder: returns at
@@ -174,16 +157,13 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
 
     /** The stored trajectory of `sessionId`, if there is one: the stored JSON, parsed, with its indexed fields. */
     const get = Effect.fn("TrajectoryStore.get")(function*(sessionId: string) {
-      const rows = yield* sql`SELECT ${sql.literal(INFO_COLUMNS)}, t.data FROM trajectories t
-        WHERE t.session_id = ${sessionId}`.pipe(Effect.flatMap(decodeStoredRows))
+      const rows = yield* Queries.selectTrajectory(sql, sessionId).pipe(Effect.flatMap(decodeStoredRows))
       return Option.map(Option.fromNullable(rows[0]), (row): StoredTrajectory => ({ ...toInfo(row), trajectory: row.data }))
     }, withDatabaseErrors("TrajectoryStore.get"))
 
     /** The test-generation details stored by `saveTestGen` for `sessionId`, if any. */
     const getTestGen = Effect.fn("TrajectoryStore.getTestGen")(function*(sessionId: string) {
-      const rows = yield* sql`SELECT * FROM testgen_trajectories WHERE session_id = ${sessionId}`.pipe(
-        Effect.flatMap(decodeTestGenRows)
-      )
+      const rows = yield* Queries.selectTestGen(sql, sessionId).pipe(Effect.flatMap(decodeTestGenRows))
       return Option.map(Option.fromNullable(rows[0]), toStoredTestGen)
     }, withDatabaseErrors("TrajectoryStore.getTestGen"))
 
@@ -192,21 +172,11 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
      * newest first, filtered as {@link TrajectoryFilter} says. Fails with
      * `ValidationError` on an invalid date, score or paging value.
      */
-    const filterConditions = (f: typeof TrajectoryFilter.Type) => [
-      ...(f.agentName === undefined ? [] : [sql`t.agent_name = ${f.agentName}`]),
-      ...(f.modelName === undefined ? [] : [sql`t.model_name = ${f.modelName}`]),
-      ...(f.taskId === undefined ? [] : [sql`t.task_id = ${f.taskId}`]),
-      ...(f.since === undefined ? [] : [sql`t.created_at >= ${f.since}`]),
-      ...(f.until === undefined ? [] : [sql`t.created_at < ${f.until}`]),
-      ...(f.minScore === undefined ? [] : [sql`t.score >= ${f.minScore}`])
-    ]
-
     const list = Effect.fn("TrajectoryStore.list")(function*(filter: TrajectoryFilter = {}) {
       const f = yield* validate(TrajectoryFilter, "trajectory filter")(filter)
-      const rows = yield* sql`SELECT ${sql.literal(INFO_COLUMNS)} FROM trajectories t
-        WHERE ${sql.and(filterConditions(f))}
-        ORDER BY t.created_at DESC, t.seq DESC
-        LIMIT ${f.limit ?? DEFAULT_LIMIT} OFFSET ${f.offset ?? 0}`.pipe(Effect.flatMap(decodeInfoRows))
+      const rows = yield* Queries.listTrajectories(sql, f, f.limit ?? DEFAULT_LIMIT, f.offset ?? 0).pipe(
+        Effect.flatMap(decodeInfoRows)
+      )
       return rows.map(toInfo)
     }, withDatabaseErrors("TrajectoryStore.list"))
 
@@ -223,12 +193,13 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
       const { query: text, ...filter } = yield* validate(TrajectorySearch, "trajectory search")(options)
       const query = toFtsQuery(text ?? "")
       if (Option.isNone(query)) return []
-      const rows = yield* sql`SELECT ${sql.literal(INFO_COLUMNS)}, trajectories_fts.rank AS rank,
-          snippet(trajectories_fts, 0, '[', ']', '…', 16) AS snippet
-        FROM trajectories_fts JOIN trajectories t ON t.seq = trajectories_fts.rowid
-        WHERE ${sql.and([sql`trajectories_fts MATCH ${query.value}`, ...filterConditions(filter)])}
-        ORDER BY trajectories_fts.rank, t.seq DESC
-        LIMIT ${filter.limit ?? SEARCH_LIMIT} OFFSET ${filter.offset ?? 0}`.pipe(Effect.flatMap(decodeHitRows))
+      const rows = yield* Queries.searchTrajectories(
+        sql,
+        { fts5: query.value, words: queryTokens(text ?? "") },
+        filter,
+        filter.limit ?? SEARCH_LIMIT,
+        filter.offset ?? 0
+      ).pipe(Effect.flatMap(decodeHitRows))
       return rows.map((row): TrajectoryHit => ({ ...toInfo(row), rank: row.rank, snippet: row.snippet }))
     }, withDatabaseErrors("TrajectoryStore.search"))
 
@@ -258,36 +229,32 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
         }
         const vector = checked.right
         const neighbours = yield* nearest(vector, k, (after, size) =>
-          sql`SELECT seq, embedding FROM trajectories
-            WHERE embedding_dim = ${vector.length} AND embedding IS NOT NULL AND seq > ${after}
-            ORDER BY seq LIMIT ${size}`.pipe(Effect.flatMap(decodeVectorRows)))
+          Queries.trajectoryVectors(sql, vector.length, after, size).pipe(Effect.flatMap(decodeVectorRows))).pipe(
+            withDatabaseErrors("TrajectoryStore.similar")
+          )
         if (neighbours.length === 0) return []
-        const rows = yield* sql`SELECT ${sql.literal(INFO_COLUMNS)}, 0 AS rank,
-            substr(t.search_text, 1, ${SIMILAR_SNIPPET_CHARS}) AS snippet
-          FROM trajectories t WHERE t.seq IN ${sql.in(neighbours.map((n) => n.seq))}`.pipe(
-          Effect.flatMap(decodeHitRows)
+        const rows = yield* Queries.trajectoriesBySeq(sql, neighbours.map((n) => n.seq), SIMILAR_SNIPPET_CHARS).pipe(
+          Effect.flatMap(decodeHitRows),
+          withDatabaseErrors("TrajectoryStore.similar")
         )
         const bySeq = new Map(rows.map((row) => [row.seq, row]))
         return neighbours.flatMap((n): Array<TrajectoryHit> => {
           const row = bySeq.get(n.seq)
           return row === undefined ? [] : [{ ...toInfo(row), rank: 1 - n.score, snippet: row.snippet }]
         })
-      },
-      withDatabaseErrors("TrajectoryStore.similar")
+      }
     )
 
-    /** Deletes the trajectory of `sessionId` (and its test-generation details); true when there was one. */
     const count = Effect.fn("TrajectoryStore.count")(function*(selection: TrajectorySelection = {}) {
       const f = yield* validate(TrajectorySelection, "trajectory selection")(selection)
-      const [row] = yield* countTrajectories(sql, filterConditions(f)).pipe(Effect.flatMap(Schema.decodeUnknown(Count)))
+      const [row] = yield* Queries.countTrajectories(sql, f).pipe(Effect.flatMap(Schema.decodeUnknown(Count)))
       return row.n
     }, withDatabaseErrors("TrajectoryStore.count"))
 
     const exportStream = (selection: TrajectorySelection = {}): Stream.Stream<string, ValidationError | DatabaseError> =>
       Stream.unwrap(Effect.map(validate(TrajectorySelection, "trajectory selection")(selection), (f) => {
-        const conditions = filterConditions(f)
         return Stream.paginateEffect(0, (afterSeq: number) =>
-          exportPage(sql, conditions, afterSeq, EXPORT_PAGE).pipe(
+          Queries.exportPage(sql, f, afterSeq, EXPORT_PAGE).pipe(
             Effect.flatMap(Schema.decodeUnknown(DataRows)),
             withDatabaseErrors("TrajectoryStore.exportStream"),
             Effect.map((rows) => {
@@ -298,8 +265,9 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
           ))
       })).pipe(Stream.filter((piece) => piece !== ""), Stream.withSpan("TrajectoryStore.exportStream"))
 
+    /** Deletes the trajectory of `sessionId` (and its test-generation details); true when there was one. */
     const delete_ = Effect.fn("TrajectoryStore.delete")(function*(sessionId: string) {
-      const rows = yield* sql`DELETE FROM trajectories WHERE session_id = ${sessionId} RETURNING seq`
+      const rows = yield* Queries.deleteTrajectory(sql, sessionId)
       return rows.length > 0
     }, withDatabaseErrors("TrajectoryStore.delete"))
 

@@ -9,6 +9,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { parameterChunks } from "../database/Dialect.js"
 import type { AuditRecord } from "./AuditRecord.js"
 
 /** A record to insert and its write-behind idempotency key (`null` for direct writes). */
@@ -19,9 +20,6 @@ export interface KeyedRecord {
 
 /** Columns per inserted row. */
 const COLUMNS = 10
-
-/** SQLite binds at most 32766 parameters per statement. */
-export const ROWS_PER_STATEMENT = Math.floor(32766 / COLUMNS)
 
 const Ids = Schema.Array(Schema.Struct({ id: Schema.Number }))
 
@@ -39,8 +37,8 @@ const toRow = ({ key, record }: KeyedRecord) => ({
 })
 
 /**
- * Inserts records with as few statements as SQLite's parameter limit allows
- * ({@link ROWS_PER_STATEMENT} rows each) and returns the new ids in input
+ * Inserts records with as few statements as the dialect's parameter limit
+ * allows and returns the new ids in input
  * order. A record whose `key` is already stored is skipped (and has no id),
  * so that a replayed write-behind batch is written once. Run it inside a
  * transaction when it may take more than one statement.
@@ -51,8 +49,8 @@ export const insertEntries = (
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const ids: Array<number> = []
-    for (let start = 0; start < records.length; start += ROWS_PER_STATEMENT) {
-      const rows = records.slice(start, start + ROWS_PER_STATEMENT).map(toRow)
+    for (const chunk of parameterChunks(sql, records, COLUMNS)) {
+      const rows = chunk.map(toRow)
       const inserted = yield* sql`INSERT INTO audit_logs ${sql.insert(rows)}
         ON CONFLICT (record_key) WHERE record_key IS NOT NULL DO NOTHING
         RETURNING id`.pipe(Effect.flatMap(Schema.decodeUnknown(Ids)))

@@ -4,9 +4,10 @@
  * dialect writes differently branches here, beside its twin.
  */
 import type * as SqlClient from "@effect/sql/SqlClient"
-import type { Statement } from "@effect/sql/Statement"
+import type { Fragment, Statement } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { unsupported } from "../database/Dialect.js"
 
 /** A stored checkpoint without its channel values. */
 export const CheckpointRow = Schema.Struct({
@@ -146,9 +147,12 @@ export const listCheckpoints = (sql: SqlClient.SqlClient, query: ListQuery) => {
   if (query.checkpointId !== undefined) conditions.push(sql`checkpoint_id = ${query.checkpointId}`)
   if (query.before !== undefined) conditions.push(sql`checkpoint_id < ${query.before}`)
   for (const [key, json] of query.filter) {
-    conditions.push(
-      sql`EXISTS (SELECT 1 FROM json_each(metadata) AS m WHERE m.key = ${key} AND m.value IS json_extract(${json}, '$'))`
-    )
+    conditions.push(sql.onDialectOrElse({
+      sqlite: () =>
+        sql`EXISTS (SELECT 1 FROM json_each(metadata) AS m WHERE m.key = ${key} AND m.value IS json_extract(${json}, '$'))`,
+      pg: () => sql`((metadata)::jsonb -> ${key}) = (${json})::jsonb`,
+      orElse: unsupported(sql)
+    }))
   }
   const where = conditions.length === 0 ? sql.literal("") : sql`WHERE ${sql.and(conditions)}`
   const limit = query.limit === undefined ? sql.literal("") : sql`LIMIT ${query.limit}`
@@ -160,18 +164,36 @@ export const listCheckpoints = (sql: SqlClient.SqlClient, query: ListQuery) => {
 }
 
 /**
+ * The `channel_versions` of a checkpoint's JSON as a table aliased `v`
+ * (`from`), with `v.key` the channel and `version` its version as text.
+ */
+const channelVersions = (sql: SqlClient.SqlClient, checkpoint: Fragment) =>
+  sql.onDialectOrElse({
+    sqlite: () => ({
+      from: sql`json_each(${checkpoint}, '$.channel_versions') AS v`,
+      version: sql`CAST(v.value AS TEXT)`
+    }),
+    pg: () => ({
+      from: sql`LATERAL jsonb_each((${checkpoint})::jsonb -> 'channel_versions') AS v`,
+      version: sql`(v.value #>> '{}')`
+    }),
+    orElse: unsupported(sql)
+  })
+
+/**
  * The channel values that a checkpoint's `channel_versions` name, and its
  * pending writes, in one statement. CROSS JOIN keeps the versions as the
  * outer loop: each value is then one primary-key lookup, never a scan of
  * the thread's (large) values.
  */
-export const selectParts = (sql: SqlClient.SqlClient, row: CheckpointRow) =>
-  Effect.flatMap(
+export const selectParts = (sql: SqlClient.SqlClient, row: CheckpointRow) => {
+  const versions = channelVersions(sql, sql`${row.checkpoint}`)
+  return Effect.flatMap(
     sql`SELECT 'blob' AS kind, b.channel, b.type, b.blob, NULL AS taskId, NULL AS idx, NULL AS taskPath
-        FROM json_each(${row.checkpoint}, '$.channel_versions') AS v
+        FROM ${versions.from}
         CROSS JOIN langgraph_blobs AS b
           ON b.thread_id = ${row.threadId} AND b.checkpoint_ns = ${row.checkpointNs}
-          AND b.channel = v.key AND b.version = CAST(v.value AS TEXT)
+          AND b.channel = v.key AND b.version = ${versions.version}
       UNION ALL
       SELECT 'write', channel, type, blob, task_id, idx, task_path
         FROM langgraph_writes
@@ -179,6 +201,7 @@ export const selectParts = (sql: SqlClient.SqlClient, row: CheckpointRow) =>
           AND checkpoint_id = ${row.checkpointId}`,
     decodeParts
   )
+}
 
 /** The TASKS writes of the given parent checkpoints of a thread, in task order. */
 export const selectPendingSends = (
@@ -223,12 +246,13 @@ export const pruneThread = (sql: SqlClient.SqlClient, threadId: string, checkpoi
       WHERE thread_id = ${threadId} AND checkpoint_ns = ${checkpointNs} AND checkpoint_id < ${cutoff}
       RETURNING checkpoint_id`
     if (removed.length === 0) return
+    const versions = channelVersions(sql, sql`c.checkpoint`)
     yield* sql`DELETE FROM langgraph_blobs AS b
       WHERE b.thread_id = ${threadId} AND b.checkpoint_ns = ${checkpointNs}
         AND NOT EXISTS (
-          SELECT 1 FROM langgraph_checkpoints AS c, json_each(c.checkpoint, '$.channel_versions') AS v
+          SELECT 1 FROM langgraph_checkpoints AS c CROSS JOIN ${versions.from}
           WHERE c.thread_id = b.thread_id AND c.checkpoint_ns = b.checkpoint_ns
-            AND v.key = b.channel AND CAST(v.value AS TEXT) = b.version)`
+            AND v.key = b.channel AND ${versions.version} = b.version)`
   })
 
 const chunks = <A>(rows: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {

@@ -5,9 +5,10 @@
  * @module
  */
 import * as Schema from "effect/Schema"
+import { Json, Num, Stamp } from "../database/Columns.js"
 import { Lesson, LessonCategory, LessonHit } from "./Lesson.js"
 
-/** A row of `lessons` as SQLite returns it. */
+/** A row of `lessons` as either driver returns it. */
 export const LessonRow = Schema.Struct({
   id: Schema.String,
   project_id: Schema.NullOr(Schema.String),
@@ -15,13 +16,13 @@ export const LessonRow = Schema.Struct({
   title: Schema.String,
   summary: Schema.String,
   details: Schema.NullOr(Schema.String),
-  tags: Schema.parseJson(Schema.Array(Schema.String)),
+  tags: Json(Schema.Array(Schema.String)),
   source_agent: Schema.NullOr(Schema.String),
   source_file: Schema.NullOr(Schema.String),
-  confidence: Schema.Number,
-  application_count: Schema.Number,
-  created_at: Schema.String,
-  updated_at: Schema.String
+  confidence: Num,
+  application_count: Num,
+  created_at: Stamp,
+  updated_at: Stamp
 })
 type LessonRowType = typeof LessonRow.Type
 
@@ -67,7 +68,7 @@ export const LessonFromRow = Schema.transform(LessonRow, Lesson, {
 /** A search row: a `lessons` row with the `hit_rank` and `hit_snippet` the search computed. */
 export const LessonHitRow = Schema.Struct({
   ...LessonRow.fields,
-  hit_rank: Schema.Number,
+  hit_rank: Num,
   hit_snippet: Schema.String
 })
 

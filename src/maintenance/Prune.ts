@@ -14,6 +14,7 @@ import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as Schema from "effect/Schema"
+import { inJsonArray } from "../database/Dialect.js"
 import { reasonOf, toDatabaseError, withDatabaseErrors } from "../database/SqlFailure.js"
 import { DatabaseError, type DatabaseErrorReason } from "../Errors.js"
 import { type Archive, type ArchiveLine, ArchiveWriteError } from "./Archive.js"
@@ -119,13 +120,13 @@ const pruneChunk = (
         const parents = valuesOf(rows, child.references)
         if (archive === undefined) {
           const [row] = yield* sql`SELECT count(*) AS n FROM ${sql(child.table)}
-            WHERE ${sql(child.foreignKey)} IN (SELECT value FROM json_each(${parents}))`.pipe(
+            WHERE ${inJsonArray(sql, sql`${sql(child.foreignKey)}`, parents)}`.pipe(
               Effect.flatMap(Schema.decodeUnknown(Count))
             )
           counts[child.table] = row.n
         } else {
           const childRows = yield* sql`SELECT * FROM ${sql(child.table)}
-            WHERE ${sql(child.foreignKey)} IN (SELECT value FROM json_each(${parents}))`.pipe(
+            WHERE ${inJsonArray(sql, sql`${sql(child.foreignKey)}`, parents)}`.pipe(
               Effect.flatMap(Schema.decodeUnknown(Rows))
             )
           counts[child.table] = childRows.length
@@ -136,7 +137,7 @@ const pruneChunk = (
         for (const row of rows) lines.push({ table: target.table, row })
         yield* appendTo(archive, lines, run.operation)
       }
-      yield* sql`DELETE FROM ${sql(target.table)} WHERE ${sql(target.key)} IN (SELECT value FROM json_each(${keys}))`
+      yield* sql`DELETE FROM ${sql(target.table)} WHERE ${inJsonArray(sql, sql`${sql(target.key)}`, keys)}`
       counts[target.table] = rows.length
       return { counts, millis: performance.now() - started }
     })).pipe(Effect.catchAllDefect(commitDefect(run.operation)))
@@ -147,7 +148,7 @@ const pruneChunk = (
     const undo = Effect.gen(function*() {
       if (archive.end() <= start || chunkKeys === undefined) return
       const [row] = yield* sql`SELECT count(*) AS n FROM ${sql(target.table)}
-        WHERE ${sql(target.key)} IN (SELECT value FROM json_each(${chunkKeys}))`.pipe(
+        WHERE ${inJsonArray(sql, sql`${sql(target.key)}`, chunkKeys)}`.pipe(
           Effect.flatMap(Schema.decodeUnknown(Count))
         )
       if (row.n === JSON.parse(chunkKeys).length) yield* Effect.sync(() => archive.truncate(start))

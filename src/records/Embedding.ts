@@ -5,6 +5,7 @@
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { Bytes } from "../database/Columns.js"
 import type { ValidationIssue } from "../Errors.js"
 
 /** The most dimensions an embedding may have. */
@@ -78,7 +79,7 @@ export const decodeEmbedding = (bytes: Uint8Array): Float32Array => {
 
 /** A stored embedding column (a BLOB) read as a `Float32Array`. */
 export const EmbeddingFromBlob: Schema.Schema<Float32Array, Uint8Array> = Schema.transformOrFail(
-  Schema.Uint8ArrayFromSelf,
+  Bytes,
   Float32ArrayFromSelf,
   {
     strict: true,

@@ -1,11 +1,11 @@
 /**
  * Field paths outside `where` filters (`orderBy`, `stats`): the same strict
- * grammar as `where` paths, checked by the `where` compiler itself so that
+ * grammar as `where` paths, checked by the `where` path check itself so that
  * there is one grammar.
  */
 import * as Either from "effect/Either"
 import type { ValidationIssue } from "../Errors.js"
-import { compileWhere } from "./Where.js"
+import { toJsonPath as whereJsonPath } from "./Where.js"
 
 /**
  * The SQLite JSON path (`$.plan.agents[0]`) of a field path (`plan.agents[0]`):
@@ -15,8 +15,5 @@ import { compileWhere } from "./Where.js"
  */
 export const toJsonPath = (path: unknown, at: string): Either.Either<string, ValidationIssue> => {
   if (typeof path !== "string") return Either.left({ path: at, message: "expected a field path string" })
-  return Either.match(compileWhere({ [path]: { exists: true } }, "content"), {
-    onLeft: (invalid) => Either.left({ path: at, message: invalid.message.replace(/^where: /, "") }),
-    onRight: () => Either.right(`$.${path}`)
-  })
+  return Either.mapLeft(whereJsonPath(path), (invalid) => ({ path: at, message: invalid.message.replace(/^where: /, "") }))
 }

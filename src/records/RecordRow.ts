@@ -2,10 +2,12 @@
  * How a record is prepared for the `records` table (validated, redacted)
  * and how its rows are read back.
  */
+import type * as Statement from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { randomUUID } from "node:crypto"
+import { Json, Num, Stamp } from "../database/Columns.js"
 import { ValidationError, type ValidationIssue } from "../Errors.js"
 import type { RedactorService } from "../redaction/Redactor.js"
 import { EmbeddingFromBlob, encodeEmbedding, norm, toEmbedding } from "./Embedding.js"
@@ -108,30 +110,28 @@ export const queryEmbedding = (input: unknown): Either.Either<Float32Array, Vali
 
 /** A compiled `where` on the `content` column, or the issue naming the offending path. */
 export const compileContentWhere = (
+  sql: Statement.Constructor,
   where: Where | undefined
-): Either.Either<{ readonly sql: string; readonly params: ReadonlyArray<string | number | null> }, ValidationIssue> =>
-  Either.mapLeft(compileWhere(where, "content"), (invalid) => ({
+): Either.Either<Statement.Fragment, ValidationIssue> =>
+  Either.mapLeft(compileWhere(sql, where, "content"), (invalid) => ({
     path: invalid.path === undefined ? "where" : `where[${JSON.stringify(invalid.path)}]`,
     message: invalid.message
   }))
 
-/** The columns of a record row, in the order {@link RecordRow} reads them. */
-export const RECORD_COLUMNS = "seq, kind, id, content, metadata, embedding, created_at, updated_at"
-
 /** A `records` row. */
 export const RecordRow = Schema.Struct({
-  seq: Schema.Number,
+  seq: Num,
   kind: Schema.String,
   id: Schema.String,
-  content: Schema.parseJson(JsonObjectFromSelf),
-  metadata: Schema.NullOr(Schema.parseJson(JsonObjectFromSelf)),
+  content: Json(JsonObjectFromSelf),
+  metadata: Schema.NullOr(Json(JsonObjectFromSelf)),
   embedding: Schema.NullOr(EmbeddingFromBlob),
-  created_at: Schema.String,
-  updated_at: Schema.String
+  created_at: Stamp,
+  updated_at: Stamp
 })
 export type RecordRow = typeof RecordRow.Type
 
-/** Decodes rows read with {@link RECORD_COLUMNS}. */
+/** Decodes rows read with the record columns of `Queries.ts`. */
 export const decodeRecordRows = Schema.decodeUnknown(Schema.Array(RecordRow))
 
 /** The public form of a row. */
@@ -147,5 +147,5 @@ export const toStoredRecord = (row: RecordRow): StoredRecord => ({
 
 /** A page of stored vectors for the nearest-neighbour scan. */
 export const decodeVectorRows = Schema.decodeUnknown(
-  Schema.Array(Schema.Struct({ seq: Schema.Number, embedding: EmbeddingFromBlob }))
+  Schema.Array(Schema.Struct({ seq: Num, embedding: EmbeddingFromBlob }))
 )

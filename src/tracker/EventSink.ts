@@ -6,7 +6,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import type { RecordSink } from "../writeBehind/RecordSink.js"
-import { insertChunks } from "./SinkBatch.js"
+import { insertEvents } from "./Queries.js"
 import { PendingTraceEvent } from "./TraceEvent.js"
 
 /** Where `ExecutionTracker.recordEvent` sends its events. */
@@ -23,8 +23,6 @@ export const EventSink: RecordSink<typeof PendingTraceEvent.Type, typeof Pending
         timestamp: value.timestamp,
         record_key: key
       }))
-      for (const chunk of insertChunks(rows, 5)) {
-        yield* sql`INSERT INTO trace_events ${sql.insert(chunk)} ON CONFLICT (record_key) DO NOTHING`
-      }
+      for (const statement of insertEvents(sql, rows)) yield* statement
     })
 }

@@ -7,7 +7,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import type { RecordSink } from "../writeBehind/RecordSink.js"
 import { PendingLlmUsage } from "./LlmUsage.js"
-import { insertChunks } from "./SinkBatch.js"
+import { insertLlmUsage } from "./Queries.js"
 
 /** Where `ExecutionTracker.recordLlmUsage` sends its records. */
 export const LlmUsageSink: RecordSink<typeof PendingLlmUsage.Type, typeof PendingLlmUsage.Encoded> = {
@@ -35,8 +35,6 @@ export const LlmUsageSink: RecordSink<typeof PendingLlmUsage.Type, typeof Pendin
         timestamp: value.timestamp,
         record_key: key
       }))
-      for (const chunk of insertChunks(rows, 15)) {
-        yield* sql`INSERT INTO llm_usage ${sql.insert(chunk)} ON CONFLICT (record_key) DO NOTHING`
-      }
+      for (const statement of insertLlmUsage(sql, rows, 17)) yield* statement
     })
 }

@@ -1,17 +1,20 @@
 /**
  * The SQL that the ExecutionTracker runs, one builder per statement. They are
  * exported so that tests can check the very statements the tracker runs
- * (`EXPLAIN QUERY PLAN` over `statement.compile()`).
+ * (`EXPLAIN QUERY PLAN` over `statement.compile()`). Dialect variants: the
+ * merge of metadata when a trace ends (`json_patch` on SQLite, `jsonb`
+ * concatenation on PostgreSQL), and the shared ones of `database/Dialect.ts`
+ * (float sums, JSON numbers, time between stamps, `max` of two values).
  */
-import type * as SqlClient from "@effect/sql/SqlClient"
 import type * as Statement from "@effect/sql/Statement"
+import { floatTotal, greatest, jsonNumber, millisBetween, parameterChunks, type Sql, unsupported } from "../database/Dialect.js"
 import { invocationColumns } from "./AgentInvocation.js"
 import { traceColumns, type TraceStatus } from "./ExecutionTrace.js"
 import { llmUsageColumns } from "./LlmUsage.js"
-import { SQL_NOW } from "../domain/Timestamp.js"
 import { eventColumns } from "./TraceEvent.js"
 
-type Sql = SqlClient.SqlClient
+/** The most rows of one write-behind insert. */
+const MAX_ROWS_PER_INSERT = 1000
 
 /** A row of `execution_traces` to insert. */
 export interface TraceInsert {
@@ -21,9 +24,10 @@ export interface TraceInsert {
   readonly prompt: string
   readonly agent_id: string | null
   readonly metadata: string | null
+  readonly started_at: string
 }
 
-/** Inserts a trace (status `running`, started now) and returns it. */
+/** Inserts a trace (status `running`) and returns it. */
 export const insertTrace = (sql: Sql, row: TraceInsert) =>
   sql`INSERT INTO execution_traces ${sql.insert({ ...row })} RETURNING ${sql.literal(traceColumns)}`
 
@@ -49,22 +53,31 @@ export interface TraceEnding {
   /** JSON object merged into the stored metadata (RFC 7396). */
   readonly metadata: string | null
   readonly error: string | null
+  /** When it ends. */
+  readonly at: string
 }
+
+/** `metadata` with the JSON object `patch` merged in (RFC 7396 on SQLite; top-level keys on PostgreSQL). */
+const mergedMetadata = (sql: Sql, patch: string) =>
+  sql.onDialectOrElse({
+    sqlite: () => sql`json_patch(coalesce(metadata, '{}'), ${patch})`,
+    pg: () => sql`jsonb_strip_nulls(coalesce((metadata)::jsonb, '{}'::jsonb) || (${patch})::jsonb)`,
+    orElse: unsupported(sql)
+  })
 
 /**
  * Ends a trace if, and only if, it is still running, in one atomic statement:
- * completion time and duration come from the database clock and the stored
- * start. Returns no row when the trace is missing or already ended.
+ * the duration runs from the stored start to `ending.at`. Returns no row
+ * when the trace is missing or already ended.
  */
 export const endTrace = (sql: Sql, id: string, ending: TraceEnding) =>
   sql`UPDATE execution_traces SET
         status = ${ending.status},
         success = ${ending.status === "completed" ? 1 : 0},
-        completed_at = ${sql.literal(SQL_NOW)},
-        duration_ms = max(0, CAST(round((julianday(${sql.literal(SQL_NOW)}) - julianday(started_at)) * 86400000) AS INTEGER)),
+        completed_at = ${ending.at},
+        duration_ms = ${greatest(sql, sql`0`, sql`CAST(round(${millisBetween(sql, sql`started_at`, sql`${ending.at}`)}) AS INTEGER)`)},
         token_usage = coalesce(${ending.tokenUsage}, token_usage),
-        metadata = CASE WHEN ${ending.metadata} IS NULL THEN metadata
-                        ELSE json_patch(coalesce(metadata, '{}'), ${ending.metadata}) END,
+        metadata = ${ending.metadata === null ? sql`metadata` : mergedMetadata(sql, ending.metadata)},
         error = coalesce(${ending.error}, error)
       WHERE id = ${id} AND status = 'running'
       RETURNING ${sql.literal(traceColumns)}`
@@ -82,11 +95,11 @@ export interface InvocationValues {
 /** Inserts an invocation if its trace exists; returns its id, or no row when the trace is missing. */
 export const insertInvocation = (
   sql: Sql,
-  row: InvocationValues & { readonly traceId: string; readonly agent: string; readonly taskFragment: string | null; readonly startedAt: string | null }
+  row: InvocationValues & { readonly traceId: string; readonly agent: string; readonly taskFragment: string | null; readonly startedAt: string }
 ) =>
   sql`INSERT INTO agent_invocations
         (trace_id, agent, task_fragment, started_at, completed_at, outcome, quality_score, token_usage, output_summary, error)
-      SELECT ${row.traceId}, ${row.agent}, ${row.taskFragment}, coalesce(${row.startedAt}, ${sql.literal(SQL_NOW)}),
+      SELECT ${row.traceId}, ${row.agent}, ${row.taskFragment}, ${row.startedAt},
         ${row.completedAt}, ${row.outcome}, ${row.qualityScore}, ${row.tokenUsage}, ${row.outputSummary}, ${row.error}
       WHERE EXISTS (SELECT 1 FROM execution_traces WHERE id = ${row.traceId})
       RETURNING id`
@@ -108,22 +121,18 @@ export const invocations = (sql: Sql, traceId: string) =>
   sql`SELECT ${sql.literal(invocationColumns)} FROM agent_invocations WHERE trace_id = ${traceId} ORDER BY id`
 
 /**
- * An agent's metrics in one aggregate: its invocations started within the
- * last `days` days (all of them when `days` is undefined).
+ * An agent's metrics in one aggregate: its invocations started at `since`
+ * or later (all of them when `since` is undefined).
  */
-export const agentMetrics = (sql: Sql, agent: string, days: number | undefined) =>
+export const agentMetrics = (sql: Sql, agent: string, since: string | undefined) =>
   sql`SELECT
         count(*) AS totalInvocations,
         coalesce(count(*) FILTER (WHERE outcome = 'success') * 1.0 / nullif(count(*), 0), 0.0) AS successRate,
         coalesce(count(*) FILTER (WHERE outcome = 'failure') * 1.0 / nullif(count(*), 0), 0.0) AS failureRate,
         coalesce(avg(quality_score), 0.0) AS avgQualityScore,
-        coalesce(avg(json_extract(token_usage, '$.totalTokens')), 0.0) AS avgTokensPerInvocation
+        coalesce(avg(${jsonNumber(sql, sql`token_usage`, "$.totalTokens")}), 0.0) AS avgTokensPerInvocation
       FROM agent_invocations
-      WHERE agent = ${agent}${
-    days === undefined
-      ? sql.literal("")
-      : sql` AND started_at >= strftime('%Y-%m-%dT%H:%M:%fZ', julianday('now') - ${days})`
-  }`
+      WHERE agent = ${agent}${since === undefined ? sql.literal("") : sql` AND started_at >= ${since}`}`
 
 /** A trace's events in the order they were recorded, optionally of one type. */
 export const events = (sql: Sql, traceId: string, type: string | undefined) =>
@@ -161,5 +170,26 @@ export const runStats = (sql: Sql, agent: string | undefined) =>
          coalesce(sum(input_tokens), 0) AS inputTokens,
          coalesce(sum(output_tokens), 0) AS outputTokens,
          coalesce(sum(total_tokens), 0) AS totalTokens,
-         total(cost_usd) AS costUsd
+         ${floatTotal(sql, sql`cost_usd`)} AS costUsd
        FROM llm_usage${agent === undefined ? sql.literal("") : sql` WHERE agent = ${agent}`}) AS calls`
+
+/** A trace event ready to write, with its write-behind key. */
+export interface EventInsert {
+  readonly trace_id: string
+  readonly type: string
+  readonly data: string | null
+  readonly timestamp: string
+  readonly record_key: string | null
+}
+
+/** Inserts write-behind events, skipping keys already stored, in as few statements as the parameter limit allows. */
+export const insertEvents = (sql: Sql, rows: ReadonlyArray<EventInsert>) =>
+  parameterChunks(sql, rows, 5, MAX_ROWS_PER_INSERT).map((chunk) =>
+    sql`INSERT INTO trace_events ${sql.insert(chunk.map((row) => ({ ...row })))} ON CONFLICT (record_key) DO NOTHING`
+  )
+
+/** Inserts write-behind LLM usage records (`columns` per row), skipping keys already stored. */
+export const insertLlmUsage = (sql: Sql, rows: ReadonlyArray<Readonly<Record<string, unknown>>>, columns: number) =>
+  parameterChunks(sql, rows, columns, MAX_ROWS_PER_INSERT).map((chunk) =>
+    sql`INSERT INTO llm_usage ${sql.insert(chunk.map((row) => ({ ...row })))} ON CONFLICT (record_key) DO NOTHING`
+  )

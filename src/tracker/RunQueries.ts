@@ -1,13 +1,22 @@
 /**
  * The SQL of the tracker's browsing reads: filtered runs by keyset pages,
- * LLM usage per day, and agent health with duration percentiles.
+ * LLM usage per day, and agent health with duration percentiles. Dialect
+ * variants: SQLite's unary `+` that keeps a column's index out of a term
+ * (PostgreSQL has no `+` on text and plans on its own), and the shared ones
+ * of `database/Dialect.ts`.
  */
-import type * as SqlClient from "@effect/sql/SqlClient"
 import type * as Statement from "@effect/sql/Statement"
+import { floatTotal, greatest, millisBetween, type Sql, unsupported } from "../database/Dialect.js"
 import { traceColumns } from "./ExecutionTrace.js"
 import type { RunCursor } from "./RunViews.js"
 
-type Sql = SqlClient.SqlClient
+/** `column` in a term that must not choose the index (SQLite: `+column`). */
+const unindexed = (sql: Sql, column: string) =>
+  sql.onDialectOrElse({
+    sqlite: () => sql.literal(`+${column}`),
+    pg: () => sql.literal(column),
+    orElse: unsupported(sql)
+  })
 
 /** Validated filters of {@link findTraces}. */
 export interface RunFilter {
@@ -36,13 +45,13 @@ export const findTraces = (sql: Sql, filter: RunFilter, limit: number) => {
   if (filter.projectId !== undefined) clauses.push(sql`t.project_id = ${filter.projectId}`)
   // Unary `+` keeps other indexes out of these terms: walking the start-time index newest
   // first and stopping after one page is faster than sorting every run of an agent.
-  if (filter.agentId !== undefined) clauses.push(sql`+t.agent_id = ${filter.agentId}`)
-  if (filter.status !== undefined) clauses.push(sql`+t.status = ${filter.status}`)
+  if (filter.agentId !== undefined) clauses.push(sql`${unindexed(sql, "t.agent_id")} = ${filter.agentId}`)
+  if (filter.status !== undefined) clauses.push(sql`${unindexed(sql, "t.status")} = ${filter.status}`)
   if (filter.since !== undefined) clauses.push(sql`t.started_at >= ${filter.since}`)
   if (filter.until !== undefined) clauses.push(sql`t.started_at < ${filter.until}`)
   if (filter.text !== undefined && filter.text !== "") {
     const pattern = containing(filter.text)
-    clauses.push(sql`(+t.id = ${filter.text} OR +t.task_id = ${filter.text}
+    clauses.push(sql`(${unindexed(sql, "t.id")} = ${filter.text} OR ${unindexed(sql, "t.task_id")} = ${filter.text}
       OR t.prompt LIKE ${pattern} ESCAPE '\\' OR t.error LIKE ${pattern} ESCAPE '\\')`)
   }
   if (filter.after !== undefined) {
@@ -53,7 +62,7 @@ export const findTraces = (sql: Sql, filter: RunFilter, limit: number) => {
   return sql`SELECT ${sql.literal(traceColumnsOf("t"))},
         (SELECT count(*) FROM llm_usage u WHERE u.trace_id = t.id) AS llmCalls,
         (SELECT coalesce(sum(u.total_tokens), 0) FROM llm_usage u WHERE u.trace_id = t.id) AS llmTokens,
-        (SELECT total(u.cost_usd) FROM llm_usage u WHERE u.trace_id = t.id) AS costUsd
+        (SELECT ${floatTotal(sql, sql`u.cost_usd`)} FROM llm_usage u WHERE u.trace_id = t.id) AS costUsd
       FROM (SELECT * FROM execution_traces t
             ${clauses.length === 0 ? sql.literal("") : sql`WHERE ${sql.and(clauses)}`}
             ORDER BY t.started_at DESC, t.id DESC
@@ -79,7 +88,7 @@ export const dailyUsage = (sql: Sql, since: string | undefined, until: string | 
   if (until !== undefined) clauses.push(sql`substr(timestamp, 1, 10) <= substr(${until}, 1, 10)`, sql`timestamp < ${until}`)
   return sql`SELECT substr(timestamp, 1, 10) AS day, model, agent,
         count(*) AS calls, sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
-        sum(total_tokens) AS totalTokens, total(cost_usd) AS costUsd
+        sum(total_tokens) AS totalTokens, ${floatTotal(sql, sql`cost_usd`)} AS costUsd
       FROM llm_usage ${clauses.length === 0 ? sql.literal("") : sql`WHERE ${sql.and(clauses)}`}
       GROUP BY day, model, agent
       ORDER BY day, model, agent`
@@ -94,7 +103,7 @@ export const agentHealth = (sql: Sql, since: string | undefined, until: string |
   sql`WITH inv AS (
         SELECT agent, outcome,
           CASE WHEN completed_at IS NULL THEN NULL
-               ELSE max(0, (julianday(completed_at) - julianday(started_at)) * 86400000.0) END AS ms
+               ELSE ${greatest(sql, sql`0`, millisBetween(sql, sql`started_at`, sql`completed_at`))} END AS ms
         FROM agent_invocations ${window(sql, "started_at", since, until)}
       ), ranked AS (
         SELECT agent, ms, row_number() OVER (PARTITION BY agent ORDER BY ms) AS rn,

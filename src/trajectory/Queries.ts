@@ -1,21 +1,194 @@
 /**
- * The SQL of the TrajectoryStore, one builder per statement. The filters
- * are `WHERE` conditions on the `trajectories` table aliased `t`.
+ * The SQL of the TrajectoryStore, one builder per statement. Dialect
+ * variants: the upsert of a batch (SQLite takes two `ON CONFLICT` clauses,
+ * one skipping a replayed write-behind key; PostgreSQL takes one, the skip
+ * moving into its `WHERE`), and text search (FTS5 over `trajectories_fts` on
+ * SQLite, a `tsvector` of `search_text` on PostgreSQL).
  */
-import type * as SqlClient from "@effect/sql/SqlClient"
-import type { Fragment } from "@effect/sql/Statement"
+import type * as Statement from "@effect/sql/Statement"
+import { page, type Sql, unsupported } from "../database/Dialect.js"
+import { INFO_COLUMNS } from "./StoredTrajectory.js"
 
-type Sql = SqlClient.SqlClient
+/** A row of `trajectories` to write. */
+export interface TrajectoryInsert {
+  readonly session_id: string
+  readonly schema_version: string
+  readonly agent_name: string
+  readonly agent_version: string
+  readonly model_name: string | null
+  readonly task_id: string | null
+  readonly step_count: number
+  readonly first_step_at: string | null
+  readonly last_step_at: string | null
+  readonly total_prompt_tokens: number | null
+  readonly total_completion_tokens: number | null
+  readonly total_cost_usd: number | null
+  readonly score: number | null
+  readonly created_at: string
+  readonly updated_at: string
+  readonly record_key: string | null
+  readonly embedding_dim: number | null
+  readonly embedding: Uint8Array | null
+  readonly data: string
+  readonly search_text: string
+  readonly write_order: number
+}
+
+/** Columns bound per row of {@link upsertTrajectories}. */
+export const TRAJECTORY_COLUMNS = 21
+
+const replaceStored = (sql: Sql) =>
+  sql`schema_version = excluded.schema_version,
+      agent_name = excluded.agent_name,
+      agent_version = excluded.agent_version,
+      model_name = excluded.model_name,
+      task_id = COALESCE(excluded.task_id, trajectories.task_id),
+      step_count = excluded.step_count,
+      first_step_at = excluded.first_step_at,
+      last_step_at = excluded.last_step_at,
+      total_prompt_tokens = excluded.total_prompt_tokens,
+      total_completion_tokens = excluded.total_completion_tokens,
+      total_cost_usd = excluded.total_cost_usd,
+      score = COALESCE(excluded.score, trajectories.score),
+      updated_at = excluded.updated_at,
+      record_key = COALESCE(trajectories.record_key, excluded.record_key),
+      embedding_dim = CASE WHEN excluded.embedding IS NULL THEN trajectories.embedding_dim ELSE excluded.embedding_dim END,
+      embedding = COALESCE(excluded.embedding, trajectories.embedding),
+      data = excluded.data,
+      search_text = excluded.search_text,
+      write_order = excluded.write_order`
+
+/**
+ * Inserts trajectories, replacing a stored one with the same session id
+ * unless it was written later (`write_order`); a row whose `record_key` is
+ * already stored is skipped.
+ */
+export const upsertTrajectories = (sql: Sql, rows: ReadonlyArray<TrajectoryInsert>) =>
+  sql.onDialectOrElse({
+    sqlite: () =>
+      sql`INSERT INTO trajectories ${sql.insert(rows.map((row) => ({ ...row })))}
+        ON CONFLICT (record_key) DO NOTHING
+        ON CONFLICT (session_id) DO UPDATE SET ${replaceStored(sql)}
+        WHERE excluded.write_order >= trajectories.write_order`,
+    pg: () =>
+      sql`INSERT INTO trajectories ${sql.insert(rows.map((row) => ({ ...row })))}
+        ON CONFLICT (session_id) DO UPDATE SET ${replaceStored(sql)}
+        WHERE excluded.write_order >= trajectories.write_order
+          AND (excluded.record_key IS NULL
+            OR NOT EXISTS (SELECT 1 FROM trajectories AS k WHERE k.record_key = excluded.record_key))`,
+    orElse: unsupported(sql)
+  })
+
+/** Inserts a session's test-generation details, or replaces them (keeping `created_at`). */
+export const upsertTestGen = (sql: Sql, row: Readonly<Record<string, unknown>>) =>
+  sql`INSERT INTO testgen_trajectories ${sql.insert({ ...row })}
+    ON CONFLICT (session_id) DO UPDATE SET
+      task_id = excluded.task_id,
+      task_description = excluded.task_description,
+      total_tests = excluded.total_tests,
+      total_rounds = excluded.total_rounds,
+      category_rounds = excluded.category_rounds,
+      comprehensiveness_score = excluded.comprehensiveness_score,
+      total_tokens_used = excluded.total_tokens_used,
+      duration_ms = excluded.duration_ms,
+      tests = excluded.tests,
+      reflections = excluded.reflections,
+      environment = excluded.environment,
+      uncertainties = excluded.uncertainties,
+      updated_at = excluded.updated_at`
+
+/** A session's trajectory with its indexed fields. */
+export const selectTrajectory = (sql: Sql, sessionId: string) =>
+  sql`SELECT ${sql.literal(INFO_COLUMNS)}, t.data FROM trajectories t WHERE t.session_id = ${sessionId}`
+
+/** A session's test-generation details. */
+export const selectTestGen = (sql: Sql, sessionId: string) =>
+  sql`SELECT * FROM testgen_trajectories WHERE session_id = ${sessionId}`
+
+/** The filters of `list` and `search`, validated. */
+export interface TrajectoryConditions {
+  readonly agentName?: string | undefined
+  readonly modelName?: string | undefined
+  readonly taskId?: string | undefined
+  readonly since?: string | undefined
+  readonly until?: string | undefined
+  readonly minScore?: number | undefined
+}
+
+const conditions = (sql: Sql, f: TrajectoryConditions): Array<Statement.Fragment> => [
+  ...(f.agentName === undefined ? [] : [sql`t.agent_name = ${f.agentName}`]),
+  ...(f.modelName === undefined ? [] : [sql`t.model_name = ${f.modelName}`]),
+  ...(f.taskId === undefined ? [] : [sql`t.task_id = ${f.taskId}`]),
+  ...(f.since === undefined ? [] : [sql`t.created_at >= ${f.since}`]),
+  ...(f.until === undefined ? [] : [sql`t.created_at < ${f.until}`]),
+  ...(f.minScore === undefined ? [] : [sql`t.score >= ${f.minScore}`])
+]
+
+/** Indexed fields of the trajectories matching `filter`, newest first, one page. */
+export const listTrajectories = (sql: Sql, filter: TrajectoryConditions, limit: number, offset: number) =>
+  sql`SELECT ${sql.literal(INFO_COLUMNS)} FROM trajectories t
+    WHERE ${sql.and(conditions(sql, filter))}
+    ORDER BY t.created_at DESC, t.seq DESC
+    ${page(sql, limit, offset)}`
+
+/**
+ * Trajectories whose text matches, best first (`rank`: lower is better),
+ * with a highlighted snippet. `match` is the FTS5 expression (SQLite);
+ * `words` must all match as prefixes (PostgreSQL).
+ */
+export const searchTrajectories = (
+  sql: Sql,
+  match: { readonly fts5: string; readonly words: ReadonlyArray<string> },
+  filter: TrajectoryConditions,
+  limit: number,
+  offset: number
+) =>
+  sql.onDialectOrElse({
+    sqlite: () =>
+      sql`SELECT ${sql.literal(INFO_COLUMNS)}, trajectories_fts.rank AS rank,
+          snippet(trajectories_fts, 0, '[', ']', '…', 16) AS snippet
+        FROM trajectories_fts JOIN trajectories t ON t.seq = trajectories_fts.rowid
+        WHERE ${sql.and([sql`trajectories_fts MATCH ${match.fts5}`, ...conditions(sql, filter)])}
+        ORDER BY trajectories_fts.rank, t.seq DESC
+        LIMIT ${limit} OFFSET ${offset}`,
+    pg: () => {
+      const query = sql`to_tsquery('simple', ${
+        match.words.map((word) => `'${word.replaceAll("\\", "\\\\").replaceAll("'", "''")}':*`).join(" & ")
+      })`
+      return sql`SELECT ${sql.literal(INFO_COLUMNS)}, -ts_rank(to_tsvector('simple', t.search_text), ${query}) AS rank,
+          ts_headline('simple', t.search_text, ${query}, 'StartSel=[, StopSel=], FragmentDelimiter=…, MaxWords=16, MinWords=1') AS snippet
+        FROM trajectories t
+        WHERE ${sql.and([sql`to_tsvector('simple', t.search_text) @@ ${query}`, ...conditions(sql, filter)])}
+        ORDER BY rank, t.seq DESC
+        LIMIT ${limit} OFFSET ${offset}`
+    },
+    orElse: unsupported(sql)
+  })
+
+/** A page of stored embeddings of `dimension`, after `seq` `after`. */
+export const trajectoryVectors = (sql: Sql, dimension: number, after: number, size: number) =>
+  sql`SELECT seq, embedding FROM trajectories
+    WHERE embedding_dim = ${dimension} AND embedding IS NOT NULL AND seq > ${after}
+    ORDER BY seq LIMIT ${size}`
+
+/** The trajectories at the given `seq`s, with the first `snippetChars` of their text. */
+export const trajectoriesBySeq = (sql: Sql, seqs: ReadonlyArray<number>, snippetChars: number) =>
+  sql`SELECT ${sql.literal(INFO_COLUMNS)}, 0 AS rank, substr(t.search_text, 1, ${snippetChars}) AS snippet
+    FROM trajectories t WHERE t.seq IN ${sql.in(seqs)}`
+
+/** Deletes a session's trajectory; returns its `seq` when there was one. */
+export const deleteTrajectory = (sql: Sql, sessionId: string) =>
+  sql`DELETE FROM trajectories WHERE session_id = ${sessionId} RETURNING seq`
 
 /** How many trajectories meet every condition (`n`). */
-export const countTrajectories = (sql: Sql, conditions: ReadonlyArray<Fragment>) =>
-  sql`SELECT count(*) AS n FROM trajectories t WHERE ${sql.and(conditions)}`
+export const countTrajectories = (sql: Sql, filter: TrajectoryConditions) =>
+  sql`SELECT count(*) AS n FROM trajectories t WHERE ${sql.and(conditions(sql, filter))}`
 
 /**
  * The stored JSON (`data`) of at most `size` trajectories that meet every
  * condition, stored after `afterSeq`, in the order they were first stored
  * (keyset paging on `seq`).
  */
-export const exportPage = (sql: Sql, conditions: ReadonlyArray<Fragment>, afterSeq: number, size: number) =>
-  sql`SELECT t.seq, t.data FROM trajectories t WHERE ${sql.and([...conditions, sql`t.seq > ${afterSeq}`])}
+export const exportPage = (sql: Sql, filter: TrajectoryConditions, afterSeq: number, size: number) =>
+  sql`SELECT t.seq, t.data FROM trajectories t WHERE ${sql.and([...conditions(sql, filter), sql`t.seq > ${afterSeq}`])}
     ORDER BY t.seq LIMIT ${size}`

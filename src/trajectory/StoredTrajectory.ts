@@ -3,6 +3,7 @@
  * trajectory, the trajectory itself, search hits; and how `list` filters.
  */
 import * as Schema from "effect/Schema"
+import { Bool, Json, Num, Stamp } from "../database/Columns.js"
 import { Instant } from "../records/Instant.js"
 import { Trajectory } from "./Atif.js"
 
@@ -106,23 +107,23 @@ export const INFO_COLUMNS = "t.seq, t.session_id, t.schema_version, t.agent_name
 
 /** A row read with {@link INFO_COLUMNS}. */
 export const InfoRow = Schema.Struct({
-  seq: Schema.Number,
+  seq: Num,
   session_id: Schema.String,
   schema_version: Schema.String,
   agent_name: Schema.String,
   agent_version: Schema.String,
   model_name: Schema.NullOr(Schema.String),
   task_id: Schema.NullOr(Schema.String),
-  step_count: Schema.Number,
-  first_step_at: Schema.NullOr(Schema.String),
-  last_step_at: Schema.NullOr(Schema.String),
-  total_prompt_tokens: Schema.NullOr(Schema.Number),
-  total_completion_tokens: Schema.NullOr(Schema.Number),
-  total_cost_usd: Schema.NullOr(Schema.Number),
-  score: Schema.NullOr(Schema.Number),
-  has_embedding: Schema.Literal(0, 1),
-  created_at: Schema.String,
-  updated_at: Schema.String
+  step_count: Num,
+  first_step_at: Schema.NullOr(Stamp),
+  last_step_at: Schema.NullOr(Stamp),
+  total_prompt_tokens: Schema.NullOr(Num),
+  total_completion_tokens: Schema.NullOr(Num),
+  total_cost_usd: Schema.NullOr(Num),
+  score: Schema.NullOr(Num),
+  has_embedding: Bool,
+  created_at: Stamp,
+  updated_at: Stamp
 })
 export type InfoRow = typeof InfoRow.Type
 
@@ -141,7 +142,7 @@ export const toInfo = (row: InfoRow): TrajectoryInfo => ({
   totalCompletionTokens: row.total_completion_tokens,
   totalCostUsd: row.total_cost_usd,
   score: row.score,
-  hasEmbedding: row.has_embedding === 1,
+  hasEmbedding: row.has_embedding,
   createdAt: row.created_at,
   updatedAt: row.updated_at
 })
@@ -151,10 +152,10 @@ export const decodeInfoRows = Schema.decodeUnknown(Schema.Array(InfoRow))
 
 /** Info rows with the stored trajectory (`t.data`). */
 export const decodeStoredRows = Schema.decodeUnknown(
-  Schema.Array(Schema.Struct({ ...InfoRow.fields, data: Schema.parseJson(TrajectoryFromSelf) }))
+  Schema.Array(Schema.Struct({ ...InfoRow.fields, data: Json(TrajectoryFromSelf) }))
 )
 
 /** Info rows with `rank` and `snippet`. */
 export const decodeHitRows = Schema.decodeUnknown(
-  Schema.Array(Schema.Struct({ ...InfoRow.fields, rank: Schema.Number, snippet: Schema.String }))
+  Schema.Array(Schema.Struct({ ...InfoRow.fields, rank: Num, snippet: Schema.String }))
 )

@@ -5,6 +5,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { Json, Num, Stamp } from "../database/Columns.js"
 import type { ValidationError } from "../Errors.js"
 import type { RedactorService } from "../redaction/Redactor.js"
 import type { EmbeddingInput } from "../records/Embedding.js"
@@ -128,18 +129,18 @@ export const TestGenRow = Schema.Struct({
   session_id: Schema.String,
   task_id: Schema.String,
   task_description: Schema.String,
-  total_tests: Schema.Number,
-  total_rounds: Schema.Number,
-  category_rounds: Schema.NullOr(Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.Number }))),
-  comprehensiveness_score: Schema.NullOr(Schema.Number),
-  total_tokens_used: Schema.NullOr(Schema.Number),
-  duration_ms: Schema.Number,
-  tests: Schema.parseJson(Schema.Array(Schema.Unknown)),
-  reflections: Schema.NullOr(Schema.parseJson(Schema.Array(Schema.Unknown))),
-  environment: Schema.NullOr(Schema.parseJson()),
-  uncertainties: Schema.NullOr(Schema.parseJson(Schema.Array(Schema.String))),
-  created_at: Schema.String,
-  updated_at: Schema.String
+  total_tests: Num,
+  total_rounds: Num,
+  category_rounds: Schema.NullOr(Json(Schema.Record({ key: Schema.String, value: Num }))),
+  comprehensiveness_score: Schema.NullOr(Num),
+  total_tokens_used: Schema.NullOr(Num),
+  duration_ms: Num,
+  tests: Json(Schema.Array(Schema.Unknown)),
+  reflections: Schema.NullOr(Json(Schema.Array(Schema.Unknown))),
+  environment: Schema.NullOr(Json(Schema.Unknown)),
+  uncertainties: Schema.NullOr(Json(Schema.Array(Schema.String))),
+  created_at: Stamp,
+  updated_at: Stamp
 })
 
 /** Decodes `testgen_trajectories` rows. */

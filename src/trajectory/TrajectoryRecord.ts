@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
+import { now } from "../domain/Timestamp.js"
 import { ValidationError, type ValidationIssue } from "../Errors.js"
 import type { RedactorService } from "../redaction/Redactor.js"
 import { type EmbeddingInput, encodeEmbedding, toEmbedding } from "../records/Embedding.js"
@@ -112,6 +113,7 @@ export const prepareTrajectory = (
         issues: checked.issues
       })
     }
+    const at = yield* now
     const redacted = redactor.redactJson(trajectory)
     const summary = summarize(redacted)
     return {
@@ -131,7 +133,7 @@ export const prepareTrajectory = (
       embedding: checked.embedding === null ? null : encodeEmbedding(checked.embedding),
       data: JSON.stringify(redacted),
       searchText: searchableText(redacted),
-      at: new Date().toISOString(),
+      at,
       writeOrder
     }
   })

@@ -4,12 +4,14 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
+import { parameterChunks } from "../database/Dialect.js"
+import * as Queries from "./Queries.js"
 import type { TrajectoryRecord } from "./TrajectoryRecord.js"
 
-/** Rows per INSERT: 21 columns each, far below SQLite's 32,766 bound parameters. */
-const CHUNK = 200
+/** The most rows per INSERT (each is a whole trajectory). */
+const MAX_ROWS = 200
 
-const toRow = (value: TrajectoryRecord, key: string | null) => ({
+const toRow = (value: TrajectoryRecord, key: string | null): Queries.TrajectoryInsert => ({
   session_id: value.sessionId,
   schema_version: value.schemaVersion,
   agent_name: value.agentName,
@@ -50,30 +52,8 @@ const toRow = (value: TrajectoryRecord, key: string | null) => ({
 export const upsertTrajectories = (batch: ReadonlyArray<{ readonly key: string | null; readonly value: TrajectoryRecord }>) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    for (let start = 0; start < batch.length; start += CHUNK) {
-      const rows = batch.slice(start, start + CHUNK).map(({ key, value }) => toRow(value, key))
-      yield* sql`INSERT INTO trajectories ${sql.insert(rows)}
-        ON CONFLICT (record_key) DO NOTHING
-        ON CONFLICT (session_id) DO UPDATE SET
-          schema_version = excluded.schema_version,
-          agent_name = excluded.agent_name,
-          agent_version = excluded.agent_version,
-          model_name = excluded.model_name,
-          task_id = COALESCE(excluded.task_id, trajectories.task_id),
-          step_count = excluded.step_count,
-          first_step_at = excluded.first_step_at,
-          last_step_at = excluded.last_step_at,
-          total_prompt_tokens = excluded.total_prompt_tokens,
-          total_completion_tokens = excluded.total_completion_tokens,
-          total_cost_usd = excluded.total_cost_usd,
-          score = COALESCE(excluded.score, trajectories.score),
-          updated_at = excluded.updated_at,
-          record_key = COALESCE(trajectories.record_key, excluded.record_key),
-          embedding_dim = CASE WHEN excluded.embedding IS NULL THEN trajectories.embedding_dim ELSE excluded.embedding_dim END,
-          embedding = COALESCE(excluded.embedding, trajectories.embedding),
-          data = excluded.data,
-          search_text = excluded.search_text,
-          write_order = excluded.write_order
-        WHERE excluded.write_order >= trajectories.write_order`
+    const rows = batch.map(({ key, value }) => toRow(value, key))
+    for (const chunk of parameterChunks(sql, rows, Queries.TRAJECTORY_COLUMNS, MAX_ROWS)) {
+      yield* Queries.upsertTrajectories(sql, chunk)
     }
   })

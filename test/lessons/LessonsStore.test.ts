@@ -5,6 +5,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as TestClock from "effect/TestClock"
 import { ValidationError } from "../../src/Errors.js"
 import type { LessonInput } from "../../src/lessons/Lesson.js"
 import { LessonsStore } from "../../src/LessonsStore.js"
@@ -46,7 +47,7 @@ describe("LessonsStore", () => {
   describe("create", () => {
     it.effect("stores a lesson with a UUID, defaults and timestamps, and getById reads it back", () =>
       Effect.gen(function*() {
-        const before = new Date().toISOString()
+        yield* TestClock.setTime(Date.parse("2030-05-06T07:08:09.010Z"))
         const store = yield* LessonsStore
         const lesson = yield* store.create({
           category: "bug",
@@ -65,7 +66,7 @@ describe("LessonsStore", () => {
           createdAt: expect.stringMatching(ISO),
           updatedAt: lesson.createdAt
         })
-        expect(lesson.createdAt >= before && lesson.createdAt <= new Date().toISOString()).toBe(true)
+        expect(lesson.createdAt).toBe("2030-05-06T07:08:09.010Z")
         expect(yield* store.getById(lesson.id)).toEqual(Option.some(lesson))
       }).pipe(Effect.provide(TestLayer)))
 
@@ -494,4 +495,19 @@ describe("LessonsStore", () => {
       expect(yield* LessonsStore.getById(lesson.id)).toEqual(Option.some(lesson))
     }).pipe(Effect.provide(TestLayer)))
 })
+
+  it.effect("create, update and recordApplication stamp Effect's Clock (the test clock here)", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2031-02-03T04:05:06.789Z"))
+      const lesson = yield* LessonsStore.create({ category: "pattern", title: "Clocked", summary: "stamped by the test clock" })
+      expect(lesson.createdAt).toBe("2031-02-03T04:05:06.789Z")
+      expect(lesson.updatedAt).toBe("2031-02-03T04:05:06.789Z")
+      yield* TestClock.adjust("1 minute")
+      const updated = yield* LessonsStore.update(lesson.id, { title: "Clocked again" })
+      expect(updated.createdAt).toBe("2031-02-03T04:05:06.789Z")
+      expect(updated.updatedAt).toBe("2031-02-03T04:06:06.789Z")
+      yield* TestClock.adjust("1 minute")
+      yield* LessonsStore.recordApplication(lesson.id)
+      expect(Option.getOrThrow(yield* LessonsStore.getById(lesson.id)).updatedAt).toBe("2031-02-03T04:07:06.789Z")
+    }).pipe(Effect.provide(TestLayer)))
 })

@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as TestClock from "effect/TestClock"
 import type { JsonObject } from "../../src/records/JsonDocument.js"
 import { PAGE_SIZE } from "../../src/records/Nearest.js"
 import { RecordStore } from "../../src/RecordStore.js"
@@ -38,6 +39,7 @@ const PLANNER_SESSIONS: ReadonlyArray<readonly [string, JsonObject]> = [
 
 const seedPlanner = Effect.gen(function*() {
   const store = yield* RecordStore
+  yield* TestClock.setTime(Date.parse("2025-06-01T00:00:00.000Z"))
   for (const [id, content] of PLANNER_SESSIONS) {
     yield* store.put("planner_session", { id, content, metadata: { source: "planner" } })
     yield* nextMillisecond
@@ -84,6 +86,18 @@ describe("RecordStore.put / get / delete", () => {
       expect(yield* store.delete("a", "x")).toBe(true)
       expect(yield* store.delete("a", "x")).toBe(false)
       expect(yield* countRecords).toBe(1)
+    }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("put stamps createdAt and updatedAt with Effect's Clock (the test clock here)", () =>
+    Effect.gen(function*() {
+      const store = yield* RecordStore
+      yield* TestClock.setTime(Date.parse("2031-02-03T04:05:06.789Z"))
+      yield* store.put("a", { id: "x", content: { v: 1 } })
+      yield* TestClock.adjust("2 seconds")
+      yield* store.put("a", { id: "x", content: { v: 2 } })
+      const stored = Option.getOrThrow(yield* store.get("a", "x"))
+      expect(stored.createdAt).toBe("2031-02-03T04:05:06.789Z")
+      expect(stored.updatedAt).toBe("2031-02-03T04:05:08.789Z")
     }).pipe(Effect.provide(TestLayer)))
 
   it.effect("secrets are redacted in content, metadata and ids", () =>

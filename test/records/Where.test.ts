@@ -3,7 +3,12 @@ import Database from "better-sqlite3"
 import * as Either from "effect/Either"
 import * as fc from "effect/FastCheck"
 import { afterAll, beforeAll } from "vitest"
-import { compileWhere, type Where, WhereInvalid } from "../../src/records/Where.js"
+import { compileWhere as compileFragment, type Where, WhereInvalid } from "../../src/records/Where.js"
+import { compileText, pgSql, sqliteSql } from "../support/CompileOnly.js"
+
+/** A filter compiled for SQLite: its SQL text and bound values. */
+const compileWhere = (where: Where | undefined, column: string) =>
+  Either.map(compileFragment(sqliteSql, where, column), (fragment) => compileText(sqliteSql, fragment))
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
 
@@ -60,9 +65,9 @@ describe("compileWhere", () => {
   }
 
   describe("shape of the SQL", () => {
-    it("an empty or absent filter is 1 = 1", () => {
-      expect(compileWhere(undefined, "content")).toEqual(Either.right({ sql: "1 = 1", params: [] }))
-      expect(compileWhere({}, "content")).toEqual(Either.right({ sql: "1 = 1", params: [] }))
+    it("an empty or absent filter is 1=1", () => {
+      expect(compileWhere(undefined, "content")).toEqual(Either.right({ sql: "1=1", params: [] }))
+      expect(compileWhere({}, "content")).toEqual(Either.right({ sql: "1=1", params: [] }))
       expect(ids({})).toEqual(ALL_IDS)
     })
 
@@ -70,8 +75,8 @@ describe("compileWhere", () => {
       const result = compileWhere({ complexity: "complex", "plan.agents[0]": { gt: 0.8 } }, "content")
       expect(result).toEqual(
         Either.right({
-          sql: "(json_type(content, ?) = 'text' AND json_extract(content, ?) = ?) AND " +
-            "(json_type(content, ?) IN ('integer', 'real') AND json_extract(content, ?) > ?)",
+          sql: "((json_type(\"content\", ?) = 'text' AND json_extract(\"content\", ?) = ?) AND " +
+            "(json_type(\"content\", ?) IN ('integer', 'real') AND json_extract(\"content\", ?) > ?))",
           params: ["$.complexity", "$.complexity", "complex", "$.plan.agents[0]", "$.plan.agents[0]", 0.8]
         })
       )
@@ -84,6 +89,36 @@ describe("compileWhere", () => {
       expect(result.right.sql).not.toContain("__proto__x")
       expect(result.right.sql).not.toContain("a_b")
       expect(result.right.sql).not.toContain("%")
+    })
+
+    it("compiles to PostgreSQL's jsonb tests with $n placeholders, paths and values bound", () => {
+      const result = compileFragment(
+        pgSql,
+        {
+          complexity: "complex",
+          confidence: { gt: 0.8 },
+          done: true,
+          "plan.agents": { contains: "builder" },
+          tags: { in: ["a", 1, null] },
+          note: { exists: false },
+          other: { ne: "x" }
+        },
+        "content"
+      )
+      if (Either.isLeft(result)) throw new Error(result.left.message)
+      const { params, sql } = compileText(pgSql, result.right)
+      expect(sql).not.toContain("?")
+      expect(sql).not.toMatch(/json_each|json_extract|json_type\(/)
+      expect(sql).toContain("jsonb_typeof(")
+      expect(sql).toContain("jsonb_array_elements(")
+      expect(sql).toMatch(/\$1\b/)
+      expect(sql).not.toContain("complex'")
+      expect(params).toContain("strict $.complexity")
+      expect(params).toContain("complex")
+      expect(params).toContain(0.8)
+      expect(params).toContain("[\"a\",1,null]")
+      const placeholders = new Set(sql.match(/\$\d+/g))
+      expect(placeholders.size).toBe(params.length)
     })
 
     it("accepts a qualified column and rejects an untrusted one by throwing", () => {

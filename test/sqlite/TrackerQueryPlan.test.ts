@@ -31,7 +31,13 @@ const unindexed = (detail: string) =>
     ? !/USING (COVERING INDEX|INDEX|INTEGER PRIMARY KEY|PRIMARY KEY)\b/.test(detail)
     : /TEMP B-TREE/.test(detail)
 
-const ending: Queries.TraceEnding = { status: "completed", tokenUsage: null, metadata: null, error: null }
+const ending: Queries.TraceEnding = {
+  status: "completed",
+  tokenUsage: null,
+  metadata: null,
+  error: null,
+  at: "2025-01-01T00:00:00.000Z"
+}
 const noValues: Queries.InvocationValues = {
   completedAt: null,
   outcome: null,
@@ -53,9 +59,9 @@ const statements = (sql: SqlClient.SqlClient): ReadonlyArray<readonly [string, S
   ["getTrace", Queries.selectTrace(sql, "t")],
   ["trace status", Queries.selectTraceStatus(sql, "t")],
   ["completeTrace", Queries.endTrace(sql, "t", ending)],
-  ["recordInvocation", Queries.insertInvocation(sql, { ...noValues, traceId: "t", agent: "a", taskFragment: null, startedAt: null })],
+  ["recordInvocation", Queries.insertInvocation(sql, { ...noValues, traceId: "t", agent: "a", taskFragment: null, startedAt: "2025-01-01T00:00:00.000Z" })],
   ["updateInvocation", Queries.updateInvocation(sql, 1, noValues)],
-  ["agentMetrics", Queries.agentMetrics(sql, "a", 30)],
+  ["agentMetrics", Queries.agentMetrics(sql, "a", "2025-01-01T00:00:00.000Z")],
   ["agentMetrics, all time", Queries.agentMetrics(sql, "a", undefined)],
   ["stats of an agent", Queries.runStats(sql, "a")]
 ]

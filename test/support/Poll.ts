@@ -1,11 +1,10 @@
 /**
  * Waiting for a condition instead of sleeping a fixed time: `eventually`
- * retries a check until it holds (or a deadline passes), `nextMillisecond`
- * waits until the wall clock has moved on, for distinct timestamps.
+ * retries a check until it holds (or a deadline passes); `nextMillisecond`
+ * moves the test clock on, for distinct timestamps (stores stamp Effect's `Clock`).
  */
 import * as Effect from "effect/Effect"
-
-const tick = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 1)))
+import * as TestClock from "effect/TestClock"
 
 /** Runs `check` until it succeeds, every few milliseconds, failing with its last error after `timeoutMs`. */
 export const eventually = <A, E, R>(check: Effect.Effect<A, E, R>, timeoutMs = 20_000): Effect.Effect<A, E, R> =>
@@ -18,9 +17,5 @@ export const eventually = <A, E, R>(check: Effect.Effect<A, E, R>, timeoutMs = 2
     return attempt
   })
 
-/** Waits until `Date.now()` is past the millisecond it was called in. */
-export const nextMillisecond: Effect.Effect<void> = Effect.suspend(() => {
-  const start = Date.now()
-  const wait: Effect.Effect<void> = Effect.suspend(() => Date.now() > start ? Effect.void : Effect.zipRight(tick, wait))
-  return wait
-})
+/** Moves the test clock on by a millisecond, for distinct stamps: the stores stamp Effect's `Clock`. */
+export const nextMillisecond: Effect.Effect<void> = TestClock.adjust("1 millis")

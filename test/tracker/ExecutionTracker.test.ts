@@ -1,8 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
 import { NotFound, ValidationError } from "../../src/Errors.js"
 import { ExecutionTracker } from "../../src/ExecutionTracker.js"
 import { countRows, SECRET, setStartedAt } from "./TrackerLayer.js"
@@ -49,6 +51,21 @@ describe("ExecutionTracker traces", () => {
       expect(yield* ExecutionTracker.getTrace("nope")).toEqual(Option.none())
     }).pipe(Effect.provide(TestLayer)))
 
+  it.effect("startTrace, completeTrace and recordInvocation stamp Effect's Clock (the test clock here)", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2031-02-03T04:05:06.789Z"))
+      const trace = yield* ExecutionTracker.startTrace({ projectId: "clocked", taskId: "t1", prompt: "Build it" })
+      expect(trace.startedAt).toBe("2031-02-03T04:05:06.789Z")
+      yield* TestClock.adjust("1500 millis")
+      const invocation = yield* ExecutionTracker.recordInvocation({ traceId: trace.id, agent: "builder" })
+      const completed = yield* ExecutionTracker.completeTrace(trace.id, { success: true })
+      expect(completed.completedAt).toBe("2031-02-03T04:05:08.289Z")
+      expect(completed.durationMs).toBe(1500)
+      const [recorded] = yield* ExecutionTracker.invocations(trace.id)
+      expect(recorded?.id).toBe(invocation)
+      expect(recorded?.startedAt).toBe("2031-02-03T04:05:08.289Z")
+    }).pipe(Effect.provide(TestLayer)))
+
   it.effect("startTrace rejects invalid input with a ValidationError and writes nothing", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(ExecutionTracker.startTrace({ projectId: "", taskId: "t", prompt: "x" }))
@@ -73,8 +90,9 @@ describe("ExecutionTracker traces", () => {
 
   it.effect("completeTrace ends a trace as completed, with the duration computed from the stored timestamps", () =>
     Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2030-01-01T00:00:00.000Z"))
       const trace = yield* start("p1", { metadata: { model: "m1", keep: true } })
-      const startedAt = new Date(Date.now() - 1234).toISOString()
+      const startedAt = new Date((yield* Clock.currentTimeMillis) - 1234).toISOString()
       yield* setStartedAt(trace.id, startedAt)
       const done = yield* ExecutionTracker.completeTrace(trace.id, {
         success: true,
@@ -273,7 +291,7 @@ describe("ExecutionTracker invocations", () => {
   it.effect("startedAt defaults to now", () =>
     Effect.gen(function*() {
       const trace = yield* start()
-      const before = new Date().toISOString()
+      const before = new Date(yield* Clock.currentTimeMillis).toISOString()
       yield* ExecutionTracker.recordInvocation({ traceId: trace.id, agent: "a" })
       const [invocation] = yield* ExecutionTracker.invocations(trace.id)
       expect(invocation!.startedAt).toMatch(ISO)
@@ -373,9 +391,11 @@ describe("ExecutionTracker.agentMetrics", () => {
 
   it.effect("computes rates and averages over the agent's invocations in the window", () =>
     Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2030-01-01T00:00:00.000Z"))
       const trace = yield* start()
-      const recent = new Date(Date.now() - 86_400_000).toISOString()
-      const old = new Date(Date.now() - 40 * 86_400_000).toISOString()
+      const now = yield* Clock.currentTimeMillis
+      const recent = new Date(now - 86_400_000).toISOString()
+      const old = new Date(now - 40 * 86_400_000).toISOString()
       const usage = (totalTokens: number) => ({ inputTokens: 0, outputTokens: totalTokens, totalTokens })
       const record = (agent: string, startedAt: string, extra: object) =>
         ExecutionTracker.recordInvocation({ traceId: trace.id, agent, startedAt, ...extra })

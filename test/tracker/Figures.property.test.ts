@@ -3,6 +3,7 @@
  * in plain TypeScript from random inputs.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as fc from "effect/FastCheck"
@@ -118,7 +119,7 @@ describe("ExecutionTracker figures", () => {
             yield* tracker.cancelTrace(started.id)
           }
         }
-        const now = Date.now()
+        const now = yield* Clock.currentTimeMillis
         for (const invocation of invocations) {
           yield* tracker.recordInvocation({
             traceId: ids[0]!,

@@ -2,6 +2,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Clock from "effect/Clock"
 import * as Option from "effect/Option"
 import { checkSearchIndexes, rebuildSearchIndexes } from "../../src/maintenance/SearchIndex.js"
 import { TrajectoryStore } from "../../src/TrajectoryStore.js"
@@ -304,7 +305,7 @@ describe("TrajectoryStore.list", () => {
       yield* nextMillisecond
       yield* store.save(variant("b", { agent: "alpha", model: "m2" }), { taskId: "t2", score: 0.9 })
       yield* nextMillisecond
-      const middle = new Date()
+      const middle = new Date(yield* Clock.currentTimeMillis)
       yield* nextMillisecond
       yield* store.save(variant("c", { agent: "beta", model: "m1" }), { taskId: "t1" })
       const ids = (filter?: Parameters<typeof store.list>[0]) =>

@@ -1,0 +1,132 @@
+/**
+ * The SQL of the LessonsStore, one builder per statement. Dialect variants:
+ * tag membership (`json_each` / `jsonb`), and text search (FTS5 over
+ * `lessons_fts` ranked by bm25 on SQLite; a weighted `tsvector` with
+ * `ts_rank` and `ts_headline` on PostgreSQL).
+ *
+ * @module
+ */
+import type * as Statement from "@effect/sql/Statement"
+import * as Option from "effect/Option"
+import { type Sql, unsupported } from "../database/Dialect.js"
+import type { LessonCategory } from "./Lesson.js"
+
+/** bm25 column weights of `lessons_fts (title, summary, details)`. */
+export const BM25_WEIGHTS = { title: 10.0, summary: 5.0, details: 1.0 } as const
+
+const BM25 = `bm25(lessons_fts, ${BM25_WEIGHTS.title}, ${BM25_WEIGHTS.summary}, ${BM25_WEIGHTS.details})`
+
+/** The default highlight markers of a snippet. */
+export const DEFAULT_SNIPPET = { open: "[", close: "]", ellipsis: "…", tokens: 12 } as const
+
+/** A validated search, ready to run. */
+export interface SearchPlan {
+  /** The text to match: an FTS5 `MATCH` expression and its words (for PostgreSQL); none lists lessons without text matching. */
+  readonly match: Option.Option<{ readonly fts5: string; readonly words: ReadonlyArray<string> }>
+  readonly category: LessonCategory | undefined
+  /** A project (its lessons and the global ones), `null` (global only) or `undefined` (all). */
+  readonly projectId: string | null | undefined
+  /** Every one of them must be among the lesson's tags. */
+  readonly tags: ReadonlyArray<string>
+  readonly limit: number
+  readonly offset: number
+  readonly snippet: { readonly open: string; readonly close: string; readonly ellipsis: string; readonly tokens: number }
+}
+
+const filtersOf = (sql: Sql, plan: SearchPlan): Array<Statement.Fragment> => {
+  const filters: Array<Statement.Fragment> = []
+  if (plan.category !== undefined) filters.push(sql`l.category = ${plan.category}`)
+  if (plan.projectId === null) filters.push(sql`l.project_id IS NULL`)
+  else if (plan.projectId !== undefined) {
+    filters.push(sql`(l.project_id = ${plan.projectId} OR l.project_id IS NULL)`)
+  }
+  for (const tag of plan.tags) {
+    filters.push(sql.onDialectOrElse({
+      sqlite: () => sql`EXISTS (SELECT 1 FROM json_each(l.tags) WHERE json_each.value = ${tag})`,
+      pg: () => sql`(l.tags)::jsonb ? ${tag}`,
+      orElse: unsupported(sql)
+    }))
+  }
+  return filters
+}
+
+/**
+ * The statement of a search. Rows are `lessons` rows with `hit_rank` (bm25,
+ * lower is better; 0 without text matching) and `hit_snippet`, best first:
+ * by rank, then most recently updated. Without text matching: most recently
+ * updated first, with the summary as snippet.
+ */
+export const searchLessons = (sql: Sql, plan: SearchPlan): Statement.Statement<unknown> => {
+  const where = sql.and(filtersOf(sql, plan))
+  const { close, ellipsis, open, tokens } = plan.snippet
+  return Option.match(plan.match, {
+    onNone: () =>
+      sql`SELECT l.*, 0 AS hit_rank, l.summary AS hit_snippet
+        FROM lessons AS l
+        WHERE ${where}
+        ORDER BY l.updated_at DESC, l.seq DESC
+        LIMIT ${plan.limit} OFFSET ${plan.offset}`,
+    onSome: (match) =>
+      sql.onDialectOrElse({
+        sqlite: () =>
+          sql`SELECT l.*,
+              ${sql.literal(BM25)} AS hit_rank,
+              coalesce(nullif(snippet(lessons_fts, -1, ${open}, ${close}, ${ellipsis}, ${tokens}), ''), l.summary) AS hit_snippet
+            FROM lessons_fts JOIN lessons AS l ON l.seq = lessons_fts.rowid
+            WHERE lessons_fts MATCH ${match.fts5} AND ${where}
+            ORDER BY hit_rank, l.updated_at DESC, l.seq DESC
+            LIMIT ${plan.limit} OFFSET ${plan.offset}`,
+        pg: () => {
+          const document = sql`(setweight(to_tsvector('simple', l.title), 'A') ||
+            setweight(to_tsvector('simple', l.summary), 'B') ||
+            setweight(to_tsvector('simple', coalesce(l.details, '')), 'D'))`
+          const query = sql`to_tsquery('simple', ${prefixQuery(match.words)})`
+          const options = `StartSel=${open}, StopSel=${close}, FragmentDelimiter=${ellipsis}, MaxWords=${tokens}, MinWords=1`
+          return sql`SELECT l.*,
+              -ts_rank(${document}, ${query}) AS hit_rank,
+              ts_headline('simple', concat_ws(' ', l.title, l.summary, l.details), ${query}, ${options}) AS hit_snippet
+            FROM lessons AS l
+            WHERE ${document} @@ ${query} AND ${where}
+            ORDER BY hit_rank, l.updated_at DESC, l.seq DESC
+            LIMIT ${plan.limit} OFFSET ${plan.offset}`
+        },
+        orElse: unsupported(sql)
+      })
+  })
+}
+
+/** PostgreSQL: a `tsquery` text where every word must match as a prefix (`'a':* & 'b':*`). */
+const prefixQuery = (words: ReadonlyArray<string>): string =>
+  words.map((word) => `'${word.replaceAll("\\", "\\\\").replaceAll("'", "''")}':*`).join(" & ")
+
+/** Inserts a lesson and returns its row. */
+export const insertLesson = (sql: Sql, row: Readonly<Record<string, unknown>>) =>
+  sql`INSERT INTO lessons ${sql.insert({ ...row })} RETURNING *`
+
+/** One lesson by id. */
+export const selectLesson = (sql: Sql, id: string) => sql`SELECT * FROM lessons WHERE id = ${id}`
+
+/** Sets the given columns of a lesson; returns its row, none when it is missing. */
+export const updateLesson = (sql: Sql, id: string, set: Readonly<Record<string, unknown>>) =>
+  sql`UPDATE lessons SET ${sql.update({ ...set })} WHERE id = ${id} RETURNING *`
+
+/** Counts one more application of a lesson; returns its `seq`, none when it is missing. */
+export const countApplication = (sql: Sql, id: string, at: string) =>
+  sql`UPDATE lessons
+    SET application_count = application_count + 1, updated_at = ${at}
+    WHERE id = ${id} RETURNING seq`
+
+/** Deletes a lesson; returns its `seq` when there was one. */
+export const deleteLesson = (sql: Sql, id: string) => sql`DELETE FROM lessons WHERE id = ${id} RETURNING seq`
+
+/** The lessons of a category, most confident, then most applied, then most recently updated first. */
+export const lessonsByCategory = (sql: Sql, category: LessonCategory, limit: number) =>
+  sql`SELECT * FROM lessons WHERE category = ${category}
+    ORDER BY confidence DESC, application_count DESC, updated_at DESC, seq DESC
+    LIMIT ${limit}`
+
+/** The most applied lessons, then most recently updated. */
+export const mostAppliedLessons = (sql: Sql, limit: number) =>
+  sql`SELECT * FROM lessons
+    ORDER BY application_count DESC, updated_at DESC, seq DESC
+    LIMIT ${limit}`
