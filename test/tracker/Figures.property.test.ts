@@ -3,6 +3,7 @@
  * in plain TypeScript from random inputs.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as fc from "effect/FastCheck"
 import { ExecutionTracker } from "../../src/ExecutionTracker.js"
@@ -114,7 +115,8 @@ describe("ExecutionTracker figures", () => {
             yield* tracker.cancelTrace(started.id)
           }
         }
-        const now = Date.now()
+        // The window is measured back from Effect's Clock.
+        const now = yield* Clock.currentTimeMillis
         for (const invocation of invocations) {
           yield* tracker.recordInvocation({
             traceId: ids[0]!,

@@ -52,10 +52,10 @@ const statements = (sql: SqlClient.SqlClient): ReadonlyArray<readonly [string, S
   ["llmUsage, all", Queries.llmUsage(sql, {}, 100)],
   ["getTrace", Queries.selectTrace(sql, "t")],
   ["trace status", Queries.selectTraceStatus(sql, "t")],
-  ["completeTrace", Queries.endTrace(sql, "t", ending)],
-  ["recordInvocation", Queries.insertInvocation(sql, { ...noValues, traceId: "t", agent: "a", taskFragment: null, startedAt: null })],
+  ["completeTrace", Queries.endTrace(sql, "t", ending, "2024-01-01T00:00:00.000Z")],
+  ["recordInvocation", Queries.insertInvocation(sql, { ...noValues, traceId: "t", agent: "a", taskFragment: null, startedAt: "2024-01-01T00:00:00.000Z" })],
   ["updateInvocation", Queries.updateInvocation(sql, 1, noValues)],
-  ["agentMetrics", Queries.agentMetrics(sql, "a", 30)],
+  ["agentMetrics", Queries.agentMetrics(sql, "a", "2024-01-01T00:00:00.000Z")],
   ["agentMetrics, all time", Queries.agentMetrics(sql, "a", undefined)],
   ["stats of an agent", Queries.runStats(sql, "a")]
 ]
