@@ -83,6 +83,3 @@ export const OptionalTimestamp: Schema.Schema<string | undefined, Date | string 
 
 /** The current time from Effect's `Clock`, in the stored form. */
 export const now: Effect.Effect<string> = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis).toISOString())
-
-/** SQLite's current time in the stored form, for use inside statements. */
-export const SQL_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"

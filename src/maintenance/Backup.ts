@@ -12,9 +12,11 @@ import { randomUUID } from "node:crypto"
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync } from "node:fs"
 import * as path from "node:path"
 import type { DatabaseService } from "../Database.js"
+import { unsupported } from "../database/Dialect.js"
 import { withDatabaseErrors } from "../database/SqlFailure.js"
 import { DatabaseError, type DatabaseErrorReason } from "../Errors.js"
 import { checkOutputPath } from "./OutputPath.js"
+import { sqliteOnly } from "./Queries.js"
 
 const OPERATION = "Maintenance.backup"
 
@@ -53,13 +55,21 @@ const verifyAndSync = (file: string) => {
   }
 }
 
+/** SQLite's online backup of the database to `file`; PostgreSQL has no such copy here yet. */
+const copyDatabase = (db: DatabaseService, file: string): Effect.Effect<void, DatabaseError> =>
+  db.sql.onDialectOrElse({
+    sqlite: () => db.sqlite.backup(file).pipe(withDatabaseErrors(OPERATION)),
+    pg: () => Effect.fail(sqliteOnly(OPERATION, "the online backup to a file (use pg_dump)")),
+    orElse: unsupported(db.sql)
+  })
+
 /** Writes a consistent, verified copy of the database to `target`. */
 export const backupDatabase = (db: DatabaseService, target: string) =>
   Effect.gen(function*() {
     const file = yield* checkOutputPath(target, Option.getOrUndefined(db.filename), "backup")
     const partial = `${file}.partial-${randomUUID()}`
     yield* Effect.gen(function*() {
-      yield* db.sqlite.backup(partial).pipe(withDatabaseErrors(OPERATION))
+      yield* copyDatabase(db, partial)
       yield* Effect.try({ try: () => verifyAndSync(partial), catch: fileError(file) })
       yield* Effect.try({
         try: () => {
