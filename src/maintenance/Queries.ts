@@ -18,7 +18,7 @@ import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
-import { unsupported } from "../database/Dialect.js"
+import { type Sql as Constructor, unsupported } from "../database/Dialect.js"
 import { DatabaseError } from "../Errors.js"
 
 type Sql = SqlClient.SqlClient
@@ -178,7 +178,7 @@ export const rebuildSearchIndex = (sql: Sql, table: string) =>
  * array on SQLite (`json_each`), a bound `IN` list on PostgreSQL (whose
  * parameter limit is far above a prune chunk).
  */
-export const keyIn = (sql: Sql, column: string, values: ReadonlyArray<unknown>): Fragment =>
+export const keyIn = (sql: Constructor, column: string, values: ReadonlyArray<unknown>): Fragment =>
   sql.onDialectOrElse({
     sqlite: () => sql`${sql(column)} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`,
     pg: () => values.length === 0 ? sql`false` : sql.in(column, values.map(bindable)),
@@ -192,7 +192,7 @@ const bindable = (value: unknown): string | number | bigint | null =>
  * A workflow state's last activity (its last save, transition or
  * checkpoint) is before `before`.
  */
-export const workflowIdleBefore = (sql: Sql, before: string): Fragment => {
+export const workflowIdleBefore = (sql: Constructor, before: string): Fragment => {
   const activity = [
     sql`updated_at`,
     sql`coalesce((SELECT max(t.created_at) FROM state_transitions t WHERE t.task_id = workflow_states.task_id), '')`,
@@ -210,7 +210,7 @@ export const workflowIdleBefore = (sql: Sql, before: string): Fragment => {
  * `StateStore.checkpoints` lists them: by `created_at`, then insertion
  * (SQLite's rowid; the id on PostgreSQL, which keeps no insertion order).
  */
-export const checkpointBeyond = (sql: Sql, keepLast: number): Fragment => {
+export const checkpointBeyond = (sql: Constructor, keepLast: number): Fragment => {
   const tieBreak = sql.onDialectOrElse({
     sqlite: () => sql`newer.rowid > checkpoints.rowid`,
     pg: () => sql`newer.id > checkpoints.id`,
