@@ -11,7 +11,6 @@
  * @module
  */
 import * as Arr from "effect/Array"
-import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -19,7 +18,9 @@ import * as Schema from "effect/Schema"
 import { randomUUID } from "node:crypto"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
+import { Num } from "./database/Columns.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
+import { now } from "./domain/Timestamp.js"
 import { type DatabaseError, NotFound, ValidationError } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
 import {
@@ -38,7 +39,7 @@ import {
 } from "./tracker/ExecutionTrace.js"
 import { type LlmUsage, LlmUsageInput, LlmUsageRow } from "./tracker/LlmUsage.js"
 import { LlmUsageSink } from "./tracker/LlmUsageSink.js"
-import { type AgentMetrics, RunStats } from "./tracker/Metrics.js"
+import { type AgentMetrics, AgentMetricsRow, type RunStats, RunStatsRow } from "./tracker/Metrics.js"
 import {
   clampInteger,
   DEFAULT_LLM_USAGE_LIMIT,
@@ -55,17 +56,19 @@ import {
 import * as Queries from "./tracker/Queries.js"
 import * as RunQueries from "./tracker/RunQueries.js"
 import {
-  AgentHealth,
-  DailyUsage,
+  type AgentHealth,
+  AgentHealthRow,
+  type DailyUsage,
+  DailyUsageRow,
   DEFAULT_RUN_PAGE,
   type RunPage,
   RunRow,
   TraceFilter,
   UsageWindow
 } from "./tracker/RunViews.js"
-import { now } from "./domain/Timestamp.js"
 import { EventRow, type TraceEvent, TraceEventInput } from "./tracker/TraceEvent.js"
 import { validate } from "./Validation.js"
+import { neverFails } from "./writeBehind/NeverFails.js"
 import { WriteBehind } from "./writeBehind/WriteBehind.js"
 
 /** The `entity` of a {@link NotFound} for a missing trace. */
@@ -76,14 +79,14 @@ export const INVOCATION_ENTITY = "invocation"
 /** The ExecutionTracker's interface. */
 export interface ExecutionTrackerService {
   /**
-   * Starts a trace (status `running`, started now by the database clock).
+   * Starts a trace (status `running`, started now by Effect's `Clock`).
    * Fails with `ValidationError` on invalid input.
    */
   readonly startTrace: (input: StartTraceInput) => Effect.Effect<ExecutionTrace, ValidationError | DatabaseError>
   /**
    * Ends a running trace as `completed` (`success: true`) or `error`
-   * (`success: false`), atomically: the completion time and the duration are
-   * computed by the database from the stored timestamps, `metadata` is merged
+   * (`success: false`), atomically: completed now (Effect's `Clock`), the
+   * duration computed in the statement from the stored start, `metadata` merged
    * into the metadata given at start (JSON merge patch). Fails with `NotFound`
    * when there is no such trace, and with `ValidationError` (issue path
    * `status`) when it has already ended: a status never moves back.
@@ -181,21 +184,15 @@ export interface ExecutionTrackerService {
 const decodeTraces = Schema.decodeUnknown(Schema.Array(TraceRow))
 const decodeInsertedTrace = Schema.decodeUnknown(Schema.Tuple(TraceRow))
 const decodeStatus = Schema.decodeUnknown(Schema.Array(Schema.Struct({ status: TraceStatus })))
-const decodeIds = Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Schema.Number })))
+const decodeIds = Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Num })))
 const decodeInvocations = Schema.decodeUnknown(Schema.Array(InvocationRow))
 const decodeEvents = Schema.decodeUnknown(Schema.Array(EventRow))
 const decodeLlmUsage = Schema.decodeUnknown(Schema.Array(LlmUsageRow))
-const decodeMetrics = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({
-  totalInvocations: Schema.Number,
-  successRate: Schema.Number,
-  failureRate: Schema.Number,
-  avgQualityScore: Schema.Number,
-  avgTokensPerInvocation: Schema.Number
-})))
-const decodeStats = Schema.decodeUnknown(Schema.Tuple(RunStats))
+const decodeMetrics = Schema.decodeUnknown(Schema.Tuple(AgentMetricsRow))
+const decodeStats = Schema.decodeUnknown(Schema.Tuple(RunStatsRow))
 const decodeRuns = Schema.decodeUnknown(Schema.Array(RunRow))
-const decodeDailyUsage = Schema.decodeUnknown(Schema.Array(DailyUsage))
-const decodeAgentHealth = Schema.decodeUnknown(Schema.Array(AgentHealth))
+const decodeDailyUsage = Schema.decodeUnknown(Schema.Array(DailyUsageRow))
+const decodeAgentHealth = Schema.decodeUnknown(Schema.Array(AgentHealthRow))
 const validateTraceFilter = validate(TraceFilter, "trace filter")
 const validateWindow = validate(UsageWindow, "usage window")
 
@@ -218,6 +215,15 @@ const jsonText = (value: unknown, path: string): Effect.Effect<string | null, Va
     }
   })
 
+/**
+ * The stored stamp `days` days (fractional) before `millis`; the earliest
+ * stamp there is (year 0000) when that is further back.
+ */
+const daysBefore = (millis: number, days: number): string =>
+  new Date(Math.max(EARLIEST, millis - days * 86_400_000)).toISOString()
+
+const EARLIEST = Date.parse("0000-01-01T00:00:00.000Z")
+
 const describeStatus = (status: TraceStatus): string =>
   status === "error" ? "ended in error" : status === "running" ? "is running" : `is ${status}`
 
@@ -227,20 +233,6 @@ const illegalMove = (id: string, status: TraceStatus, verb: "completed" | "cance
   const message = `trace ${id} ${describeStatus(status)}; it cannot be ${verb}${again ? " again" : ""}`
   return new ValidationError({ message, issues: [{ path: "status", message }] })
 }
-
-/** Runs a write-behind recording: never fails; a rejected record is logged and dropped. */
-const neverFails = (operation: string, annotations: Record<string, unknown>) =>
-<E>(self: Effect.Effect<void, E>): Effect.Effect<void> =>
-  self.pipe(
-    Effect.catchAllCause((cause) =>
-      Cause.isInterruptedOnly(cause)
-        ? Effect.void
-        : Effect.logWarning(`${operation}: record dropped`, cause).pipe(
-          Effect.annotateLogs({ operation, ...annotations })
-        )
-    ),
-    Effect.withSpan(operation)
-  )
 
 /**
  * Execution history and agent runs.
@@ -263,14 +255,15 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
     const redactedJson = (value: unknown, path: string) =>
       value === undefined ? Effect.succeed(null) : jsonText(redactor.redactJson(value), path)
 
-    const endTrace = (id: string, verb: "completed" | "cancelled", ending: Queries.TraceEnding) =>
+    /** Ends a running trace `at` the given stamp; only these statements are retried on Busy. */
+    const endTrace = (id: string, verb: "completed" | "cancelled", ending: Queries.TraceEnding, at: string) =>
       Effect.gen(function*() {
-        const ended = yield* Effect.flatMap(Queries.endTrace(sql, id, ending), decodeTraces)
+        const ended = yield* Effect.flatMap(Queries.endTrace(sql, id, ending, at), decodeTraces)
         if (ended[0] !== undefined) return ended[0]
         const found = yield* Effect.flatMap(Queries.selectTraceStatus(sql, id), decodeStatus)
         if (found[0] === undefined) return yield* new NotFound({ entity: TRACE_ENTITY, id })
         return yield* illegalMove(id, found[0].status, verb)
-      })
+      }).pipe(withDatabaseErrors(`ExecutionTracker.${verb === "completed" ? "completeTrace" : "cancelTrace"}`))
 
     const invocationValues = (patch: typeof AgentInvocationPatch.Type) =>
       Effect.map(redactedJson(patch.tokenUsage, "tokenUsage"), (tokenUsage): Queries.InvocationValues => ({
@@ -303,26 +296,22 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
 
       completeTrace: Effect.fn("ExecutionTracker.completeTrace")(function*(id: string, input: CompleteTraceInput) {
         const completion = yield* validateCompletion(input)
-        const ending: Queries.TraceEnding = {
+        return yield* endTrace(id, "completed", {
           status: completion.success ? "completed" : "error",
           tokenUsage: yield* redactedJson(completion.tokenUsage, "tokenUsage"),
           metadata: yield* redactedJson(completion.metadata, "metadata"),
-          error: redactNullable(completion.error),
-          at: yield* now
-        }
-        return yield* endTrace(id, "completed", ending).pipe(withDatabaseErrors("ExecutionTracker.completeTrace"))
+          error: redactNullable(completion.error)
+        }, yield* now)
       }),
 
       cancelTrace: Effect.fn("ExecutionTracker.cancelTrace")(function*(id: string, reason?: string) {
         const why = yield* validateReason(reason)
-        const ending: Queries.TraceEnding = {
+        return yield* endTrace(id, "cancelled", {
           status: "cancelled",
           tokenUsage: null,
           metadata: null,
-          error: redactNullable(why),
-          at: yield* now
-        }
-        return yield* endTrace(id, "cancelled", ending).pipe(withDatabaseErrors("ExecutionTracker.cancelTrace"))
+          error: redactNullable(why)
+        }, yield* now)
       }),
 
       getTrace: Effect.fn("ExecutionTracker.getTrace")(function*(id: string) {
@@ -339,17 +328,13 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
       recordInvocation: Effect.fn("ExecutionTracker.recordInvocation")(function*(input: AgentInvocationInput) {
         const invocation = yield* validateInvocation(input)
         const values = yield* invocationValues(invocation)
-        const row = {
+        const rows = yield* Queries.insertInvocation(sql, {
           ...values,
           traceId: id(invocation.traceId),
           agent: id(invocation.agent),
           taskFragment: redactNullable(invocation.taskFragment),
           startedAt: invocation.startedAt ?? (yield* now)
-        }
-        const rows = yield* Queries.insertInvocation(sql, row).pipe(
-          Effect.flatMap(decodeIds),
-          withDatabaseErrors("ExecutionTracker.recordInvocation")
-        )
+        }).pipe(Effect.flatMap(decodeIds), withDatabaseErrors("ExecutionTracker.recordInvocation"))
         if (rows[0] === undefined) return yield* new NotFound({ entity: TRACE_ENTITY, id: id(invocation.traceId) })
         return rows[0].id
       }),
@@ -357,7 +342,8 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
       updateInvocation: Effect.fn("ExecutionTracker.updateInvocation")(function*(id: number, patch: AgentInvocationPatch) {
         const values = yield* Effect.flatMap(validatePatch(patch), invocationValues)
         const rows = Number.isSafeInteger(id)
-          ? yield* Effect.flatMap(Queries.updateInvocation(sql, id, values), decodeIds).pipe(
+          ? yield* Queries.updateInvocation(sql, id, values).pipe(
+            Effect.flatMap(decodeIds),
             withDatabaseErrors("ExecutionTracker.updateInvocation")
           )
           : []
@@ -370,8 +356,9 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
 
       agentMetrics: Effect.fn("ExecutionTracker.agentMetrics")(function*(agent: string, window?: MetricsWindow) {
         const days = metricsDays(window?.days)
-        const since = days === undefined ? undefined : new Date((yield* Clock.currentTimeMillis) - days * 86_400_000).toISOString()
-        const [figures] = yield* Effect.flatMap(Queries.agentMetrics(sql, id(agent), since), decodeMetrics).pipe(
+        const since = days === undefined ? undefined : daysBefore(yield* Clock.currentTimeMillis, days)
+        const [figures] = yield* Queries.agentMetrics(sql, id(agent), since).pipe(
+          Effect.flatMap(decodeMetrics),
           withDatabaseErrors("ExecutionTracker.agentMetrics")
         )
         return { agent, ...figures }
@@ -427,7 +414,10 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
       findTraces: Effect.fn("ExecutionTracker.findTraces")(function*(filter?: TraceFilter) {
         const valid = yield* validateTraceFilter(filter ?? {})
         const limit = valid.limit ?? DEFAULT_RUN_PAGE
-        const rows = yield* Effect.flatMap(RunQueries.findTraces(sql, valid, limit), decodeRuns)
+        const rows = yield* RunQueries.findTraces(sql, valid, limit).pipe(
+          Effect.flatMap(decodeRuns),
+          withDatabaseErrors("ExecutionTracker.findTraces")
+        )
         const runs = rows.slice(0, limit)
         const last = runs[runs.length - 1]
         const page: RunPage = {
@@ -437,17 +427,23 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
             : Option.none()
         }
         return page
-      }, withDatabaseErrors("ExecutionTracker.findTraces")),
+      }),
 
       dailyUsage: Effect.fn("ExecutionTracker.dailyUsage")(function*(window?: UsageWindow) {
         const valid = yield* validateWindow(window ?? {})
-        return yield* Effect.flatMap(RunQueries.dailyUsage(sql, valid.since, valid.until), decodeDailyUsage)
-      }, withDatabaseErrors("ExecutionTracker.dailyUsage")),
+        return yield* RunQueries.dailyUsage(sql, valid.since, valid.until).pipe(
+          Effect.flatMap(decodeDailyUsage),
+          withDatabaseErrors("ExecutionTracker.dailyUsage")
+        )
+      }),
 
       agentHealth: Effect.fn("ExecutionTracker.agentHealth")(function*(window?: UsageWindow) {
         const valid = yield* validateWindow(window ?? {})
-        return yield* Effect.flatMap(RunQueries.agentHealth(sql, valid.since, valid.until), decodeAgentHealth)
-      }, withDatabaseErrors("ExecutionTracker.agentHealth"))
+        return yield* RunQueries.agentHealth(sql, valid.since, valid.until).pipe(
+          Effect.flatMap(decodeAgentHealth),
+          withDatabaseErrors("ExecutionTracker.agentHealth")
+        )
+      })
     }
     return service
   }),

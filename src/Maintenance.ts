@@ -12,6 +12,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { existsSync, statSync } from "node:fs"
 import { Database } from "./Database.js"
+import { Num } from "./database/Columns.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
 import { DatabaseError, ValidationError } from "./Errors.js"
 import { type Archive, openArchive } from "./maintenance/Archive.js"
@@ -19,6 +20,7 @@ import { backupDatabase } from "./maintenance/Backup.js"
 import { type FreeSpace, freeSpace, returnFreePages, vacuumAll } from "./maintenance/FreePages.js"
 import { DATA_TABLES, DataTable } from "./maintenance/DataTables.js"
 import { checkOutputPath } from "./maintenance/OutputPath.js"
+import * as Queries from "./maintenance/Queries.js"
 import { countSelected, pruneTables } from "./maintenance/Prune.js"
 import { countRows } from "./maintenance/Queries.js"
 import { describeIssues, isEmpty, type RetentionPolicy, type RetentionPolicyInput, spanEntries, spanOf, validatePolicy } from "./maintenance/RetentionPolicy.js"
@@ -232,13 +234,13 @@ export const doctor = Effect.gen(function*() {
     })
   }
   const provide = Effect.provideService(SqlClient.SqlClient, sql)
-  const integrity = yield* sql`SELECT integrity_check FROM pragma_integrity_check`.pipe(
+  const integrity = yield* Queries.integrityCheck(sql, "Maintenance.doctor").pipe(
     Effect.flatMap(Schema.decodeUnknown(Strings)),
     Effect.map((rows) => rows.map((row) => row.integrity_check)),
     withDatabaseErrors("Maintenance.doctor")
   )
-  const violations = yield* sql`SELECT count(*) AS n FROM pragma_foreign_key_check`.pipe(
-    Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ n: Schema.Number })))),
+  const violations = yield* Queries.foreignKeyViolations(sql).pipe(
+    Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ n: Num })))),
     Effect.map(([row]) => row.n),
     withDatabaseErrors("Maintenance.doctor")
   )

@@ -2,12 +2,20 @@
  * Every SQL statement of the LangGraph checkpoint saver, written once on
  * `SqlClient`: values travel as bound parameters, and a statement that a
  * dialect writes differently branches here, beside its twin.
+ *
+ * Dialect variants: the metadata filter of `list` (`json_each` on SQLite;
+ * jsonb containment, for the GIN index, and equality on PostgreSQL), and the
+ * channel versions a checkpoint names, read by `selectParts` and by the
+ * value sweep of `pruneThread` (`json_each` / `jsonb_each_text`).
+ *
+ * @module
  */
 import type * as SqlClient from "@effect/sql/SqlClient"
-import type { Fragment, Statement } from "@effect/sql/Statement"
+import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { unsupported } from "../database/Dialect.js"
+import { Bytes, JsonText, Num } from "../database/Columns.js"
+import { parameterChunks, type Sql, unsupported } from "../database/Dialect.js"
 
 /** A stored checkpoint without its channel values. */
 export const CheckpointRow = Schema.Struct({
@@ -15,8 +23,10 @@ export const CheckpointRow = Schema.Struct({
   checkpointNs: Schema.String,
   checkpointId: Schema.String,
   parentCheckpointId: Schema.NullOr(Schema.String),
-  checkpoint: Schema.String,
-  metadata: Schema.String
+  /** JSON text (PostgreSQL's parsed `jsonb` serialised again). */
+  checkpoint: JsonText,
+  /** JSON text. */
+  metadata: JsonText
 })
 export interface CheckpointRow extends Schema.Schema.Type<typeof CheckpointRow> {}
 
@@ -25,9 +35,9 @@ export const PartRow = Schema.Struct({
   kind: Schema.Literal("blob", "write"),
   channel: Schema.String,
   type: Schema.String,
-  blob: Schema.NullOr(Schema.Uint8ArrayFromSelf),
+  blob: Schema.NullOr(Bytes),
   taskId: Schema.NullOr(Schema.String),
-  idx: Schema.NullOr(Schema.Number),
+  idx: Schema.NullOr(Num),
   taskPath: Schema.NullOr(Schema.String)
 })
 export interface PartRow extends Schema.Schema.Type<typeof PartRow> {}
@@ -36,7 +46,7 @@ export interface PartRow extends Schema.Schema.Type<typeof PartRow> {}
 export const SendRow = Schema.Struct({
   checkpointId: Schema.String,
   type: Schema.String,
-  blob: Schema.Uint8ArrayFromSelf
+  blob: Bytes
 })
 export interface SendRow extends Schema.Schema.Type<typeof SendRow> {}
 
@@ -88,13 +98,42 @@ const decodeCheckpoints = Schema.decodeUnknown(Schema.Array(CheckpointRow))
 const decodeParts = Schema.decodeUnknown(Schema.Array(PartRow))
 const decodeSends = Schema.decodeUnknown(Schema.Array(SendRow))
 
-const checkpointColumns = `thread_id AS threadId, checkpoint_ns AS checkpointNs, checkpoint_id AS checkpointId,
-  parent_checkpoint_id AS parentCheckpointId, checkpoint, metadata`
+const checkpointColumns = `thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId",
+  parent_checkpoint_id AS "parentCheckpointId", checkpoint, metadata`
+
+/** Rows per multi-row insert, at most. */
+const MAX_ROWS = 100
+
+/**
+ * The channel versions a checkpoint (JSON) names: a row source `alias` with
+ * the channel in `alias.key`, and the version as text.
+ */
+const channelVersions = (sql: Sql, checkpoint: Fragment, alias: string): { readonly source: Fragment; readonly version: Fragment } =>
+  sql.onDialectOrElse({
+    sqlite: () => ({
+      source: sql`json_each(${checkpoint}, '$.channel_versions') AS ${sql.literal(alias)}`,
+      version: sql`CAST(${sql.literal(alias)}.value AS TEXT)`
+    }),
+    pg: () => ({
+      source: sql`jsonb_each_text((${checkpoint})::jsonb -> 'channel_versions') AS ${sql.literal(alias)}(key, value)`,
+      version: sql`${sql.literal(alias)}.value`
+    }),
+    orElse: unsupported(sql)
+  })
+
+/** The metadata's top-level `key` holds exactly the JSON value `json` (text). */
+const metadataHas = (sql: Sql, key: string, json: string): Fragment =>
+  sql.onDialectOrElse({
+    sqlite: () => sql`EXISTS (SELECT 1 FROM json_each(metadata) AS m WHERE m.key = ${key} AND m.value IS json_extract(${json}, '$'))`,
+    pg: () =>
+      sql`((metadata)::jsonb @> jsonb_build_object(${key}::text, ${json}::jsonb) AND (metadata)::jsonb -> ${key}::text = ${json}::jsonb)`,
+    orElse: unsupported(sql)
+  })
 
 /** Stores channel values; a (channel, version) already stored is kept as it is. */
 export const insertBlobs = (sql: SqlClient.SqlClient, rows: ReadonlyArray<BlobInsert>) =>
   Effect.forEach(
-    chunks(rows, 100),
+    parameterChunks(sql, rows, 6, MAX_ROWS),
     (chunk) => sql`INSERT INTO langgraph_blobs ${sql.insert(chunk)} ON CONFLICT DO NOTHING`,
     { discard: true }
   )
@@ -112,7 +151,7 @@ export const upsertCheckpoint = (sql: SqlClient.SqlClient, row: CheckpointInsert
  */
 export const insertWrites = (sql: SqlClient.SqlClient, rows: ReadonlyArray<WriteInsert>, replace: boolean) =>
   Effect.forEach(
-    chunks(rows, 100),
+    parameterChunks(sql, rows, 9, MAX_ROWS),
     (chunk) =>
       replace
         ? sql`INSERT INTO langgraph_writes ${sql.insert(chunk)}
@@ -141,18 +180,13 @@ export const selectCheckpoint = (
 
 /** Checkpoints matching a `list` query, newest first. */
 export const listCheckpoints = (sql: SqlClient.SqlClient, query: ListQuery) => {
-  const conditions: Array<Statement<unknown>> = []
+  const conditions: Array<Fragment> = []
   if (query.threadId !== undefined) conditions.push(sql`thread_id = ${query.threadId}`)
   if (query.checkpointNs !== undefined) conditions.push(sql`checkpoint_ns = ${query.checkpointNs}`)
   if (query.checkpointId !== undefined) conditions.push(sql`checkpoint_id = ${query.checkpointId}`)
   if (query.before !== undefined) conditions.push(sql`checkpoint_id < ${query.before}`)
   for (const [key, json] of query.filter) {
-    conditions.push(sql.onDialectOrElse({
-      sqlite: () =>
-        sql`EXISTS (SELECT 1 FROM json_each(metadata) AS m WHERE m.key = ${key} AND m.value IS json_extract(${json}, '$'))`,
-      pg: () => sql`((metadata)::jsonb -> ${key}) = (${json})::jsonb`,
-      orElse: unsupported(sql)
-    }))
+    conditions.push(metadataHas(sql, key, json))
   }
   const where = conditions.length === 0 ? sql.literal("") : sql`WHERE ${sql.and(conditions)}`
   const limit = query.limit === undefined ? sql.literal("") : sql`LIMIT ${query.limit}`
@@ -164,35 +198,18 @@ export const listCheckpoints = (sql: SqlClient.SqlClient, query: ListQuery) => {
 }
 
 /**
- * The `channel_versions` of a checkpoint's JSON as a table aliased `v`
- * (`from`), with `v.key` the channel and `version` its version as text.
- */
-const channelVersions = (sql: SqlClient.SqlClient, checkpoint: Fragment) =>
-  sql.onDialectOrElse({
-    sqlite: () => ({
-      from: sql`json_each(${checkpoint}, '$.channel_versions') AS v`,
-      version: sql`CAST(v.value AS TEXT)`
-    }),
-    pg: () => ({
-      from: sql`LATERAL jsonb_each((${checkpoint})::jsonb -> 'channel_versions') AS v`,
-      version: sql`(v.value #>> '{}')`
-    }),
-    orElse: unsupported(sql)
-  })
-
-/**
  * The channel values that a checkpoint's `channel_versions` name, and its
  * pending writes, in one statement. CROSS JOIN keeps the versions as the
  * outer loop: each value is then one primary-key lookup, never a scan of
  * the thread's (large) values.
  */
 export const selectParts = (sql: SqlClient.SqlClient, row: CheckpointRow) => {
-  const versions = channelVersions(sql, sql`${row.checkpoint}`)
+  const versions = channelVersions(sql, sql`${row.checkpoint}`, "v")
   return Effect.flatMap(
-    sql`SELECT 'blob' AS kind, b.channel, b.type, b.blob, NULL AS taskId, NULL AS idx, NULL AS taskPath
-        FROM ${versions.from}
+    sql`SELECT 'blob' AS kind, b.channel, b.type, b.blob, NULL AS "taskId", NULL AS idx, NULL AS "taskPath"
+        FROM ${versions.source}
         CROSS JOIN langgraph_blobs AS b
-          ON b.thread_id = ${row.threadId} AND b.checkpoint_ns = ${row.checkpointNs}
+        WHERE b.thread_id = ${row.threadId} AND b.checkpoint_ns = ${row.checkpointNs}
           AND b.channel = v.key AND b.version = ${versions.version}
       UNION ALL
       SELECT 'write', channel, type, blob, task_id, idx, task_path
@@ -211,7 +228,7 @@ export const selectPendingSends = (
   parentIds: ReadonlyArray<string>
 ) =>
   Effect.flatMap(
-    sql`SELECT checkpoint_id AS checkpointId, type, blob FROM langgraph_writes
+    sql`SELECT checkpoint_id AS "checkpointId", type, blob FROM langgraph_writes
       WHERE thread_id = ${threadId} AND channel = ${channel} AND ${sql.in("checkpoint_id", parentIds)}
       ORDER BY checkpoint_id, task_path, task_id, idx`,
     decodeSends
@@ -233,7 +250,7 @@ export const deleteThread = (sql: SqlClient.SqlClient, threadId: string) =>
 export const pruneThread = (sql: SqlClient.SqlClient, threadId: string, checkpointNs: string, keepLast: number) =>
   Effect.gen(function*() {
     const oldest = yield* Effect.flatMap(
-      sql`SELECT checkpoint_id AS checkpointId FROM langgraph_checkpoints
+      sql`SELECT checkpoint_id AS "checkpointId" FROM langgraph_checkpoints
         WHERE thread_id = ${threadId} AND checkpoint_ns = ${checkpointNs}
         ORDER BY checkpoint_id DESC LIMIT 1 OFFSET ${keepLast - 1}`,
       Schema.decodeUnknown(Schema.Array(Schema.Struct({ checkpointId: Schema.String })))
@@ -246,17 +263,11 @@ export const pruneThread = (sql: SqlClient.SqlClient, threadId: string, checkpoi
       WHERE thread_id = ${threadId} AND checkpoint_ns = ${checkpointNs} AND checkpoint_id < ${cutoff}
       RETURNING checkpoint_id`
     if (removed.length === 0) return
-    const versions = channelVersions(sql, sql`c.checkpoint`)
+    const versions = channelVersions(sql, sql`c.checkpoint`, "v")
     yield* sql`DELETE FROM langgraph_blobs AS b
       WHERE b.thread_id = ${threadId} AND b.checkpoint_ns = ${checkpointNs}
         AND NOT EXISTS (
-          SELECT 1 FROM langgraph_checkpoints AS c CROSS JOIN ${versions.from}
+          SELECT 1 FROM langgraph_checkpoints AS c, ${versions.source}
           WHERE c.thread_id = b.thread_id AND c.checkpoint_ns = b.checkpoint_ns
             AND v.key = b.channel AND ${versions.version} = b.version)`
   })
-
-const chunks = <A>(rows: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
-  const out: Array<ReadonlyArray<A>> = []
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
-  return out
-}

@@ -12,7 +12,9 @@ import type * as SqlClient from "@effect/sql/SqlClient"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { Num } from "../database/Columns.js"
 import { realClock, withDatabaseErrors } from "../database/SqlFailure.js"
+import { checkpointWal, incrementalVacuumStep, pageCounts, vacuumDatabase } from "./Queries.js"
 
 /** The pages of a database file and how many are free. */
 export interface FreeSpace {
@@ -25,20 +27,17 @@ export interface FreeSpace {
 }
 
 const Pages = Schema.Tuple(Schema.Struct({
-  page_size: Schema.Number,
-  page_count: Schema.Number,
-  freelist_count: Schema.Number,
-  auto_vacuum: Schema.Number
+  page_size: Num,
+  page_count: Num,
+  freelist_count: Num,
+  auto_vacuum: Num
 }))
 
 const autoVacuumNames = ["none", "full", "incremental"] as const
 
 /** Reads the page counts of the database. */
 export const freeSpace = (sql: SqlClient.SqlClient, operation: string) =>
-  sql`SELECT (SELECT page_size FROM pragma_page_size) AS page_size,
-    (SELECT page_count FROM pragma_page_count) AS page_count,
-    (SELECT freelist_count FROM pragma_freelist_count) AS freelist_count,
-    (SELECT auto_vacuum FROM pragma_auto_vacuum) AS auto_vacuum`.pipe(
+  pageCounts(sql).pipe(
     Effect.flatMap(Schema.decodeUnknown(Pages)),
     Effect.map(([row]): FreeSpace => ({
       pageSize: row.page_size,
@@ -59,7 +58,7 @@ export const pause = (millis: number) =>
   Effect.sleep(Duration.millis(Math.min(250, Math.max(20, millis)))).pipe(Effect.withClock(realClock))
 
 /**
- * Pages returned per transaction. The driver steps `PRAGMA incremental_vacuum`
+ * Pages returned per transaction. The driver steps an incremental vacuum
  * once per call, and each step returns one page, so a step is one statement:
  * 256 of them take about 10 ms.
  */
@@ -81,7 +80,7 @@ export const returnFreePages = (sql: SqlClient.SqlClient, operation: string) =>
       const steps = Math.min(STEP_PAGES, space.freePages)
       const millis = yield* sql.withTransaction(Effect.gen(function*() {
         const started = performance.now()
-        for (let i = 0; i < steps; i++) yield* sql.unsafe("PRAGMA incremental_vacuum")
+        for (let i = 0; i < steps; i++) yield* incrementalVacuumStep(sql, operation)
         return performance.now() - started
       })).pipe(withDatabaseErrors(operation))
       const after = yield* freeSpace(sql, operation)
@@ -89,7 +88,7 @@ export const returnFreePages = (sql: SqlClient.SqlClient, operation: string) =>
       returned += space.freePages - after.freePages
       // Copying the moved pages into the file now keeps the WAL short, so that
       // a writer's commit does not pay a large automatic checkpoint.
-      yield* sql.unsafe("PRAGMA wal_checkpoint(PASSIVE)").pipe(withDatabaseErrors(operation))
+      yield* checkpointWal(sql, "PASSIVE").pipe(withDatabaseErrors(operation))
       yield* pause(millis)
     }
     return returned
@@ -98,6 +97,6 @@ export const returnFreePages = (sql: SqlClient.SqlClient, operation: string) =>
 /** Rewrites the whole database file (`VACUUM`), then checkpoints the WAL so that the file shrinks. */
 export const vacuumAll = (sql: SqlClient.SqlClient, operation: string) =>
   Effect.gen(function*() {
-    yield* sql.unsafe("VACUUM").pipe(withDatabaseErrors(operation))
-    yield* sql.unsafe("PRAGMA wal_checkpoint(TRUNCATE)").pipe(withDatabaseErrors(operation))
+    yield* vacuumDatabase(sql).pipe(withDatabaseErrors(operation))
+    yield* checkpointWal(sql, "TRUNCATE").pipe(withDatabaseErrors(operation))
   })

@@ -14,12 +14,13 @@ import type { Fragment } from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as Schema from "effect/Schema"
-import { inJsonArray } from "../database/Dialect.js"
+import { Num } from "../database/Columns.js"
 import { reasonOf, toDatabaseError, withDatabaseErrors } from "../database/SqlFailure.js"
 import { DatabaseError, type DatabaseErrorReason } from "../Errors.js"
 import { type Archive, type ArchiveLine, ArchiveWriteError } from "./Archive.js"
 import { pause } from "./FreePages.js"
 import { type PruneTarget, pruneTargets } from "./PruneTargets.js"
+import { keyIn } from "./Queries.js"
 import type { RetentionPolicy } from "./RetentionPolicy.js"
 
 /** Rows deleted by retention, tagged with their `table`. */
@@ -29,7 +30,7 @@ export const retentionDeleted = Metric.counter("logbook_retention_deleted", {
 })
 
 const Rows = Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
-const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
+const Count = Schema.Tuple(Schema.Struct({ n: Num }))
 
 /** How a prune runs. */
 export interface PruneRun {
@@ -81,8 +82,9 @@ const commitDefect = (operation: string) => (defect: unknown) =>
 const columnList = (sql: SqlClient.SqlClient, columns: ReadonlyArray<string>) =>
   sql.literal([...new Set(columns)].map((column) => `"${column.replaceAll("\"", "\"\"")}"`).join(", "))
 
-const valuesOf = (rows: ReadonlyArray<Readonly<Record<string, unknown>>>, column: string) =>
-  JSON.stringify([...new Set(rows.map((row) => row[column]))])
+const valuesOf = (rows: ReadonlyArray<Readonly<Record<string, unknown>>>, column: string): ReadonlyArray<unknown> => [
+  ...new Set(rows.map((row) => row[column]))
+]
 
 /**
  * Deletes one chunk of `target` (at most `size` rows) with its children, in
@@ -101,7 +103,7 @@ const pruneChunk = (
   Effect.suspend(() => {
     const archive = run.archive
     const start = archive?.end() ?? 0
-    let chunkKeys: string | undefined
+    let chunkKeys: ReadonlyArray<unknown> | undefined
     const transaction = sql.withTransaction(Effect.gen(function*() {
       // Timed from inside: waiting for another connection's lock is not work of this chunk.
       const started = performance.now()
@@ -120,13 +122,13 @@ const pruneChunk = (
         const parents = valuesOf(rows, child.references)
         if (archive === undefined) {
           const [row] = yield* sql`SELECT count(*) AS n FROM ${sql(child.table)}
-            WHERE ${inJsonArray(sql, sql`${sql(child.foreignKey)}`, parents)}`.pipe(
+            WHERE ${keyIn(sql, child.foreignKey, parents)}`.pipe(
               Effect.flatMap(Schema.decodeUnknown(Count))
             )
           counts[child.table] = row.n
         } else {
           const childRows = yield* sql`SELECT * FROM ${sql(child.table)}
-            WHERE ${inJsonArray(sql, sql`${sql(child.foreignKey)}`, parents)}`.pipe(
+            WHERE ${keyIn(sql, child.foreignKey, parents)}`.pipe(
               Effect.flatMap(Schema.decodeUnknown(Rows))
             )
           counts[child.table] = childRows.length
@@ -137,7 +139,7 @@ const pruneChunk = (
         for (const row of rows) lines.push({ table: target.table, row })
         yield* appendTo(archive, lines, run.operation)
       }
-      yield* sql`DELETE FROM ${sql(target.table)} WHERE ${inJsonArray(sql, sql`${sql(target.key)}`, keys)}`
+      yield* sql`DELETE FROM ${sql(target.table)} WHERE ${keyIn(sql, target.key, keys)}`
       counts[target.table] = rows.length
       return { counts, millis: performance.now() - started }
     })).pipe(Effect.catchAllDefect(commitDefect(run.operation)))
@@ -148,10 +150,10 @@ const pruneChunk = (
     const undo = Effect.gen(function*() {
       if (archive.end() <= start || chunkKeys === undefined) return
       const [row] = yield* sql`SELECT count(*) AS n FROM ${sql(target.table)}
-        WHERE ${inJsonArray(sql, sql`${sql(target.key)}`, chunkKeys)}`.pipe(
+        WHERE ${keyIn(sql, target.key, chunkKeys)}`.pipe(
           Effect.flatMap(Schema.decodeUnknown(Count))
         )
-      if (row.n === JSON.parse(chunkKeys).length) yield* Effect.sync(() => archive.truncate(start))
+      if (row.n === chunkKeys.length) yield* Effect.sync(() => archive.truncate(start))
     }).pipe(Effect.ignore)
     return transaction.pipe(Effect.tapError(() => undo))
   })
@@ -201,7 +203,7 @@ export const countSelected = (sql: SqlClient.SqlClient, policy: RetentionPolicy,
     const taken: Array<{ readonly table: string; readonly rows: Fragment }> = []
     const count = (table: string, rows: Fragment) =>
       Effect.gen(function*() {
-        const earlier = taken.filter((other) => other.table === table).map((other) => sql`NOT coalesce((${other.rows}), 0)`)
+        const earlier = taken.filter((other) => other.table === table).map((other) => sql`NOT coalesce((${other.rows}), false)`)
         const [row] = yield* sql`SELECT count(*) AS n FROM ${sql(table)} WHERE ${sql.and([rows, ...earlier])}`.pipe(
           Effect.flatMap(Schema.decodeUnknown(Count))
         )

@@ -11,6 +11,7 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Duration from "effect/Duration"
+import { checkpointBeyond, workflowIdleBefore } from "./Queries.js"
 import type { RetentionPolicy } from "./RetentionPolicy.js"
 
 /** Rows of `table` deleted with their parent (cascade or trigger): those whose `foreignKey` is the parent's `references`. */
@@ -60,12 +61,8 @@ export const pruneTargets: ReadonlyArray<PruneTarget> = [
     ],
     selection: (sql, policy, now) => {
       if (policy.workflowStates === undefined) return undefined
-      const before = cutoff(now, policy.workflowStates)
       // The task's last activity: its last save, transition or checkpoint.
-      return sql`max(updated_at,
-        coalesce((SELECT max(t.created_at) FROM state_transitions t WHERE t.task_id = workflow_states.task_id), ''),
-        coalesce((SELECT max(c.created_at) FROM checkpoints c WHERE c.task_id = workflow_states.task_id), '')
-      ) < ${before}`
+      return workflowIdleBefore(sql, cutoff(now, policy.workflowStates))
     }
   },
   {
@@ -77,9 +74,7 @@ export const pruneTargets: ReadonlyArray<PruneTarget> = [
       if (rule === undefined) return undefined
       // Beyond the newest keepLast of its task, in the order StateStore.checkpoints lists them
       // (created_at, then insertion): an index range count per row, cheap at any table size.
-      const beyond = rule.keepLast === undefined ? undefined : sql`(SELECT count(*) FROM checkpoints newer
-          WHERE newer.task_id = checkpoints.task_id AND (newer.created_at > checkpoints.created_at
-            OR (newer.created_at = checkpoints.created_at AND newer.rowid > checkpoints.rowid))) >= ${rule.keepLast}`
+      const beyond = rule.keepLast === undefined ? undefined : checkpointBeyond(sql, rule.keepLast)
       const old = rule.olderThan === undefined ? undefined : sql`created_at < ${cutoff(now, rule.olderThan)}`
       return beyond !== undefined && old !== undefined ? sql.and([beyond, old]) : beyond ?? old
     }

@@ -1,7 +1,8 @@
 /**
  * Upkeep of the full-text indexes: every FTS5 table of the database (lessons,
- * and whatever other stores or user migrations add) is found in
- * `sqlite_master`, checked against its content, or rebuilt from it.
+ * and whatever other stores or user migrations add) is found in the schema,
+ * checked against its content, or rebuilt from it. A PostgreSQL database has
+ * none to look after.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import * as Option from "effect/Option"
 import type { ParseError } from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { driverCode, reasonOf, withDatabaseErrors } from "../database/SqlFailure.js"
+import * as Queries from "./Queries.js"
 
 /** The outcome of checking one FTS5 table. */
 export const SearchIndexCheck = Schema.Struct({
@@ -31,9 +33,7 @@ const Names = Schema.Array(Schema.Struct({ name: Schema.String }))
 export const searchIndexTables: Effect.Effect<ReadonlyArray<string>, SqlError | ParseError, SqlClient.SqlClient> = Effect
   .gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql`SELECT name FROM sqlite_master
-      WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'
-      ORDER BY name`
+    const rows = yield* Queries.searchIndexTables(sql)
     const names = yield* Schema.decodeUnknown(Names)(rows)
     return names.map((row) => row.name)
   })
@@ -59,7 +59,7 @@ export const checkSearchIndexes = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const tables = yield* searchIndexTables
   return yield* Effect.forEach(tables, (table) =>
-    sql`INSERT INTO ${sql(table)} (${sql(table)}, rank) VALUES ('integrity-check', 1)`.pipe(
+    Queries.checkSearchIndex(sql, table).pipe(
       Effect.as<SearchIndexCheck>({ table, ok: true }),
       Effect.catchIf(isFinding, (error) => Effect.succeed<SearchIndexCheck>({ table, ok: false, message: messageOf(error) }))
     ))
@@ -79,7 +79,7 @@ export const rebuildSearchIndexes = Effect.gen(function*() {
   return yield* sql.withTransaction(Effect.gen(function*() {
     const tables = yield* searchIndexTables
     const rebuilt = yield* Effect.forEach(tables, (table) =>
-      sql`INSERT INTO ${sql(table)} (${sql(table)}) VALUES ('rebuild')`.pipe(
+      Queries.rebuildSearchIndex(sql, table).pipe(
         Effect.as(Option.some(table)),
         Effect.catchIf(isContentless, () => Effect.succeed(Option.none()))
       ))

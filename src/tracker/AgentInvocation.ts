@@ -3,6 +3,7 @@
  * its outcome, quality score and token usage.
  */
 import * as Schema from "effect/Schema"
+import { Json, Num, Stamp } from "../database/Columns.js"
 import { Timestamp } from "../domain/Timestamp.js"
 import { TokenUsage } from "./TokenUsage.js"
 
@@ -52,22 +53,22 @@ export interface AgentInvocationPatch extends Schema.Schema.Encoded<typeof Agent
 
 const nullable = <A, I>(schema: Schema.Schema<A, I>) => Schema.optionalWith(schema, { nullable: true })
 
-/** A row of `agent_invocations` as selected by {@link invocationColumns}. */
+/** A row of `agent_invocations` as selected by {@link invocationColumns}, from either driver. */
 export const InvocationRow = Schema.Struct({
-  id: Schema.Number,
+  id: Num,
   traceId: Schema.String,
   agent: Schema.String,
   taskFragment: nullable(Schema.String),
-  startedAt: Schema.String,
-  completedAt: nullable(Schema.String),
+  startedAt: Stamp,
+  completedAt: nullable(Stamp),
   outcome: nullable(InvocationOutcome),
-  qualityScore: nullable(Schema.Number),
-  tokenUsage: nullable(Schema.parseJson(TokenUsage)),
+  qualityScore: nullable(Num),
+  tokenUsage: nullable(Json(TokenUsage)),
   outputSummary: nullable(Schema.String),
   error: nullable(Schema.String)
 })
 
 /** The select list that {@link InvocationRow} decodes. */
-export const invocationColumns = `id, trace_id AS traceId, agent, task_fragment AS taskFragment, started_at AS startedAt,
-  completed_at AS completedAt, outcome, quality_score AS qualityScore, token_usage AS tokenUsage,
-  output_summary AS outputSummary, error`
+export const invocationColumns = `id, trace_id AS "traceId", agent, task_fragment AS "taskFragment", started_at AS "startedAt",
+  completed_at AS "completedAt", outcome, quality_score AS "qualityScore", token_usage AS "tokenUsage",
+  output_summary AS "outputSummary", error`

@@ -6,8 +6,12 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import type { RecordSink } from "../writeBehind/RecordSink.js"
+import { parameterChunks } from "../database/Dialect.js"
 import { insertEvents } from "./Queries.js"
 import { PendingTraceEvent } from "./TraceEvent.js"
+
+/** Rows per insert, at most (fewer when the dialect's parameter limit says so). */
+const MAX_ROWS = 1000
 
 /** Where `ExecutionTracker.recordEvent` sends its events. */
 export const EventSink: RecordSink<typeof PendingTraceEvent.Type, typeof PendingTraceEvent.Encoded> = {
@@ -23,6 +27,6 @@ export const EventSink: RecordSink<typeof PendingTraceEvent.Type, typeof Pending
         timestamp: value.timestamp,
         record_key: key
       }))
-      for (const statement of insertEvents(sql, rows)) yield* statement
+      for (const chunk of parameterChunks(sql, rows, 5, MAX_ROWS)) yield* insertEvents(sql, chunk)
     })
 }

@@ -3,6 +3,7 @@
  * outcome, with a status that only moves forward.
  */
 import * as Schema from "effect/Schema"
+import { Bool, Json, Num, Stamp } from "../database/Columns.js"
 import { Metadata, TokenUsage } from "./TokenUsage.js"
 
 /**
@@ -25,7 +26,7 @@ export const ExecutionTrace = Schema.Struct({
   completedAt: Schema.optional(Schema.String),
   /** `true` when completed, `false` when it ended in error or was cancelled. */
   success: Schema.optional(Schema.Boolean),
-  /** `completedAt - startedAt`, computed by the database from the stored timestamps. */
+  /** `completedAt - startedAt` in whole milliseconds (0 when the stored start is later). */
   durationMs: Schema.optional(Schema.Number),
   tokenUsage: Schema.optional(TokenUsage),
   metadata: Schema.optional(Metadata),
@@ -55,16 +56,9 @@ export const CompleteTraceInput = Schema.Struct({
 })
 export interface CompleteTraceInput extends Schema.Schema.Encoded<typeof CompleteTraceInput> {}
 
-/** SQLite's 0/1 as a boolean. */
-export const BooleanFromInteger = Schema.transform(Schema.Literal(0, 1), Schema.Boolean, {
-  strict: true,
-  decode: (n) => n === 1,
-  encode: (b) => (b ? 1 : 0)
-})
-
 const nullable = <A, I>(schema: Schema.Schema<A, I>) => Schema.optionalWith(schema, { nullable: true })
 
-/** A row of `execution_traces` as selected by {@link traceColumns}. */
+/** A row of `execution_traces` as selected by {@link traceColumns}, from either driver. */
 export const TraceRow = Schema.Struct({
   id: Schema.String,
   projectId: Schema.String,
@@ -72,16 +66,16 @@ export const TraceRow = Schema.Struct({
   prompt: Schema.String,
   agentId: nullable(Schema.String),
   status: TraceStatus,
-  startedAt: Schema.String,
-  completedAt: nullable(Schema.String),
-  success: nullable(BooleanFromInteger),
-  durationMs: nullable(Schema.Number),
-  tokenUsage: nullable(Schema.parseJson(TokenUsage)),
-  metadata: nullable(Schema.parseJson(Metadata)),
+  startedAt: Stamp,
+  completedAt: nullable(Stamp),
+  success: nullable(Bool),
+  durationMs: nullable(Num),
+  tokenUsage: nullable(Json(TokenUsage)),
+  metadata: nullable(Json(Metadata)),
   error: nullable(Schema.String)
 })
 
 /** The select list that {@link TraceRow} decodes. */
-export const traceColumns = `id, project_id AS projectId, task_id AS taskId, prompt, agent_id AS agentId, status,
-  started_at AS startedAt, completed_at AS completedAt, success, duration_ms AS durationMs,
-  token_usage AS tokenUsage, metadata, error`
+export const traceColumns = `id, project_id AS "projectId", task_id AS "taskId", prompt, agent_id AS "agentId", status,
+  started_at AS "startedAt", completed_at AS "completedAt", success, duration_ms AS "durationMs",
+  token_usage AS "tokenUsage", metadata, error`

@@ -3,6 +3,7 @@
  * tokens, cost, latency and status (seed 004), recorded write-behind.
  */
 import * as Schema from "effect/Schema"
+import { Num, Stamp } from "../database/Columns.js"
 
 /** Whether the LLM call succeeded. */
 export const LlmCallStatus = Schema.Literal("success", "error")
@@ -87,29 +88,29 @@ export interface PendingLlmUsage extends Schema.Schema.Type<typeof PendingLlmUsa
 
 const nullable = <A, I>(schema: Schema.Schema<A, I>) => Schema.optionalWith(schema, { nullable: true })
 
-/** A row of `llm_usage` as selected by {@link llmUsageColumns}. */
+/** A row of `llm_usage` as selected by {@link llmUsageColumns}, from either driver. */
 export const LlmUsageRow = Schema.Struct({
-  id: Schema.Number,
+  id: Num,
   traceId: nullable(Schema.String),
   agent: nullable(Schema.String),
   provider: Schema.String,
   model: Schema.String,
   prompt: nullable(Schema.String),
   response: nullable(Schema.String),
-  inputTokens: Schema.Number,
-  outputTokens: Schema.Number,
-  totalTokens: Schema.Number,
-  cachedInputTokens: Schema.Number,
-  reasoningTokens: Schema.Number,
-  costUsd: Schema.NullOr(Schema.Number),
-  latencyMs: nullable(Schema.Number),
+  inputTokens: Num,
+  outputTokens: Num,
+  totalTokens: Num,
+  cachedInputTokens: Num,
+  reasoningTokens: Num,
+  costUsd: Schema.NullOr(Num),
+  latencyMs: nullable(Num),
   status: LlmCallStatus,
   error: nullable(Schema.String),
-  timestamp: Schema.String
+  timestamp: Stamp
 })
 
 /** The select list that {@link LlmUsageRow} decodes. */
-export const llmUsageColumns = `id, trace_id AS traceId, agent, provider, model, prompt, response,
-  input_tokens AS inputTokens, output_tokens AS outputTokens, total_tokens AS totalTokens,
-  cached_input_tokens AS cachedInputTokens, reasoning_tokens AS reasoningTokens, cost_usd AS costUsd,
-  latency_ms AS latencyMs, status, error, timestamp`
+export const llmUsageColumns = `id, trace_id AS "traceId", agent, provider, model, prompt, response,
+  input_tokens AS "inputTokens", output_tokens AS "outputTokens", total_tokens AS "totalTokens",
+  cached_input_tokens AS "cachedInputTokens", reasoning_tokens AS "reasoningTokens", cost_usd AS "costUsd",
+  latency_ms AS "latencyMs", status, error, timestamp`

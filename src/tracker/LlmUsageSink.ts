@@ -5,9 +5,13 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
+import { parameterChunks } from "../database/Dialect.js"
 import type { RecordSink } from "../writeBehind/RecordSink.js"
 import { PendingLlmUsage } from "./LlmUsage.js"
 import { insertLlmUsage } from "./Queries.js"
+
+/** Rows per insert, at most (fewer when the dialect's parameter limit says so). */
+const MAX_ROWS = 1000
 
 /** Where `ExecutionTracker.recordLlmUsage` sends its records. */
 export const LlmUsageSink: RecordSink<typeof PendingLlmUsage.Type, typeof PendingLlmUsage.Encoded> = {
@@ -35,6 +39,6 @@ export const LlmUsageSink: RecordSink<typeof PendingLlmUsage.Type, typeof Pendin
         timestamp: value.timestamp,
         record_key: key
       }))
-      for (const statement of insertLlmUsage(sql, rows, 17)) yield* statement
+      for (const chunk of parameterChunks(sql, rows, 17, MAX_ROWS)) yield* insertLlmUsage(sql, chunk)
     })
 }

@@ -4,6 +4,7 @@
  * nothing to count.
  */
 import * as Schema from "effect/Schema"
+import { Num } from "../database/Columns.js"
 
 /** An agent's invocations over a window of days. */
 export const AgentMetrics = Schema.Struct({
@@ -45,3 +46,26 @@ export const RunStats = Schema.Struct({
   costUsd: SummedUsd
 })
 export interface RunStats extends Schema.Schema.Type<typeof RunStats> {}
+
+/** The row of `Queries.agentMetrics`, from either driver: the metrics without the agent. */
+export const AgentMetricsRow = Schema.Struct({
+  totalInvocations: Num,
+  successRate: Num,
+  failureRate: Num,
+  avgQualityScore: Num,
+  avgTokensPerInvocation: Num
+})
+
+/** The row of `Queries.runStats`, from either driver. */
+export const RunStatsRow = Schema.Struct({
+  totalRuns: Num,
+  completedRuns: Num,
+  errorRuns: Num,
+  cancelledRuns: Num,
+  runningRuns: Num,
+  llmCalls: Num,
+  inputTokens: Num,
+  outputTokens: Num,
+  totalTokens: Num,
+  costUsd: Schema.compose(Num, SummedUsd)
+})

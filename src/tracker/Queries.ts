@@ -1,20 +1,24 @@
 /**
  * The SQL that the ExecutionTracker runs, one builder per statement. They are
  * exported so that tests can check the very statements the tracker runs
- * (`EXPLAIN QUERY PLAN` over `statement.compile()`). Dialect variants: the
- * merge of metadata when a trace ends (`json_patch` on SQLite, `jsonb`
- * concatenation on PostgreSQL), and the shared ones of `database/Dialect.ts`
- * (float sums, JSON numbers, time between stamps, `max` of two values).
+ * (`EXPLAIN QUERY PLAN` over `statement.compile()`).
+ *
+ * Every stamp is bound (taken from Effect's `Clock` by the tracker). Dialect
+ * variants: the duration of an ending (`julianday` / `extract(epoch ...)`, a
+ * non-negative integer), the JSON merge patch of an ending's metadata
+ * (`json_patch` on SQLite; on PostgreSQL a top-level merge patch:
+ * keys replaced, `null` removing a key), the token figure of `agentMetrics`
+ * (`Dialect.jsonNumber`) and the float cost sum of `runStats`
+ * (`Dialect.floatTotal`).
+ *
+ * @module
  */
 import type * as Statement from "@effect/sql/Statement"
-import { floatTotal, greatest, jsonNumber, millisBetween, parameterChunks, type Sql, unsupported } from "../database/Dialect.js"
+import { floatTotal, jsonNumber, millisBetween, type Sql, unsupported } from "../database/Dialect.js"
 import { invocationColumns } from "./AgentInvocation.js"
 import { traceColumns, type TraceStatus } from "./ExecutionTrace.js"
 import { llmUsageColumns } from "./LlmUsage.js"
 import { eventColumns } from "./TraceEvent.js"
-
-/** The most rows of one write-behind insert. */
-const MAX_ROWS_PER_INSERT = 1000
 
 /** A row of `execution_traces` to insert. */
 export interface TraceInsert {
@@ -53,31 +57,39 @@ export interface TraceEnding {
   /** JSON object merged into the stored metadata (RFC 7396). */
   readonly metadata: string | null
   readonly error: string | null
-  /** When it ends. */
-  readonly at: string
 }
 
-/** `metadata` with the JSON object `patch` merged in (RFC 7396 on SQLite; top-level keys on PostgreSQL). */
-const mergedMetadata = (sql: Sql, patch: string) =>
+/** Whole milliseconds from the stored stamp `from` to `to`, never below 0. */
+const elapsedMillis = (sql: Sql, from: Statement.Fragment, to: Statement.Fragment): Statement.Fragment =>
   sql.onDialectOrElse({
-    sqlite: () => sql`json_patch(coalesce(metadata, '{}'), ${patch})`,
-    pg: () => sql`jsonb_strip_nulls(coalesce((metadata)::jsonb, '{}'::jsonb) || (${patch})::jsonb)`,
+    sqlite: () => sql`max(0, CAST(round(${millisBetween(sql, from, to)}) AS INTEGER))`,
+    pg: () => sql`greatest(0, round(${millisBetween(sql, from, to)})::bigint)`,
+    orElse: unsupported(sql)
+  })
+
+/** The JSON object `patch` (text) merged into the JSON object column `column` (NULL read as `{}`). */
+const mergePatch = (sql: Sql, column: Statement.Fragment, patch: string): Statement.Fragment =>
+  sql.onDialectOrElse({
+    sqlite: () => sql`json_patch(coalesce(${column}, '{}'), ${patch})`,
+    pg: () =>
+      sql`(SELECT coalesce(jsonb_object_agg(e.key, e.value) FILTER (WHERE jsonb_typeof(e.value) <> 'null'), '{}'::jsonb)
+        FROM jsonb_each(coalesce((${column})::jsonb, '{}'::jsonb) || ${patch}::jsonb) AS e)`,
     orElse: unsupported(sql)
   })
 
 /**
  * Ends a trace if, and only if, it is still running, in one atomic statement:
- * the duration runs from the stored start to `ending.at`. Returns no row
+ * completed `at`, its duration computed from the stored start. Returns no row
  * when the trace is missing or already ended.
  */
-export const endTrace = (sql: Sql, id: string, ending: TraceEnding) =>
+export const endTrace = (sql: Sql, id: string, ending: TraceEnding, at: string) =>
   sql`UPDATE execution_traces SET
         status = ${ending.status},
         success = ${ending.status === "completed" ? 1 : 0},
-        completed_at = ${ending.at},
-        duration_ms = ${greatest(sql, sql`0`, sql`CAST(round(${millisBetween(sql, sql`started_at`, sql`${ending.at}`)}) AS INTEGER)`)},
+        completed_at = ${at},
+        duration_ms = ${elapsedMillis(sql, sql`started_at`, sql`${at}`)},
         token_usage = coalesce(${ending.tokenUsage}, token_usage),
-        metadata = ${ending.metadata === null ? sql`metadata` : mergedMetadata(sql, ending.metadata)},
+        metadata = ${ending.metadata === null ? sql`metadata` : mergePatch(sql, sql`metadata`, ending.metadata)},
         error = coalesce(${ending.error}, error)
       WHERE id = ${id} AND status = 'running'
       RETURNING ${sql.literal(traceColumns)}`
@@ -121,16 +133,16 @@ export const invocations = (sql: Sql, traceId: string) =>
   sql`SELECT ${sql.literal(invocationColumns)} FROM agent_invocations WHERE trace_id = ${traceId} ORDER BY id`
 
 /**
- * An agent's metrics in one aggregate: its invocations started at `since`
- * or later (all of them when `since` is undefined).
+ * An agent's metrics in one aggregate: its invocations started at or after
+ * `since` (all of them when `since` is undefined).
  */
 export const agentMetrics = (sql: Sql, agent: string, since: string | undefined) =>
   sql`SELECT
-        count(*) AS totalInvocations,
-        coalesce(count(*) FILTER (WHERE outcome = 'success') * 1.0 / nullif(count(*), 0), 0.0) AS successRate,
-        coalesce(count(*) FILTER (WHERE outcome = 'failure') * 1.0 / nullif(count(*), 0), 0.0) AS failureRate,
-        coalesce(avg(quality_score), 0.0) AS avgQualityScore,
-        coalesce(avg(${jsonNumber(sql, sql`token_usage`, "$.totalTokens")}), 0.0) AS avgTokensPerInvocation
+        count(*) AS "totalInvocations",
+        coalesce(count(*) FILTER (WHERE outcome = 'success') * 1.0 / nullif(count(*), 0), 0.0) AS "successRate",
+        coalesce(count(*) FILTER (WHERE outcome = 'failure') * 1.0 / nullif(count(*), 0), 0.0) AS "failureRate",
+        coalesce(avg(quality_score), 0.0) AS "avgQualityScore",
+        coalesce(avg(${jsonNumber(sql, sql`token_usage`, "$.totalTokens")}), 0.0) AS "avgTokensPerInvocation"
       FROM agent_invocations
       WHERE agent = ${agent}${since === undefined ? sql.literal("") : sql` AND started_at >= ${since}`}`
 
@@ -159,37 +171,54 @@ export const llmUsage = (
 export const runStats = (sql: Sql, agent: string | undefined) =>
   sql`SELECT runs.*, calls.* FROM
       (SELECT
-         count(*) AS totalRuns,
-         count(*) FILTER (WHERE status = 'completed') AS completedRuns,
-         count(*) FILTER (WHERE status = 'error') AS errorRuns,
-         count(*) FILTER (WHERE status = 'cancelled') AS cancelledRuns,
-         count(*) FILTER (WHERE status = 'running') AS runningRuns
+         count(*) AS "totalRuns",
+         count(*) FILTER (WHERE status = 'completed') AS "completedRuns",
+         count(*) FILTER (WHERE status = 'error') AS "errorRuns",
+         count(*) FILTER (WHERE status = 'cancelled') AS "cancelledRuns",
+         count(*) FILTER (WHERE status = 'running') AS "runningRuns"
        FROM execution_traces${agent === undefined ? sql.literal("") : sql` WHERE agent_id = ${agent}`}) AS runs,
       (SELECT
-         count(*) AS llmCalls,
-         coalesce(sum(input_tokens), 0) AS inputTokens,
-         coalesce(sum(output_tokens), 0) AS outputTokens,
-         coalesce(sum(total_tokens), 0) AS totalTokens,
-         ${floatTotal(sql, sql`cost_usd`)} AS costUsd
+         count(*) AS "llmCalls",
+         coalesce(sum(input_tokens), 0) AS "inputTokens",
+         coalesce(sum(output_tokens), 0) AS "outputTokens",
+         coalesce(sum(total_tokens), 0) AS "totalTokens",
+         ${floatTotal(sql, sql`cost_usd`)} AS "costUsd"
        FROM llm_usage${agent === undefined ? sql.literal("") : sql` WHERE agent = ${agent}`}) AS calls`
 
-/** A trace event ready to write, with its write-behind key. */
+/** A row of a write-behind batch of trace events. */
 export interface EventInsert {
   readonly trace_id: string
   readonly type: string
   readonly data: string | null
   readonly timestamp: string
-  readonly record_key: string | null
+  readonly record_key: string
 }
 
-/** Inserts write-behind events, skipping keys already stored, in as few statements as the parameter limit allows. */
+/** Inserts trace events in the given order, skipping those whose record key is stored. */
 export const insertEvents = (sql: Sql, rows: ReadonlyArray<EventInsert>) =>
-  parameterChunks(sql, rows, 5, MAX_ROWS_PER_INSERT).map((chunk) =>
-    sql`INSERT INTO trace_events ${sql.insert(chunk.map((row) => ({ ...row })))} ON CONFLICT (record_key) DO NOTHING`
-  )
+  sql`INSERT INTO trace_events ${sql.insert(rows.map((row) => ({ ...row })))} ON CONFLICT (record_key) DO NOTHING`
 
-/** Inserts write-behind LLM usage records (`columns` per row), skipping keys already stored. */
-export const insertLlmUsage = (sql: Sql, rows: ReadonlyArray<Readonly<Record<string, unknown>>>, columns: number) =>
-  parameterChunks(sql, rows, columns, MAX_ROWS_PER_INSERT).map((chunk) =>
-    sql`INSERT INTO llm_usage ${sql.insert(chunk.map((row) => ({ ...row })))} ON CONFLICT (record_key) DO NOTHING`
-  )
+/** A row of a write-behind batch of LLM calls. */
+export interface LlmUsageInsert {
+  readonly trace_id: string | null
+  readonly agent: string | null
+  readonly provider: string
+  readonly model: string
+  readonly prompt: string | null
+  readonly response: string | null
+  readonly input_tokens: number
+  readonly output_tokens: number
+  readonly total_tokens: number
+  readonly cached_input_tokens: number
+  readonly reasoning_tokens: number
+  readonly cost_usd: number | null
+  readonly latency_ms: number | null
+  readonly status: string
+  readonly error: string | null
+  readonly timestamp: string
+  readonly record_key: string
+}
+
+/** Inserts LLM calls in the given order, skipping those whose record key is stored. */
+export const insertLlmUsage = (sql: Sql, rows: ReadonlyArray<LlmUsageInsert>) =>
+  sql`INSERT INTO llm_usage ${sql.insert(rows.map((row) => ({ ...row })))} ON CONFLICT (record_key) DO NOTHING`

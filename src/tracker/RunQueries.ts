@@ -1,22 +1,19 @@
 /**
  * The SQL of the tracker's browsing reads: filtered runs by keyset pages,
- * LLM usage per day, and agent health with duration percentiles. Dialect
- * variants: SQLite's unary `+` that keeps a column's index out of a term
- * (PostgreSQL has no `+` on text and plans on its own), and the shared ones
- * of `database/Dialect.ts`.
+ * LLM usage per day, and agent health with duration percentiles.
+ *
+ * Dialect variants: SQLite's unary `+` that keeps an index out of a term
+ * (a plain column on PostgreSQL, whose planner needs no such hint), the
+ * text search (`LIKE`, ASCII case-insensitive on SQLite; `ILIKE` on
+ * PostgreSQL), float cost sums (`Dialect.floatTotal`), durations
+ * (`Dialect.millisBetween`) and the larger of two values (`max` / `greatest`).
+ *
+ * @module
  */
 import type * as Statement from "@effect/sql/Statement"
-import { floatTotal, greatest, millisBetween, type Sql, unsupported } from "../database/Dialect.js"
+import { floatTotal, millisBetween, type Sql, unsupported } from "../database/Dialect.js"
 import { traceColumns } from "./ExecutionTrace.js"
 import type { RunCursor } from "./RunViews.js"
-
-/** `column` in a term that must not choose the index (SQLite: `+column`). */
-const unindexed = (sql: Sql, column: string) =>
-  sql.onDialectOrElse({
-    sqlite: () => sql.literal(`+${column}`),
-    pg: () => sql.literal(column),
-    orElse: unsupported(sql)
-  })
 
 /** Validated filters of {@link findTraces}. */
 export interface RunFilter {
@@ -31,6 +28,22 @@ export interface RunFilter {
 
 /** `text` as a LIKE pattern that matches it literally anywhere (escape character `\`). */
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+/** A column the planner should not pick an index for (SQLite's unary `+`). */
+const unindexed = (sql: Sql, column: string): Statement.Fragment =>
+  sql.onDialectOrElse({
+    sqlite: () => sql.literal(`+${column}`),
+    pg: () => sql.literal(column),
+    orElse: unsupported(sql)
+  })
+
+/** `column` contains `pattern` (a LIKE pattern escaped with `\`), ignoring ASCII case. */
+const likeIgnoringCase = (sql: Sql, column: string, pattern: string): Statement.Fragment =>
+  sql.onDialectOrElse({
+    sqlite: () => sql`${sql.literal(column)} LIKE ${pattern} ESCAPE '\\'`,
+    pg: () => sql`${sql.literal(column)} ILIKE ${pattern} ESCAPE '\\'`,
+    orElse: unsupported(sql)
+  })
 
 const traceColumnsOf = (alias: string) =>
   traceColumns.split(",").map((column) => `${alias}.${column.trim()}`).join(", ")
@@ -52,7 +65,7 @@ export const findTraces = (sql: Sql, filter: RunFilter, limit: number) => {
   if (filter.text !== undefined && filter.text !== "") {
     const pattern = containing(filter.text)
     clauses.push(sql`(${unindexed(sql, "t.id")} = ${filter.text} OR ${unindexed(sql, "t.task_id")} = ${filter.text}
-      OR t.prompt LIKE ${pattern} ESCAPE '\\' OR t.error LIKE ${pattern} ESCAPE '\\')`)
+      OR ${likeIgnoringCase(sql, "t.prompt", pattern)} OR ${likeIgnoringCase(sql, "t.error", pattern)})`)
   }
   if (filter.after !== undefined) {
     clauses.push(sql`(t.started_at < ${filter.after.startedAt}
@@ -60,9 +73,9 @@ export const findTraces = (sql: Sql, filter: RunFilter, limit: number) => {
   }
   // The page is chosen first; the LLM figures are then computed for its runs only.
   return sql`SELECT ${sql.literal(traceColumnsOf("t"))},
-        (SELECT count(*) FROM llm_usage u WHERE u.trace_id = t.id) AS llmCalls,
-        (SELECT coalesce(sum(u.total_tokens), 0) FROM llm_usage u WHERE u.trace_id = t.id) AS llmTokens,
-        (SELECT ${floatTotal(sql, sql`u.cost_usd`)} FROM llm_usage u WHERE u.trace_id = t.id) AS costUsd
+        (SELECT count(*) FROM llm_usage u WHERE u.trace_id = t.id) AS "llmCalls",
+        (SELECT coalesce(sum(u.total_tokens), 0) FROM llm_usage u WHERE u.trace_id = t.id) AS "llmTokens",
+        (SELECT ${floatTotal(sql, sql`u.cost_usd`)} FROM llm_usage u WHERE u.trace_id = t.id) AS "costUsd"
       FROM (SELECT * FROM execution_traces t
             ${clauses.length === 0 ? sql.literal("") : sql`WHERE ${sql.and(clauses)}`}
             ORDER BY t.started_at DESC, t.id DESC
@@ -87,12 +100,20 @@ export const dailyUsage = (sql: Sql, since: string | undefined, until: string | 
   if (since !== undefined) clauses.push(sql`substr(timestamp, 1, 10) >= substr(${since}, 1, 10)`, sql`timestamp >= ${since}`)
   if (until !== undefined) clauses.push(sql`substr(timestamp, 1, 10) <= substr(${until}, 1, 10)`, sql`timestamp < ${until}`)
   return sql`SELECT substr(timestamp, 1, 10) AS day, model, agent,
-        count(*) AS calls, sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
-        sum(total_tokens) AS totalTokens, ${floatTotal(sql, sql`cost_usd`)} AS costUsd
+        count(*) AS calls, sum(input_tokens) AS "inputTokens", sum(output_tokens) AS "outputTokens",
+        sum(total_tokens) AS "totalTokens", ${floatTotal(sql, sql`cost_usd`)} AS "costUsd"
       FROM llm_usage ${clauses.length === 0 ? sql.literal("") : sql`WHERE ${sql.and(clauses)}`}
       GROUP BY day, model, agent
       ORDER BY day, model, agent`
 }
+
+/** `value`, or 0 when it is negative. */
+const atLeastZero = (sql: Sql, value: Statement.Fragment): Statement.Fragment =>
+  sql.onDialectOrElse({
+    sqlite: () => sql`max(0, ${value})`,
+    pg: () => sql`greatest(0, ${value})`,
+    orElse: unsupported(sql)
+  })
 
 /**
  * Per agent, over the invocations started in the window: counts by outcome
@@ -103,7 +124,7 @@ export const agentHealth = (sql: Sql, since: string | undefined, until: string |
   sql`WITH inv AS (
         SELECT agent, outcome,
           CASE WHEN completed_at IS NULL THEN NULL
-               ELSE ${greatest(sql, sql`0`, millisBetween(sql, sql`started_at`, sql`completed_at`))} END AS ms
+               ELSE ${atLeastZero(sql, millisBetween(sql, sql`started_at`, sql`completed_at`))} END AS ms
         FROM agent_invocations ${window(sql, "started_at", since, until)}
       ), ranked AS (
         SELECT agent, ms, row_number() OVER (PARTITION BY agent ORDER BY ms) AS rn,
@@ -116,8 +137,8 @@ export const agentHealth = (sql: Sql, since: string | undefined, until: string |
         FROM ranked GROUP BY agent
       )
       SELECT c.agent, c.invocations, c.successes, c.failures,
-        c.successes * 1.0 / c.invocations AS successRate,
-        round(p.p50) AS p50DurationMs, round(p.p95) AS p95DurationMs
+        c.successes * 1.0 / c.invocations AS "successRate",
+        round(p.p50) AS "p50DurationMs", round(p.p95) AS "p95DurationMs"
       FROM (SELECT agent, count(*) AS invocations,
               count(*) FILTER (WHERE outcome = 'success') AS successes,
               count(*) FILTER (WHERE outcome = 'failure') AS failures

@@ -5,6 +5,7 @@
  * rate and duration percentiles.
  */
 import * as Schema from "effect/Schema"
+import { Num } from "../database/Columns.js"
 import { OptionalTimestamp } from "../domain/Timestamp.js"
 import { ExecutionTrace, TraceRow, TraceStatus } from "./ExecutionTrace.js"
 
@@ -58,12 +59,12 @@ export const RunPage = Schema.Struct({
 })
 export interface RunPage extends Schema.Schema.Type<typeof RunPage> {}
 
-/** A row of {@link RunQueries.findTraces}. */
+/** A row of {@link RunQueries.findTraces}, from either driver. */
 export const RunRow = Schema.Struct({
   ...TraceRow.fields,
-  llmCalls: Schema.Number,
-  llmTokens: Schema.Number,
-  costUsd: Schema.Number
+  llmCalls: Num,
+  llmTokens: Num,
+  costUsd: Num
 })
 
 /**
@@ -90,6 +91,16 @@ export const DailyUsage = Schema.Struct({
 })
 export interface DailyUsage extends Schema.Schema.Type<typeof DailyUsage> {}
 
+/** A row of {@link RunQueries.dailyUsage}, from either driver. */
+export const DailyUsageRow = Schema.Struct({
+  ...DailyUsage.fields,
+  calls: Num,
+  inputTokens: Num,
+  outputTokens: Num,
+  totalTokens: Num,
+  costUsd: Num
+})
+
 /**
  * An agent's invocations: how many, how they ended, and the nearest-rank
  * median and 95th percentile of the duration of those that completed
@@ -106,3 +117,14 @@ export const AgentHealth = Schema.Struct({
   p95DurationMs: Schema.NullOr(Schema.Number)
 })
 export interface AgentHealth extends Schema.Schema.Type<typeof AgentHealth> {}
+
+/** A row of {@link RunQueries.agentHealth}, from either driver. */
+export const AgentHealthRow = Schema.Struct({
+  ...AgentHealth.fields,
+  invocations: Num,
+  successes: Num,
+  failures: Num,
+  successRate: Num,
+  p50DurationMs: Schema.NullOr(Num),
+  p95DurationMs: Schema.NullOr(Num)
+})

@@ -3,6 +3,7 @@
  * write-behind and read back in the order they were recorded.
  */
 import * as Schema from "effect/Schema"
+import { Json, Num, Stamp } from "../database/Columns.js"
 
 /** What {@link ExecutionTracker.recordEvent} takes: a type (e.g. `"tool_called"`) and any JSON data. */
 export const TraceEventInput = Schema.Struct({
@@ -33,14 +34,14 @@ export const PendingTraceEvent = Schema.Struct({
 })
 export interface PendingTraceEvent extends Schema.Schema.Type<typeof PendingTraceEvent> {}
 
-/** A row of `trace_events` as selected by {@link eventColumns}. */
+/** A row of `trace_events` as selected by {@link eventColumns}, from either driver. */
 export const EventRow = Schema.Struct({
-  id: Schema.Number,
+  id: Num,
   traceId: Schema.String,
   type: Schema.String,
-  data: Schema.optionalWith(Schema.parseJson(), { nullable: true }),
-  timestamp: Schema.String
+  data: Schema.optionalWith(Json(Schema.Unknown), { nullable: true }),
+  timestamp: Stamp
 })
 
 /** The select list that {@link EventRow} decodes. */
-export const eventColumns = "id, trace_id AS traceId, type, data, timestamp"
+export const eventColumns = `id, trace_id AS "traceId", type, data, timestamp`

@@ -35,8 +35,7 @@ const ending: Queries.TraceEnding = {
   status: "completed",
   tokenUsage: null,
   metadata: null,
-  error: null,
-  at: "2025-01-01T00:00:00.000Z"
+  error: null
 }
 const noValues: Queries.InvocationValues = {
   completedAt: null,
@@ -58,10 +57,10 @@ const statements = (sql: SqlClient.SqlClient): ReadonlyArray<readonly [string, S
   ["llmUsage, all", Queries.llmUsage(sql, {}, 100)],
   ["getTrace", Queries.selectTrace(sql, "t")],
   ["trace status", Queries.selectTraceStatus(sql, "t")],
-  ["completeTrace", Queries.endTrace(sql, "t", ending)],
-  ["recordInvocation", Queries.insertInvocation(sql, { ...noValues, traceId: "t", agent: "a", taskFragment: null, startedAt: "2025-01-01T00:00:00.000Z" })],
+  ["completeTrace", Queries.endTrace(sql, "t", ending, "2024-01-01T00:00:00.000Z")],
+  ["recordInvocation", Queries.insertInvocation(sql, { ...noValues, traceId: "t", agent: "a", taskFragment: null, startedAt: "2024-01-01T00:00:00.000Z" })],
   ["updateInvocation", Queries.updateInvocation(sql, 1, noValues)],
-  ["agentMetrics", Queries.agentMetrics(sql, "a", "2025-01-01T00:00:00.000Z")],
+  ["agentMetrics", Queries.agentMetrics(sql, "a", "2024-01-01T00:00:00.000Z")],
   ["agentMetrics, all time", Queries.agentMetrics(sql, "a", undefined)],
   ["stats of an agent", Queries.runStats(sql, "a")]
 ]

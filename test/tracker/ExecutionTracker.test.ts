@@ -1,5 +1,4 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Either from "effect/Either"
@@ -37,6 +36,21 @@ describe("ExecutionTracker traces", () => {
       expect(trace.durationMs).toBeUndefined()
       const read = yield* ExecutionTracker.getTrace(trace.id)
       expect(read).toEqual(Option.some(trace))
+    }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("startTrace stamps Effect's Clock (the test clock here); the ending is stamped and timed by it too", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2031-02-03T04:05:06.789Z"))
+      const trace = yield* start()
+      expect(trace.startedAt).toBe("2031-02-03T04:05:06.789Z")
+      yield* TestClock.adjust("90 seconds")
+      const done = yield* ExecutionTracker.completeTrace(trace.id, { success: true })
+      expect(done.completedAt).toBe("2031-02-03T04:06:36.789Z")
+      expect(done.durationMs).toBe(90_000)
+      const other = yield* start()
+      yield* TestClock.adjust("250 millis")
+      const cancelled = yield* ExecutionTracker.cancelTrace(other.id, "no longer needed")
+      expect(cancelled).toMatchObject({ startedAt: "2031-02-03T04:06:36.789Z", completedAt: "2031-02-03T04:06:37.039Z", durationMs: 250 })
     }).pipe(Effect.provide(TestLayer)))
 
   it.effect("each test gets a fresh database", () =>
@@ -90,9 +104,9 @@ describe("ExecutionTracker traces", () => {
 
   it.effect("completeTrace ends a trace as completed, with the duration computed from the stored timestamps", () =>
     Effect.gen(function*() {
-      yield* TestClock.setTime(Date.parse("2030-01-01T00:00:00.000Z"))
+      yield* TestClock.setTime(Date.parse("2030-01-02T03:04:05.678Z"))
       const trace = yield* start("p1", { metadata: { model: "m1", keep: true } })
-      const startedAt = new Date((yield* Clock.currentTimeMillis) - 1234).toISOString()
+      const startedAt = "2030-01-02T03:04:04.444Z"
       yield* setStartedAt(trace.id, startedAt)
       const done = yield* ExecutionTracker.completeTrace(trace.id, {
         success: true,
@@ -101,9 +115,8 @@ describe("ExecutionTracker traces", () => {
       })
       expect(done.status).toBe("completed")
       expect(done.success).toBe(true)
-      expect(done.completedAt).toMatch(ISO)
-      expect(done.durationMs).toBe(Date.parse(done.completedAt!) - Date.parse(startedAt))
-      expect(done.durationMs).toBeGreaterThanOrEqual(1234)
+      expect(done.completedAt).toBe("2030-01-02T03:04:05.678Z")
+      expect(done.durationMs).toBe(1234)
       expect(done.tokenUsage).toEqual({ inputTokens: 100, outputTokens: 200, totalTokens: 300 })
       expect(done.metadata).toEqual({ model: "m2", keep: true, result: "ok" })
       expect(yield* ExecutionTracker.getTrace(trace.id)).toEqual(Option.some(done))
@@ -288,14 +301,14 @@ describe("ExecutionTracker invocations", () => {
       expect(yield* ExecutionTracker.invocations("other")).toEqual([])
     }).pipe(Effect.provide(TestLayer)))
 
-  it.effect("startedAt defaults to now", () =>
+  it.effect("startedAt defaults to now, by Effect's Clock (the test clock here)", () =>
     Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2030-01-02T03:04:05.678Z"))
       const trace = yield* start()
-      const before = new Date(yield* Clock.currentTimeMillis).toISOString()
+      yield* TestClock.adjust("1 second")
       yield* ExecutionTracker.recordInvocation({ traceId: trace.id, agent: "a" })
       const [invocation] = yield* ExecutionTracker.invocations(trace.id)
-      expect(invocation!.startedAt).toMatch(ISO)
-      expect(invocation!.startedAt >= before).toBe(true)
+      expect(invocation!.startedAt).toBe("2030-01-02T03:04:06.678Z")
     }).pipe(Effect.provide(TestLayer)))
 
   it.effect("recordInvocation of an unknown trace is NotFound", () =>
@@ -391,11 +404,12 @@ describe("ExecutionTracker.agentMetrics", () => {
 
   it.effect("computes rates and averages over the agent's invocations in the window", () =>
     Effect.gen(function*() {
-      yield* TestClock.setTime(Date.parse("2030-01-01T00:00:00.000Z"))
+      // The window is measured back from Effect's Clock.
+      const at = Date.parse("2030-06-15T12:00:00.000Z")
+      yield* TestClock.setTime(at)
       const trace = yield* start()
-      const now = yield* Clock.currentTimeMillis
-      const recent = new Date(now - 86_400_000).toISOString()
-      const old = new Date(now - 40 * 86_400_000).toISOString()
+      const recent = new Date(at - 86_400_000).toISOString()
+      const old = new Date(at - 40 * 86_400_000).toISOString()
       const usage = (totalTokens: number) => ({ inputTokens: 0, outputTokens: totalTokens, totalTokens })
       const record = (agent: string, startedAt: string, extra: object) =>
         ExecutionTracker.recordInvocation({ traceId: trace.id, agent, startedAt, ...extra })

@@ -119,6 +119,7 @@ describe("ExecutionTracker figures", () => {
             yield* tracker.cancelTrace(started.id)
           }
         }
+        // The window is measured back from Effect's Clock.
         const now = yield* Clock.currentTimeMillis
         for (const invocation of invocations) {
           yield* tracker.recordInvocation({

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it, layer } from "@effect/vitest"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpApiClient from "@effect/platform/HttpApiClient"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -29,7 +29,8 @@ const statusWithHost = (host: string) =>
     }))
 
 describe("logbook ui API, on the demo database", () => {
-  it.layer(Layer.merge(uiFixture(), FetchHttpClient.layer), { timeout: 60_000 })((it) => {
+  // The stores stamp Effect's Clock: the real one here, so that the failed run starts after the demo's, as a user's would.
+  layer(Layer.merge(uiFixture(), FetchHttpClient.layer), { timeout: 60_000, excludeTestServices: true })((it) => {
     it.effect("runs.list: the demo run with its LLM calls, tokens and cost; filters by status, project and text", () =>
       Effect.gen(function*() {
         const api = yield* client
