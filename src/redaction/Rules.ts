@@ -6,7 +6,9 @@
  *
  * Every pattern here runs in linear time: no nested unbounded quantifiers
  * over overlapping classes, every unbounded run is followed by something
- * its class cannot contain. Each rule has literal triggers: a text that
+ * its class cannot contain, and a pattern that starts with an unbounded run
+ * starts only where that run starts (a start inside the run would read the
+ * rest of the run again, for each of its characters). Each rule has literal triggers: a text that
  * holds none of them is known to hold no match, so ordinary text costs one
  * scan for all rules together.
  */
@@ -45,6 +47,9 @@ export const sensitiveKeyRuleName = "sensitive-key"
 // the token, or right after a JSON escape such as `\n` (so that a token at the
 // start of a line inside JSON-escaped text is still found).
 const L = String.raw`(?:(?<=\\[nrtbf])|(?<![A-Za-z0-9]))`
+// Left boundary of a token made of a run of `[A-Za-z0-9_-]`: the start of
+// the run (a match starting inside the run would read the same run again).
+const LR = String.raw`(?:(?<=\\[nrtbf])|(?<![A-Za-z0-9_-]))`
 // Right boundary for fixed-length alphanumeric tokens.
 const R = String.raw`(?![A-Za-z0-9])`
 
@@ -102,7 +107,7 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
     String.raw`${L}(?:xox[abeoprs]|xapp)[-.][A-Za-z0-9.-]{10,}|hooks\.slack\.com\\?/(?:services|workflows|triggers)(?:\\?/[A-Za-z0-9_+-]+)+`
   ),
   rule("google-api-key", ["AIza"], `${GITLEAKS} gcp-api-key`, String.raw`${L}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`),
-  rule("jwt", [".ey"], `${GITLEAKS} jwt`, String.raw`${L}ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*={0,2}`),
+  rule("jwt", [".ey"], `${GITLEAKS} jwt`, String.raw`${LR}ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*={0,2}`),
   rule("1password", ["ops_eyJ", "A3-"], `${GITLEAKS} 1password-*; ${SECRETLINT} 1password`, String.raw`${L}(?:ops_eyJ[A-Za-z0-9+/_-]{100,}={0,3}|A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}${R})`),
   rule("adobe", ["p8e-"], `${GITLEAKS} adobe-client-secret`, String.raw`${L}p8e-[A-Za-z0-9]{32}${R}`),
   rule("age", ["AGE-SECRET-KEY-1"], `${GITLEAKS} age-secret-key`, String.raw`AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`),
@@ -169,7 +174,7 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
   rule("mapbox", ["pk.", "sk."], `${GITLEAKS} mapbox-api-token`, String.raw`${L}[ps]k\.[A-Za-z0-9]{60}\.[A-Za-z0-9_-]{22}`),
   rule("facebook-access-token", ["|", "%7C"], `${GITLEAKS} facebook-access-token`, String.raw`${L}\d{15,16}(?:\||%7C)[0-9A-Za-z_-]{27,40}(?![0-9A-Za-z_-])`),
   rule("sidekiq", ["CONTRIBSYS__COM"], `${GITLEAKS} sidekiq-secret`, String.raw`CONTRIBSYS__COM[ \t]*[=:][ \t]*\\?["']?(?<secret>[a-f0-9]{8}:[a-f0-9]{8})`),
-  rule("x-oauth-basic", [":x-oauth-basic@"], `${SECRETLINT} npm (package.json x-oauth-basic)`, String.raw`(?<secret>[^\s/:@"'\\]{8,}):x-oauth-basic@`),
+  rule("x-oauth-basic", [":x-oauth-basic@"], `${SECRETLINT} npm (package.json x-oauth-basic)`, String.raw`(?<![^\s/:@"'\\])(?<secret>[^\s/:@"'\\]{8,}):x-oauth-basic@`),
   rule(
     "bearer",
     ["Bearer ", "bearer ", "Basic ", "basic ", "Token ", "token ", "BEARER "],
