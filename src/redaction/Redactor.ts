@@ -28,7 +28,8 @@ import {
   type RedactionRule,
   sensitiveKeyRuleName
 } from "./Rules.js"
-import { defaultSensitiveKeys, defaultSensitiveKeysTrigger } from "./SensitiveKeys.js"
+import { makeCandidates } from "./Candidates.js"
+import { defaultSensitiveKeys, defaultSensitiveKeyWords } from "./SensitiveKeys.js"
 import { redactTextPairs } from "./TextPairs.js"
 
 /**
@@ -121,6 +122,7 @@ interface CompiledRule {
   readonly name: string
   readonly pattern: RegExp
   readonly trigger: RegExp | undefined
+  readonly triggerStartsMatch: boolean
   readonly replacement: string
   readonly hasSecretGroup: boolean
 }
@@ -134,25 +136,16 @@ const compileRule = (r: RedactionRule): CompiledRule => {
     name: safeName(r.name),
     pattern: new RegExp(r.pattern.source, flags.includes("g") ? flags : flags + "g"),
     trigger: r.trigger === undefined ? undefined : forTest(r.trigger),
+    triggerStartsMatch: r.triggerStartsMatch === true,
     replacement: placeholder(safeName(r.name)),
     hasSecretGroup: r.pattern.source.includes("(?<secret>")
   }
 }
 
-/**
- * One regex finding every rule's trigger, a capture group per rule, so that
- * a text costs one scan to learn which rules can match at all; `undefined`
- * when some trigger has flags (then each rule checks its own).
- */
-const combinedTrigger = (rules: ReadonlyArray<CompiledRule>): RegExp | undefined => {
-  if (rules.some((r) => r.trigger === undefined || r.trigger.flags !== "" || /\((?!\?)/.test(r.trigger.source))) {
-    return undefined
-  }
-  return new RegExp(rules.map((r) => `(${r.trigger!.source})`).join("|"), "g")
-}
+/** Texts holding a command-line flag whose value is `user:password` (`-u`, `--user`, `--proxy-user`). */
+const userFlagWords = ["-u"]
 
-/** How many trigger matches one scan reads before the remaining rules test their own trigger. */
-const MAX_TRIGGER_MATCHES = 64
+const escapeLiteral = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")
 
 /** The placeholder of an identifier: the rule and a keyed hash of what it replaced. */
 const identifierPlaceholder = (key: Buffer) => (rule: string, secret: string): string =>
@@ -166,10 +159,12 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
   if (options === "off") return disabled
   const given = typeof options === "object" && options !== null ? options : {}
   const rules = [...(given.rules ?? defaultRules), ...(given.extraRules ?? [])].map(compileRule)
-  const anyTrigger = combinedTrigger(rules)
   const keysPattern = given.sensitiveKeys ?? defaultSensitiveKeys
   const keys = forTest(keysPattern)
-  const keysTrigger = keysPattern === defaultSensitiveKeys ? defaultSensitiveKeysTrigger : undefined
+  // With the default key names, a text without their words holds no name/value pair to read.
+  const keyWords = keysPattern === defaultSensitiveKeys ? [...defaultSensitiveKeyWords, ...userFlagWords] : undefined
+  const keyWordsIn = keyWords === undefined ? undefined : new RegExp(keyWords.map(escapeLiteral).join("|"))
+  const candidates = makeCandidates(rules, keyWords ?? [])
   const sensitiveReplacement = placeholder(sensitiveKeyRuleName)
   const exempt = new Set(given.exempt ?? [])
   const hashKey = given.identifierKey === undefined ? randomBytes(32) : Buffer.from(given.identifierKey, "utf8")
@@ -187,41 +182,17 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
   }
 
   /**
-   * Which rules may match `s`: those whose trigger occurs. One scan finds
-   * the triggers; when a text repeats triggers many times, the rules not seen
-   * yet test their own trigger instead (one scan each), so the cost stays
-   * linear in the text whatever it repeats.
+   * One scan tells which rules can match and whether any does; only then do
+   * the rules whose trigger occurs run, in order, each on the output of the
+   * previous one.
    */
-  const hits = new Uint8Array(rules.length)
-  const candidates = (s: string): ReadonlyArray<CompiledRule> => {
-    if (anyTrigger === undefined) return rules.filter((r) => r.trigger === undefined || r.trigger.test(s))
-    anyTrigger.lastIndex = 0
-    let found = 0
-    let matches = 0
-    let m: RegExpExecArray | null
-    while ((m = anyTrigger.exec(s)) !== null) {
-      if (found === 0) hits.fill(0)
-      for (let g = 1; g < m.length; g++) {
-        if (m[g] !== undefined) {
-          if (hits[g - 1] === 0) {
-            hits[g - 1] = 1
-            found++
-          }
-          break
-        }
-      }
-      if (++matches >= MAX_TRIGGER_MATCHES) {
-        for (let i = 0; i < rules.length; i++) if (hits[i] === 0 && rules[i]!.trigger!.test(s)) hits[i] = 1
-        break
-      }
-    }
-    anyTrigger.lastIndex = 0
-    return found === 0 ? [] : rules.filter((_, i) => hits[i] === 1)
-  }
-
   const redactWith = (s: string, mark: (rule: string, secret: string) => string): string => {
+    const found = candidates(s)
+    const keysHeld = found.keys
     let out = s
-    for (const r of candidates(s)) {
+    for (let i = 0; found.matched && i < rules.length; i++) {
+      if (found.present[i] === 0) continue
+      const r = rules[i]!
       out = out.replace(r.pattern, (match: string, ...args: Array<unknown>) => {
         if (match === "") return match
         if (!r.hasSecretGroup) return mark(r.name, match)
@@ -233,7 +204,7 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
         return match.slice(0, at) + mark(r.name, secret) + match.slice(at + secret.length)
       })
     }
-    if (keysTrigger !== undefined && !keysTrigger.test(out) && out.indexOf("-u") === -1) return out
+    if (keyWordsIn !== undefined && !(out === s ? keysHeld : keyWordsIn.test(out))) return out
     return redactTextPairs(out, isSensitive, (secret) => mark(sensitiveKeyRuleName, secret))
   }
 

@@ -6,9 +6,12 @@
  *
  * Every pattern here runs in linear time: no nested unbounded quantifiers
  * over overlapping classes, every unbounded run is followed by something
- * its class cannot contain. Each rule has literal triggers: a text that
- * holds none of them is known to hold no match, so ordinary text costs one
- * scan for all rules together.
+ * its class cannot contain, and a pattern that starts with an unbounded run
+ * starts only where that run starts (a start inside the run would read the
+ * rest of the run again, for each of its characters). Each rule has literal
+ * triggers: a text that holds none of them is known to hold no match, so
+ * ordinary text costs one scan for all rules together; most rules' matches
+ * start with their trigger, and they are tried only there.
  */
 
 /**
@@ -28,6 +31,12 @@ export interface RedactionRule {
    * plain literal or a small alternation of literals, without flags.
    */
   readonly trigger?: RegExp
+  /**
+   * Whether every match starts with a text `trigger` finds (a plain literal
+   * or an alternation of literals). The rule is then tried only where its
+   * trigger occurs rather than along the whole text.
+   */
+  readonly triggerStartsMatch?: boolean
   /** Where the format is published (a rule of a public rule set). */
   readonly source?: string
 }
@@ -45,6 +54,9 @@ export const sensitiveKeyRuleName = "sensitive-key"
 // the token, or right after a JSON escape such as `\n` (so that a token at the
 // start of a line inside JSON-escaped text is still found).
 const L = String.raw`(?:(?<=\\[nrtbf])|(?<![A-Za-z0-9]))`
+// Left boundary of a token made of a run of `[A-Za-z0-9_-]`: the start of
+// the run (a match starting inside the run would read the same run again).
+const LR = String.raw`(?:(?<=\\[nrtbf])|(?<![A-Za-z0-9_-]))`
 // Right boundary for fixed-length alphanumeric tokens.
 const R = String.raw`(?![A-Za-z0-9])`
 
@@ -53,7 +65,7 @@ const SECRETLINT = "secretlint preset-recommend"
 
 const escapeLiteral = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")
 
-/** A rule: `triggers` are literal texts, one of which every match contains. */
+/** A rule: `triggers` are literal texts, one of which every match starts with. */
 const rule = (
   name: string,
   triggers: ReadonlyArray<string>,
@@ -64,8 +76,16 @@ const rule = (
   name,
   pattern: new RegExp(pattern, "g" + flags),
   trigger: new RegExp(triggers.map(escapeLiteral).join("|")),
+  triggerStartsMatch: true,
   source
 })
+
+/** `texts`, each after each digit: the trigger of a token whose match has digits right before them. */
+const digitsThen = (texts: ReadonlyArray<string>): ReadonlyArray<string> =>
+  texts.flatMap((t) => Array.from({ length: 10 }, (_, d) => `${d}${t}`))
+
+/** A rule whose trigger is inside its matches rather than at their start. */
+const anywhere = (r: RedactionRule): RedactionRule => ({ ...r, triggerStartsMatch: false })
 
 /**
  * The default pattern rules, applied in this order (private keys first, so
@@ -97,20 +117,20 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
   ),
   rule(
     "slack",
-    ["xox", "xapp-", "hooks.slack.com"],
+    ["xox", "xapp", "hooks.slack.com"],
     `${GITLEAKS} slack-*; ${SECRETLINT} slack`,
     String.raw`${L}(?:xox[abeoprs]|xapp)[-.][A-Za-z0-9.-]{10,}|hooks\.slack\.com\\?/(?:services|workflows|triggers)(?:\\?/[A-Za-z0-9_+-]+)+`
   ),
   rule("google-api-key", ["AIza"], `${GITLEAKS} gcp-api-key`, String.raw`${L}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`),
-  rule("jwt", [".ey"], `${GITLEAKS} jwt`, String.raw`${L}ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*={0,2}`),
+  anywhere(rule("jwt", [".ey"], `${GITLEAKS} jwt`, String.raw`${LR}ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*={0,2}`)),
   rule("1password", ["ops_eyJ", "A3-"], `${GITLEAKS} 1password-*; ${SECRETLINT} 1password`, String.raw`${L}(?:ops_eyJ[A-Za-z0-9+/_-]{100,}={0,3}|A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}${R})`),
   rule("adobe", ["p8e-"], `${GITLEAKS} adobe-client-secret`, String.raw`${L}p8e-[A-Za-z0-9]{32}${R}`),
   rule("age", ["AGE-SECRET-KEY-1"], `${GITLEAKS} age-secret-key`, String.raw`AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`),
   rule("airtable", ["pat"], `${GITLEAKS} airtable-personnal-access-token`, String.raw`${L}pat[A-Za-z0-9]{14}\.[a-f0-9]{64}${R}`),
   rule("alibaba", ["LTAI"], `${GITLEAKS} alibaba-access-key-id`, String.raw`${L}LTAI[A-Za-z0-9]{20}${R}`),
   rule("atlassian", ["ATATT3"], `${GITLEAKS} atlassian-api-token`, String.raw`${L}ATATT3[A-Za-z0-9_=-]{100,}`),
-  rule("authress", [".acc_", ".acc-"], `${GITLEAKS} authress-service-client-access-key`, String.raw`${L}(?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}\.acc[_-][A-Za-z0-9-]{10,32}\.[A-Za-z0-9+/_=-]{30,120}`),
-  rule("azure-ad", ["Q~"], `${GITLEAKS} azure-ad-client-secret`, String.raw`(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`),
+  anywhere(rule("authress", [".acc_", ".acc-"], `${GITLEAKS} authress-service-client-access-key`, String.raw`${L}(?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}\.acc[_-][A-Za-z0-9-]{10,32}\.[A-Za-z0-9+/_=-]{30,120}`)),
+  anywhere(rule("azure-ad", ["Q~"], `${GITLEAKS} azure-ad-client-secret`, String.raw`(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`)),
   rule("clickhouse", ["4b1d"], `${GITLEAKS} clickhouse-cloud-api-secret-key`, String.raw`${L}4b1d[A-Za-z0-9]{38}${R}`),
   rule("clojars", ["CLOJARS_"], `${GITLEAKS} clojars-api-token`, String.raw`CLOJARS_[A-Za-z0-9]{60}`),
   rule("cloudflare", ["v1.0-", "cfat_", "cfut_", "cfk_"], `${GITLEAKS} cloudflare-origin-ca-key; ${SECRETLINT} cloudflare`, String.raw`${L}(?:v1\.0-[a-f0-9]{24}-[a-f0-9]{146}|cf(?:at|ut|k)_[A-Za-z0-9]{40,})`),
@@ -129,12 +149,12 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
   rule("grafana", ["glc_", "glsa_", "eyJrIjoi"], `${GITLEAKS} grafana-*; ${SECRETLINT} grafana`, String.raw`${L}(?:glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{70,400}={0,3})`),
   rule("groq", ["gsk_"], `${SECRETLINT} groq`, String.raw`${L}gsk_[A-Za-z0-9]{48,}`),
   rule("harness", ["pat.", "sat."], `${GITLEAKS} harness-api-key`, String.raw`${L}(?:pat|sat)\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}${R}`),
-  rule("hashicorp", [".atlasv1.", "hvs.", "hvb.", "hvr."], `${GITLEAKS} hashicorp-tf-api-token, vault-*; ${SECRETLINT} hashicorp-vault`, String.raw`${L}(?:[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}|hv[sbr]\.[A-Za-z0-9_-]{24,})`),
+  anywhere(rule("hashicorp", [".atlasv1.", "hvs.", "hvb.", "hvr."], `${GITLEAKS} hashicorp-tf-api-token, vault-*; ${SECRETLINT} hashicorp-vault`, String.raw`${L}(?:[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}|hv[sbr]\.[A-Za-z0-9_-]{24,})`)),
   rule("heroku", ["HRKU-"], `${GITLEAKS} heroku-api-key-v2`, String.raw`${L}HRKU-AA[0-9A-Za-z_-]{58}`),
   rule("huggingface", ["hf_", "api_org_"], `${GITLEAKS} huggingface-*; ${SECRETLINT} huggingface`, String.raw`${L}(?:hf_[A-Za-z0-9]{34,}|api_org_[A-Za-z]{34})${R}`),
   rule("intra42", ["s-s4t2"], `${GITLEAKS} intra42-client-secret`, String.raw`${L}s-s4t2(?:ud|af)-[a-f0-9]{64}`),
   rule("linear", ["lin_api_"], `${GITLEAKS} linear-api-key; ${SECRETLINT} linear`, String.raw`lin_api_[A-Za-z0-9]{40}`),
-  rule("mailchimp", ["-us"], `${GITLEAKS} mailchimp-api-key`, String.raw`${L}[a-f0-9]{32}-us\d{1,2}${R}`),
+  anywhere(rule("mailchimp", Array.from({ length: 10 }, (_, d) => `-us${d}`), `${GITLEAKS} mailchimp-api-key`, String.raw`${L}[a-f0-9]{32}-us\d{1,2}${R}`)),
   rule("notion", ["ntn_"], `${GITLEAKS} notion-api-token; ${SECRETLINT} notion`, String.raw`${L}ntn_[0-9]{11}[A-Za-z0-9]{35}${R}`),
   rule("npm", ["npm_"], `${GITLEAKS} npm-access-token; ${SECRETLINT} npm`, String.raw`${L}npm_[A-Za-z0-9]{36}${R}`),
   rule("newrelic", ["NRAK-", "NRJS-", "NRII-", "NRAA-"], `${GITLEAKS} new-relic-*`, String.raw`${L}NR(?:AK-[A-Za-z0-9]{27}|JS-[a-f0-9]{19}|II-[A-Za-z0-9-]{32}|AA-[a-f0-9]{27})`),
@@ -157,31 +177,31 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
   rule("square", ["EAAA", "sq0atp-", "sq0csp-"], `${GITLEAKS} square-access-token, square-secret`, String.raw`${L}(?:EAAA[\w-]{22,60}|sq0atp-[\w-]{22}|sq0csp-[\w-]{43})`),
   rule("stripe", ["sk_test_", "sk_live_", "sk_prod_", "rk_test_", "rk_live_", "rk_prod_"], `${GITLEAKS} stripe-access-token; ${SECRETLINT} stripe`, String.raw`${L}[sr]k_(?:test|live|prod)_[A-Za-z0-9]{10,99}`),
   rule("tailscale", ["tskey-"], `${SECRETLINT} tailscale`, String.raw`tskey-[a-z]+-[A-Za-z0-9]{10,}-[A-Za-z0-9]{10,}`),
-  rule("telegram", [":A"], `${GITLEAKS} telegram-bot-api-token`, String.raw`${L}\d{5,16}:A[A-Za-z0-9_-]{34}(?![A-Za-z0-9_-])`),
+  anywhere(rule("telegram", digitsThen([":A"]), `${GITLEAKS} telegram-bot-api-token`, String.raw`${L}\d{5,16}:A[A-Za-z0-9_-]{34}(?![A-Za-z0-9_-])`)),
   rule("twilio", ["SK"], `${GITLEAKS} twilio-api-key`, String.raw`${L}SK[0-9a-fA-F]{32}${R}`),
   rule("typeform", ["tfp_"], `${GITLEAKS} typeform-api-token`, String.raw`tfp_[A-Za-z0-9_.=-]{59}`),
-  rule("vercel", ["vcp_", "vci_", "vca_", "vcr_", "vck_"], `${SECRETLINT} vercel`, String.raw`${L}vc[pcikar]_[A-Za-z0-9]{24,}`),
+  rule("vercel", ["vcp_", "vcc_", "vci_", "vck_", "vca_", "vcr_"], `${SECRETLINT} vercel`, String.raw`${L}vc[pcikar]_[A-Za-z0-9]{24,}`),
   rule("defined-networking", ["dnkey-"], `${GITLEAKS} defined-networking-api-token`, String.raw`dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}`),
   rule("microsoft-teams", [".webhook.office.com"], `${GITLEAKS} microsoft-teams-webhook`, String.raw`\.webhook\.office\.com/webhookb2/[\w@/-]{20,}`),
   rule("infracost", ["ico-"], `${GITLEAKS} infracost-api-token`, String.raw`(?<![A-Za-z0-9.])ico-[A-Za-z0-9]{32}${R}`),
   rule("perplexity", ["pplx-"], `${GITLEAKS} perplexity-api-key`, String.raw`${L}pplx-[A-Za-z0-9]{48}${R}`),
   rule("octopus", ["API-"], `${GITLEAKS} octopus-deploy-api-key`, String.raw`${L}API-[A-Z0-9]{26}${R}`),
   rule("mapbox", ["pk.", "sk."], `${GITLEAKS} mapbox-api-token`, String.raw`${L}[ps]k\.[A-Za-z0-9]{60}\.[A-Za-z0-9_-]{22}`),
-  rule("facebook-access-token", ["|", "%7C"], `${GITLEAKS} facebook-access-token`, String.raw`${L}\d{15,16}(?:\||%7C)[0-9A-Za-z_-]{27,40}(?![0-9A-Za-z_-])`),
+  anywhere(rule("facebook-access-token", digitsThen(["|", "%7C"]), `${GITLEAKS} facebook-access-token`, String.raw`${L}\d{15,16}(?:\||%7C)[0-9A-Za-z_-]{27,40}(?![0-9A-Za-z_-])`)),
   rule("sidekiq", ["CONTRIBSYS__COM"], `${GITLEAKS} sidekiq-secret`, String.raw`CONTRIBSYS__COM[ \t]*[=:][ \t]*\\?["']?(?<secret>[a-f0-9]{8}:[a-f0-9]{8})`),
-  rule("x-oauth-basic", [":x-oauth-basic@"], `${SECRETLINT} npm (package.json x-oauth-basic)`, String.raw`(?<secret>[^\s/:@"'\\]{8,}):x-oauth-basic@`),
+  anywhere(rule("x-oauth-basic", [":x-oauth-basic@"], `${SECRETLINT} npm (package.json x-oauth-basic)`, String.raw`(?<![^\s/:@"'\\])(?<secret>[^\s/:@"'\\]{8,}):x-oauth-basic@`)),
   rule(
     "bearer",
     ["Bearer ", "bearer ", "Basic ", "basic ", "Token ", "token ", "BEARER "],
     `${GITLEAKS} curl-auth-header; RFC 6750 / RFC 7617 credentials`,
     String.raw`(?<![A-Za-z])(?:Bearer|bearer|BEARER|Basic|basic|Token|token)[ \t]+(?<secret>[A-Za-z0-9._~+/-]{16,}=*)`
   ),
-  rule(
+  anywhere(rule(
     "url-credentials",
     ["@"],
     `${SECRETLINT} basicauth, database-connection-string; ${GITLEAKS} generic url credentials`,
     String.raw`(?<=[A-Za-z][A-Za-z0-9+.-]{0,30}:\\?/\\?/[^\s/:@"'\\]{0,256}:)(?<secret>(?:[^\s/@"'\\]|@(?=[^\s/@"'\\]*@))+)(?=@)`
-  )
+  ))
 ]
 
-export { defaultSensitiveKeys, defaultSensitiveKeysTrigger } from "./SensitiveKeys.js"
+export { defaultSensitiveKeys } from "./SensitiveKeys.js"

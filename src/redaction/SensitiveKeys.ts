@@ -188,7 +188,19 @@ export const defaultSensitiveKeys: RegExp = new RegExp(
 )
 
 /**
- * A cheap pre-check for `defaultSensitiveKeys`: a text in which it finds
- * nothing holds no key name matched by `defaultSensitiveKeys`.
+ * A cheap pre-check for `defaultSensitiveKeys`: a text that holds none of
+ * these words holds no key name matched by `defaultSensitiveKeys` (every
+ * name it matches holds one of them, in lower, Capitalised or UPPER case).
  */
-export const defaultSensitiveKeysTrigger: RegExp = /pass|pwd|secret|token|auth|cred|cookie|key|session|sonar/i
+export const defaultSensitiveKeyWords: ReadonlyArray<string> = [
+  "pass",
+  "pwd",
+  "secret",
+  "token",
+  "auth",
+  "cred",
+  "cookie",
+  "key",
+  "session",
+  "sonar"
+].flatMap((w) => [w, w.charAt(0).toUpperCase() + w.slice(1), w.toUpperCase()])

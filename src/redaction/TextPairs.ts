@@ -8,9 +8,13 @@
  * (`--password X`, `curl -u user:X`) and HTTP authorization headers.
  *
  * Only names are found with regular expressions; values are scanned by hand,
- * and only after a sensitive name, so the cost stays linear whatever the text.
+ * and only after a sensitive name. The cost stays linear whatever the text:
+ * a value is read once even when names keep starting inside it (an
+ * unquoted value read before is not read again, a value is tested for code
+ * on a bounded prefix), and every other look ahead or behind is bounded.
  */
 import { redactedPrefix } from "./Rules.js"
+import { escapedLines, type Range, rawLines, yamlBlock } from "./YamlBlock.js"
 
 /**
  * A key followed by its separator. The key starts at a word start (or right
@@ -40,12 +44,34 @@ const authScheme =
 const codeValue =
   /(?:string|String|str|number|int|float|bool|boolean|bytes|None|null|nil|undefined|true|false|new|\$[A-Z_][A-Z0-9_]*|\$\{.*|\(.*|\/.*|async|function|await|\$\d|\$\(.*|\$?\{\{.*|process\.env\.[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_$][\w$.]*\(.*|<[^<>]*>|\[[A-Za-z_ ]*\]|\*+|x+|X+)$/y
 
+/**
+ * How much of a value the code and placeholder tests read: a longer value is
+ * data unless it starts like code (`$(`, `${`, `getToken(`…).
+ */
+const CODE_REACH = 200
+
+/** The starts of `codeValue` that take any rest (`$(…`, `${…`, `(…`, `/…`, `{{…`, `getToken(…`). */
+const codeStart = /(?:\$\{|\(|\/|\$\(|\$?\{\{|[A-Za-z_$][\w$.]{0,200}\()/y
+
+/** Whether the value `[start, end)` is code or a placeholder rather than data (reads at most `CODE_REACH`). */
+const isCode = (s: string, start: number, end: number, isWord: (value: string) => boolean): boolean => {
+  if (end - start > CODE_REACH) {
+    codeStart.lastIndex = start
+    return codeStart.test(s)
+  }
+  const value = s.slice(start, end)
+  codeValue.lastIndex = 0
+  return codeValue.test(value) || isWord(value)
+}
+
 /** Words after `token:` or `password:` in prose (`One token: a run of letters`), not values. */
 const proseWords = new Set([
   "a", "an", "the", "is", "are", "was", "be", "to", "of", "for", "in", "on", "at", "with", "and", "or", "not", "no",
   "from", "by", "as", "it", "this", "that", "if", "when", "then", "see", "use", "none", "required", "optional",
   "missing", "invalid", "empty", "set", "unset", "yes"
 ])
+
+const isProseWord = (value: string): boolean => proseWords.has(value)
 
 /** A JSON literal that is not a string: never a secret. */
 const jsonLiteral = /(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)(?![A-Za-z0-9_.])/y
@@ -81,10 +107,11 @@ const isEscapeLetter = (c: number): boolean =>
   c === BACKSLASH ||
   c === 47 // /
 
-type Range = readonly [number, number]
 
 /** A constant or a column label (`"AGENT"`, `"SESSION_ID"`): in a list, not the value of the name before it. */
 const label = /^[A-Z][A-Z0-9_ ]{0,40}$/
+
+const isLabel = (s: string, from: number, to: number): boolean => to - from <= 41 && label.test(s.slice(from, to))
 
 /** Whether the quoted value ending at `end` is a key: its closing quote is followed by `:`. */
 const followedByColon = (s: string, end: number): boolean => {
@@ -141,116 +168,25 @@ const quotedValue = (s: string, j: number, t: number): Range | undefined => {
   return valueRange(s, start, end)
 }
 
-/** The start of a line of a YAML mapping or list (`name:`, `- item`). */
-const structureLine = /^(?:-(?:[ \t]|$)|[^\s:#]{1,100}:(?:[ \t]|$)|#)/
-
 /**
- * A YAML block value: after `key:` at the end of a line (or `key: |`,
- * `key: >-`), the following lines indented more than the key's line.
+ * The unquoted value read last: a value starting inside it ends where it
+ * ended (the scan is the same from any position it went through), so it is
+ * not read again.
  */
-const blockValue = (s: string, i: number, lineStart: number): Range | undefined => {
-  const n = s.length
-  let k = i
-  const c = s.charCodeAt(k)
-  if (c === 124 || c === 62) {
-    // | or > with an optional chomping indicator
-    k++
-    const d = s.charCodeAt(k)
-    if (d === 45 || d === 43) k++
-    while (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9) k++
-  }
-  const scalar = k > i
-  if (k < n && s.charCodeAt(k) !== 10 && s.charCodeAt(k) !== 13) return undefined
-  let keyIndent = 0
-  while (s.charCodeAt(lineStart + keyIndent) === 32) keyIndent++
-  let from = -1
-  let to = -1
-  let line = s.indexOf("\n", k)
-  while (line !== -1 && line + 1 < n) {
-    let indent = 0
-    while (s.charCodeAt(line + 1 + indent) === 32 || s.charCodeAt(line + 1 + indent) === 9) indent++
-    const next = s.indexOf("\n", line + 1)
-    const lineEnd = next === -1 ? n : next
-    const blank = line + 1 + indent >= lineEnd || s.charCodeAt(line + 1 + indent) === 13
-    if (!blank && indent <= keyIndent) break
-    // Without `|` or `>`, a nested mapping or list is a structure, not a value.
-    if (!blank && from === -1 && !scalar && structureLine.test(s.slice(line + 1 + indent, Math.min(lineEnd, line + 1 + indent + 200)))) break
-    if (!blank) {
-      if (from === -1) from = line + 1 + indent
-      to = lineEnd > 0 && s.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd
-    }
-    line = next
-  }
-  return from === -1 ? undefined : [from, to]
+interface LastRead {
+  from: number
+  to: number
+  json: boolean
 }
 
-/**
- * A YAML block value inside JSON-escaped text (line breaks written `\n`):
- * after `key:` (or `key: |`), the following lines indented more than the key.
- * `keyIndent` is the number of spaces before the key on its line.
- */
-const escapedBlockValue = (s: string, i: number, keyIndent: number): Range | undefined => {
+/** Where the unquoted value starting at `start` ends. */
+const unquotedEnd = (s: string, start: number, json: boolean, last: LastRead | undefined): number => {
+  if (
+    last !== undefined && last.json === json && start > last.from && start < last.to &&
+    s.charCodeAt(start - 1) !== BACKSLASH
+  ) return last.to
   const n = s.length
-  let k = i
-  const c = s.charCodeAt(k)
-  if (c === 124 || c === 62) {
-    k++
-    const d = s.charCodeAt(k)
-    if (d === 45 || d === 43) k++
-    while (s.charCodeAt(k) === 32) k++
-  }
-  const scalar = k > i
-  let from = -1
-  let to = -1
-  for (let nl = escapedNewline(s, k); nl > 0; nl = escapedNewline(s, k)) {
-    let indent = 0
-    while (s.charCodeAt(k + nl + indent) === 32) indent++
-    if (indent <= keyIndent) break
-    const start = k + nl + indent
-    let end = start
-    while (end < n && s.charCodeAt(end) !== BACKSLASH && s.charCodeAt(end) !== 34) end++
-    if (end === start) break
-    if (from === -1 && !scalar && structureLine.test(s.slice(start, Math.min(end, start + 200)))) break
-    if (from === -1) from = start
-    to = end
-    k = end
-  }
-  return from === -1 ? undefined : [from, to]
-}
-
-/** The length of an escaped line break at `k` (`\\n`, `\\\\n` one level deeper…), or 0. */
-const escapedNewline = (s: string, k: number): number => {
-  let j = k
-  while (s.charCodeAt(j) === BACKSLASH && j - k < 16) j++
-  return j > k && s.charCodeAt(j) === 110 ? j - k + 1 : 0
-}
-
-/**
- * Where the value starting at `i` ends, as `[start, end)` of the part to
- * replace, or `undefined` when there is nothing to redact.
- */
-export const scanValue = (s: string, i: number, json: boolean, lineStart = -1): Range | undefined => {
-  const n = s.length
-  let j = i
-  while (j < n && s.charCodeAt(j) === BACKSLASH) j++
-  const q = s.charCodeAt(j)
-  if (q === 34 || q === 39 || (q === BACKTICK && j === i)) return quotedValue(s, j, j - i)
-  if (j > i) return undefined // an escape such as `\n`: no value on this line
-  if (lineStart >= 0) {
-    const block = blockValue(s, i, lineStart)
-    if (block !== undefined) return block
-  }
-  if (i >= n) return undefined
-  const first = s.charCodeAt(i)
-  if (first === 123 || first === 91) return undefined // `{` or `[`: a structure, not a value
-  if (json) {
-    jsonLiteral.lastIndex = i
-    if (jsonLiteral.test(s)) return undefined
-  }
-  let k = i
-  authScheme.lastIndex = i
-  if (authScheme.test(s)) k = authScheme.lastIndex
-  const start = k
+  let k = start
   while (k < n) {
     const c = s.charCodeAt(k)
     if (c === BACKSLASH) {
@@ -262,10 +198,38 @@ export const scanValue = (s: string, i: number, json: boolean, lineStart = -1): 
     k++
   }
   const end = Math.min(k, n)
-  if (end <= start) return undefined
-  const value = s.slice(start, end)
-  codeValue.lastIndex = 0
-  if (codeValue.test(value) || proseWords.has(value)) return undefined
+  if (last !== undefined) {
+    last.from = start
+    last.to = end
+    last.json = json
+  }
+  return end
+}
+
+/**
+ * Where the value starting at `i` ends, as `[start, end)` of the part to
+ * replace, or `undefined` when there is nothing to redact.
+ */
+const scanValue = (s: string, i: number, json: boolean, last?: LastRead): Range | undefined => {
+  const n = s.length
+  let j = i
+  while (j < n && s.charCodeAt(j) === BACKSLASH) j++
+  const q = s.charCodeAt(j)
+  if (q === 34 || q === 39 || (q === BACKTICK && j === i)) return quotedValue(s, j, j - i)
+  if (j > i) return undefined // an escape such as `\n`: no value on this line
+  if (i >= n) return undefined
+  const first = s.charCodeAt(i)
+  if (first === 123 || first === 91) return undefined // `{` or `[`: a structure, not a value
+  if (json) {
+    jsonLiteral.lastIndex = i
+    if (jsonLiteral.test(s)) return undefined
+  }
+  let k = i
+  authScheme.lastIndex = i
+  if (authScheme.test(s)) k = authScheme.lastIndex
+  const start = k
+  const end = unquotedEnd(s, start, json, last)
+  if (end <= start || isCode(s, start, end, isProseWord)) return undefined
   return [start, end]
 }
 
@@ -293,15 +257,22 @@ const keyValues = (s: string, isSensitive: Sensitive, edit: Edit): void => {
   if (s.indexOf(":") === -1 && s.indexOf("=") === -1 && s.indexOf(",") === -1) return
   keySeparator.lastIndex = 0
   let pairUntil = -1
-  // The start of the current line, found moving forward only (linear).
+  const last: LastRead = { from: 0, to: 0, json: false }
+  // The indentation of the current line, found moving forward only (linear).
   let lineStart = 0
+  let lineIndent = -1
   let nextLine = s.indexOf("\n")
-  const lineStartOf = (i: number): number => {
+  const indentOf = (i: number): number => {
     while (nextLine !== -1 && nextLine < i) {
       lineStart = nextLine + 1
+      lineIndent = -1
       nextLine = s.indexOf("\n", lineStart)
     }
-    return lineStart
+    if (lineIndent === -1) {
+      lineIndent = 0
+      while (s.charCodeAt(lineStart + lineIndent) === 32) lineIndent++
+    }
+    return lineIndent
   }
   let m: RegExpExecArray | null
   while ((m = keySeparator.exec(s)) !== null) {
@@ -321,10 +292,13 @@ const keyValues = (s: string, isSensitive: Sensitive, edit: Edit): void => {
       continue
     }
     const yaml = !json && m[3] === ":" && m[2] === undefined
-    const range = (yaml ? escapedBlockValue(s, valueStart, escapedIndent(s, m.index)) : undefined) ??
-      scanValue(s, valueStart, json, yaml ? lineStartOf(m.index) : -1)
+    const range = (yaml
+      ? yamlBlock(s, valueStart, escapedIndent(s, m.index), escapedLines) ??
+        yamlBlock(s, valueStart, indentOf(m.index), rawLines)
+      : undefined) ??
+      scanValue(s, valueStart, json, last)
     if (range === undefined) continue
-    if (m[3] === "," && (followedByColon(s, range[1]) || label.test(s.slice(range[0], range[1])))) continue
+    if (m[3] === "," && (followedByColon(s, range[1]) || isLabel(s, range[0], range[1]))) continue
     const [from, to] = range
     if (!s.startsWith(redactedPrefix, from)) edit(from, to)
     keySeparator.lastIndex = Math.max(to, valueStart)
@@ -336,23 +310,31 @@ const keyValues = (s: string, isSensitive: Sensitive, edit: Edit): void => {
 const flag = /(?<![A-Za-z0-9_-])(?:--?([A-Za-z][A-Za-z0-9_-]{0,60}))[ \t]+(?=[^\s-])/g
 /** Passwords in examples, not secrets. */
 const placeholderWords = new Set(["pass", "password", "passwd", "pwd", "token", "test", "secret", "changeme", "changeit", "yyy", "xxx"])
+const isPlaceholderWord = (value: string): boolean => placeholderWords.has(value.toLowerCase())
 /** Flags whose value is `user:password` (curl, wget, httpie). */
 const userFlags = new Set(["u", "user", "proxy-user", "U", "auth", "a"])
 
+/** The first `c` in `[from, to)`, or -1. */
+const indexWithin = (s: string, c: number, from: number, to: number): number => {
+  for (let k = from; k < to; k++) if (s.charCodeAt(k) === c) return k
+  return -1
+}
+
 const flags = (s: string, isSensitive: Sensitive, edit: Edit): void => {
   if (s.indexOf("-") === -1) return
+  const last: LastRead = { from: 0, to: 0, json: false }
   flag.lastIndex = 0
   let m: RegExpExecArray | null
   while ((m = flag.exec(s)) !== null) {
     const name = m[1]!
     const user = userFlags.has(name)
     if (!user && !isSensitive(name)) continue
-    const range = scanValue(s, flag.lastIndex, false)
+    const range = scanValue(s, flag.lastIndex, false, last)
     if (range === undefined) continue
     let [from, to] = range
     if (user) {
-      const colon = s.indexOf(":", from)
-      if (colon !== -1 && colon < to) {
+      const colon = indexWithin(s, 58, from, to)
+      if (colon !== -1) {
         // `user:password`; with nothing after the colon, the user part is the secret
         if (colon + 1 < to) from = colon + 1
         else to = colon
@@ -362,8 +344,7 @@ const flags = (s: string, isSensitive: Sensitive, edit: Edit): void => {
         if (inner === undefined) continue
         ;[from, to] = inner
       } else continue
-      codeValue.lastIndex = 0
-      if (codeValue.test(s.slice(from, to)) || placeholderWords.has(s.slice(from, to).toLowerCase())) continue
+      if (isCode(s, from, to, isPlaceholderWord)) continue
     }
     if (to > from && !s.startsWith(redactedPrefix, from)) edit(from, to)
     flag.lastIndex = Math.max(to, flag.lastIndex)
