@@ -56,6 +56,7 @@ import {
   StepRequest,
   type StepResult
 } from "./state/Current.js"
+import { makeGroupCommit } from "./state/GroupCommit.js"
 import { appendTransition, checkpointTask, type CurrentRow, type HistoryRow, moveTask, selectCurrent, selectHistory } from "./state/Queries.js"
 import { selectStates } from "./state/StateRows.js"
 import {
@@ -241,6 +242,8 @@ const make = Effect.gen(function*() {
   const redactor = (yield* Redactor).scoped("StateStore")
   // Checkpoints may be exempted on their own: state meant to be replayed byte for byte.
   const checkpointRedactor = redactor.scoped("StateStore.checkpoints")
+  // Steps of concurrent fibers share one commit.
+  const groupCommit = yield* makeGroupCommit(sql)
 
   const selectOne = (taskId: string) =>
     selectStates(sql, sql`SELECT task_id, 0 AS pos FROM workflow_states WHERE task_id = ${taskId}`).pipe(
@@ -274,12 +277,10 @@ const make = Effect.gen(function*() {
           context = excluded.context, updated_at = excluded.updated_at
         WHERE (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = excluded.task_id) <= ${state.history.length}
           AND NOT EXISTS (
-            SELECT 1 FROM state_transitions AS stored
-            JOIN json_each(${JSON.stringify(state.history.map((t) => [t.from, t.to, t.timestamp]))}) AS copy
-              ON copy.key + 1 = stored.seq
-            WHERE stored.task_id = excluded.task_id
-              AND (stored.from_state IS NOT copy.value ->> 0 OR stored.to_state IS NOT copy.value ->> 1
-                OR stored.created_at IS NOT copy.value ->> 2)
+            SELECT 1 FROM json_each(${JSON.stringify(state.history.map((t) => [t.from, t.to, t.timestamp]))}) AS copy
+            CROSS JOIN state_transitions AS stored ON stored.task_id = excluded.task_id AND stored.seq = copy.key + 1
+            WHERE stored.from_state IS NOT copy.value ->> 0 OR stored.to_state IS NOT copy.value ->> 1
+              OR stored.created_at IS NOT copy.value ->> 2
           )
         RETURNING
           (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = ${state.taskId}) AS stored_transitions,
@@ -365,7 +366,7 @@ const make = Effect.gen(function*() {
       if (checkpointId !== undefined) yield* checkpointTask(sql, taskId, { id: checkpointId, artifacts, at })
       const result: StepResult = { taskId, state: move.to, seq, checkpointId: Option.fromNullable(checkpointId) }
       return result
-    }).pipe(sql.withTransaction, withDatabaseErrors("StateStore.step"))
+    }).pipe(sql.withTransaction, groupCommit, withDatabaseErrors("StateStore.step"))
   })
 
   const current = Effect.fn("StateStore.current")(function*(taskId: string, options?: CurrentOptions) {
@@ -534,6 +535,6 @@ const make = Effect.gen(function*() {
  * `StateStore.DefaultWithoutDependencies` needs the core services (`Core`).
  */
 export class StateStore extends Effect.Service<StateStore>()("logbook/StateStore", {
-  effect: make,
+  scoped: make,
   dependencies: [coreLayerConfig]
 }) {}

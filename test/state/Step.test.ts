@@ -85,6 +85,37 @@ describe("StateStore.step", () => {
       expect(yield* count("state_transitions", "race")).toBe(1)
       expect(yield* count("checkpoints", "race")).toBe(1)
     }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("concurrent steps of many tasks share commits: a stale one fails alone, the others all land", () =>
+    Effect.gen(function*() {
+      const store = yield* StateStore
+      const tasks = Array.from({ length: 30 }, (_, i) => `many-${i}`)
+      yield* Effect.forEach(tasks, created, { discard: true })
+      const exits = yield* Effect.forEach(
+        tasks,
+        (taskId, i) => Effect.exit(store.step(taskId, { to: "S1", event: "GO", expected: i % 3 === 0 ? "elsewhere" : "S0", checkpoint: {} })),
+        { concurrency: "unbounded" }
+      )
+      expect(exits.map((exit, i) => [i % 3 === 0, Exit.isSuccess(exit)])).toEqual(tasks.map((_, i) => [i % 3 === 0, i % 3 !== 0]))
+      for (const [i, taskId] of tasks.entries()) {
+        expect(yield* count("checkpoints", taskId)).toBe(i % 3 === 0 ? 0 : 1)
+        expect(Option.map(yield* store.current(taskId), (c) => c.state)).toEqual(Option.some(i % 3 === 0 ? "S0" : "S1"))
+      }
+    }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("inside a caller's transaction a step is part of it, and rolls back with it", () =>
+    Effect.gen(function*() {
+      const store = yield* StateStore
+      const sql = yield* SqlClient.SqlClient
+      yield* created("tx")
+      const failed = yield* Effect.exit(
+        Effect.zipRight(store.step("tx", { to: "S1", event: "GO", checkpoint: {} }), Effect.fail("abort")).pipe(sql.withTransaction)
+      )
+      expect(Exit.isFailure(failed)).toBe(true)
+      expect([yield* count("state_transitions", "tx"), yield* count("checkpoints", "tx")]).toEqual([0, 0])
+      yield* store.step("tx", { to: "S1", event: "GO" }).pipe(sql.withTransaction)
+      expect(yield* count("state_transitions", "tx")).toBe(1)
+    }).pipe(Effect.provide(TestLayer)))
 })
 
 describe("StateStore.current / history", () => {
