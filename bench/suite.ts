@@ -29,17 +29,17 @@ const runs = (n: number) => only === undefined || only.has(n)
 const sizes = quick
   ? {
     records: 20_000,
-    workflow: { histories: [1, 100, 1000], ops: 15, workflows: 64, rounds: 3 },
+    workflow: { histories: [1, 100, 1000], ops: 10, workflows: 64, rounds: 2 },
     scale: { audit: 100_000, lessons: 10_000, traces: 10_000, invocationsPerTrace: 10 } satisfies Scale,
     readIterations: 30,
     startupRuns: 1
   }
   : {
     records: 100_000,
-    workflow: { histories: [1, 100, 1000], ops: 100, workflows: 64, rounds: 10 },
+    workflow: { histories: [1, 100, 1000], ops: 100, workflows: 64, rounds: 5 },
     scale: { audit: 1_000_000, lessons: 100_000, traces: 100_000, invocationsPerTrace: 10 } satisfies Scale,
     readIterations: 200,
-    startupRuns: 5
+    startupRuns: 3
   }
 
 const main = async () => {

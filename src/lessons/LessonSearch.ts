@@ -46,10 +46,11 @@ const filtersOf = (sql: SqlClient.SqlClient, plan: SearchPlan): Array<Statement.
 
 /**
  * A search without filters, ranked inside the index first: the matches'
- * ranks are computed once, the page (with any lessons tied with its last
- * rank, so that ties are still ordered by recency) is cut from them, and only
- * those rows are joined to their lessons and given a snippet. The same rows,
- * in the same order, as the joined search below, without joining every match.
+ * ranks are computed once, the page is cut from them (with the lessons tied
+ * with its last rank, so that ties are still ordered by recency), only those
+ * are joined to their lessons, and only the page's rows are given a snippet.
+ * The same rows, in the same order, as the joined search below, without
+ * joining every match and building its snippet.
  */
 const rankedFirst = (sql: SqlClient.SqlClient, plan: SearchPlan, match: string): Statement.Statement<unknown> => {
   const { close, ellipsis, open, tokens } = plan.snippet
@@ -57,15 +58,17 @@ const rankedFirst = (sql: SqlClient.SqlClient, plan: SearchPlan, match: string):
       SELECT rowid AS seq, ${sql.literal(BM25)} AS hit_rank FROM lessons_fts WHERE lessons_fts MATCH ${match}
     ),
     cut AS (SELECT hit_rank FROM ranked ORDER BY hit_rank LIMIT 1 OFFSET ${plan.offset + plan.limit - 1}),
-    page AS (SELECT seq, hit_rank FROM ranked WHERE hit_rank <= COALESCE((SELECT hit_rank FROM cut), 1e308))
-    SELECT l.*, page.hit_rank AS hit_rank,
-      coalesce(nullif((
-        SELECT snippet(lessons_fts, -1, ${open}, ${close}, ${ellipsis}, ${tokens}) FROM lessons_fts
-        WHERE lessons_fts MATCH ${match} AND lessons_fts.rowid = page.seq
-      ), ''), l.summary) AS hit_snippet
-    FROM page JOIN lessons AS l ON l.seq = page.seq
-    ORDER BY hit_rank, l.updated_at DESC, l.seq DESC
-    LIMIT ${plan.limit} OFFSET ${plan.offset}`
+    chosen AS MATERIALIZED (
+      SELECT ranked.seq, ranked.hit_rank FROM ranked JOIN lessons AS l ON l.seq = ranked.seq
+      WHERE ranked.hit_rank <= COALESCE((SELECT hit_rank FROM cut), 1e308)
+      ORDER BY ranked.hit_rank, l.updated_at DESC, l.seq DESC
+      LIMIT ${plan.limit} OFFSET ${plan.offset}
+    )
+    SELECT l.*, chosen.hit_rank AS hit_rank,
+      coalesce(nullif(snippet(lessons_fts, -1, ${open}, ${close}, ${ellipsis}, ${tokens}), ''), l.summary) AS hit_snippet
+    FROM lessons_fts CROSS JOIN chosen ON chosen.seq = lessons_fts.rowid CROSS JOIN lessons AS l ON l.seq = chosen.seq
+    WHERE lessons_fts MATCH ${match}
+    ORDER BY hit_rank, l.updated_at DESC, l.seq DESC`
 }
 
 /**
