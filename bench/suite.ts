@@ -42,6 +42,8 @@ const sizes = quick
     startupRuns: 3
   }
 
+const resultsDirectory = fileURLToPath(new URL("./results/", import.meta.url))
+
 const main = async () => {
   const started = performance.now()
   const dir = mkdtempSync(path.join(os.tmpdir(), "logbook-bench-"))
@@ -56,6 +58,8 @@ const main = async () => {
     const measured = await run()
     printRows(`${name} (${((performance.now() - t0) / 1000).toFixed(1)} s)`, measured)
     rows.push(...measured)
+    // Written after each workload too, so that an interrupted run keeps what it measured.
+    writeResults(resultsDirectory, { date: new Date().toISOString(), quick, partial: true, machine: about, sizes, rows })
   }
   try {
     await section(1, `1. audit ingest, ${sizes.records.toLocaleString("en-US")} records`, () => ingest(file, sizes.records))
@@ -76,7 +80,7 @@ const main = async () => {
   }
   for (const [peer, why] of Object.entries(missingPeers)) console.log(`\npeer ${peer} left out: ${why}`)
   const seconds = Number(((performance.now() - started) / 1000).toFixed(1))
-  const out = writeResults(fileURLToPath(new URL("./results/", import.meta.url)), {
+  const out = writeResults(resultsDirectory, {
     date: new Date().toISOString(),
     quick,
     machine: about,

@@ -91,13 +91,17 @@ export const machine = () => {
   }
 }
 
-/** Writes the run to `bench/results/<date>.json` and `bench/results/latest.json`; returns the first path. */
-export const writeResults = (directory: string, results: object): string => {
+/** Writes the run to `bench/results/<quick|full>-latest.json` (and a dated copy when complete); returns the path written. */
+export const writeResults = (
+  directory: string,
+  results: { readonly quick: boolean; readonly partial?: boolean; readonly [key: string]: unknown }
+): string => {
   mkdirSync(directory, { recursive: true })
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-")
-  const file = path.join(directory, `${stamp}.json`)
   const text = JSON.stringify(results, null, 2) + "\n"
+  const latest = path.join(directory, `${results.quick ? "quick" : "full"}-latest.json`)
+  writeFileSync(latest, text)
+  if (results.partial === true) return latest
+  const file = path.join(directory, `${results.quick ? "quick" : "full"}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`)
   writeFileSync(file, text)
-  writeFileSync(path.join(directory, "latest.json"), text)
   return file
 }
