@@ -4,7 +4,8 @@
  * - import of the package, then acquisition of `Logbook.layer` on a fresh
  *   file (created and migrated) and on a migrated one; against
  *   `@effect/sql-sqlite-node` alone (import and open the migrated file) and
- *   LangGraph's SqliteSaver (import, open, first `getTuple`).
+ *   LangGraph's SqliteSaver (import, open with logbook's better-sqlite3, as
+ *   the peers are installed without building a driver, first `getTuple`).
  * - the CLI: wall time of `logbook --version` and of a read command
  *   (`logbook audit query --limit 10`) on a migrated file.
  */
@@ -56,8 +57,9 @@ console.log(JSON.stringify({ import: t1 - t0, acquire: t2 - t1, total: t2 - t0 }
 const langGraphProbe = (file: string) => `
 const t0 = performance.now()
 const { SqliteSaver } = await import(${JSON.stringify(peerEntryUrl("langgraph"))})
+const { default: Sqlite } = await import("better-sqlite3")
 const t1 = performance.now()
-const saver = SqliteSaver.fromConnString(${JSON.stringify(file)})
+const saver = new SqliteSaver(new Sqlite(${JSON.stringify(file)}))
 await saver.getTuple({ configurable: { thread_id: "none" } })
 const t2 = performance.now()
 console.log(JSON.stringify({ import: t1 - t0, acquire: t2 - t1, total: t2 - t0 }))`
