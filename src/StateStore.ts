@@ -44,10 +44,20 @@ import {
   CheckpointRequest,
   type StatePage,
   type PersistedState,
+  type Transition,
   PersistedStateInput,
   TransitionRequest
 } from "./state/PersistedState.js"
 import { ownCheckpoints, storedCheckpointsConflict } from "./state/SaveChecks.js"
+import {
+  type CurrentOptions,
+  type CurrentState,
+  type HistoryPage,
+  StepRequest,
+  type StepResult
+} from "./state/Current.js"
+import { makeGroupCommit } from "./state/GroupCommit.js"
+import { appendTransition, checkpointTask, type CurrentRow, type HistoryRow, moveTask, selectCurrent, selectHistory } from "./state/Queries.js"
 import { selectStates } from "./state/StateRows.js"
 import {
   decodeTaskSummaries,
@@ -63,6 +73,7 @@ import { validate } from "./Validation.js"
 import { eachWithIdentifiers, withIdentifiers } from "./redaction/Identifiers.js"
 
 export * from "./state/PersistedState.js"
+export * from "./state/Current.js"
 
 /** The event of the transition that `restore` records; its metadata is `{ checkpointId }`. */
 export const RESTORE_EVENT = "RESTORE"
@@ -75,9 +86,8 @@ const SaveReturning = Schema.Array(Schema.Struct({
   stored_transitions: Schema.Number,
   stored_checkpoints: Schema.parseJson(Schema.Array(Schema.Tuple(Schema.String, Schema.String)))
 }))
-const Appended = Schema.Array(Schema.Struct({ seq: Schema.Number }))
 const Restored = Schema.Array(Schema.Struct({ checkpoint_id: Schema.String }))
-const CurrentState = Schema.Array(Schema.Struct({ state: Schema.String }))
+const StateOnly = Schema.Array(Schema.Struct({ state: Schema.String }))
 const CheckpointRows = Schema.Array(Schema.Struct({
   id: Schema.String,
   task_id: Schema.String,
@@ -95,7 +105,42 @@ const toCheckpoint = (row: typeof CheckpointRows.Type[number]): Checkpoint => ({
   timestamp: row.created_at
 })
 
-/** A non-negative integer, or the fallback for anything else. */
+const toTransition = (row: Omit<HistoryRow, "seq">): Transition =>
+  row.metadata === null
+    ? { from: row.from_state, to: row.to_state, event: row.event, timestamp: row.created_at }
+    : { from: row.from_state, to: row.to_state, event: row.event, timestamp: row.created_at, metadata: row.metadata }
+
+const toCurrent = (row: CurrentRow): CurrentState => ({
+  taskId: row.task_id,
+  projectId: row.project_id,
+  state: row.state,
+  context: row.context,
+  updatedAt: row.updated_at,
+  transitions: row.transitions,
+  recent: row.recent.map(([, from, to, event, metadata, at]) =>
+    toTransition({ from_state: from, to_state: to, event, metadata, created_at: at })
+  ).reverse(),
+  checkpoint: row.checkpoint_id === null || row.checkpoint_state === null || row.checkpoint_context === null ||
+      row.checkpoint_artifacts === null || row.checkpoint_at === null
+    ? Option.none()
+    : Option.some({
+      id: row.checkpoint_id,
+      taskId: row.task_id,
+      state: row.checkpoint_state,
+      context: row.checkpoint_context,
+      artifacts: row.checkpoint_artifacts,
+      timestamp: row.checkpoint_at
+    })
+})
+
+/** Transitions `current` reads when no number is given. */
+const DEFAULT_RECENT = 10
+/** Transitions per page of `history` when no limit is given. */
+const DEFAULT_HISTORY_PAGE = 100
+
+/** A whole number of at least `min`, or the fallback for anything else. */
+const wholeOr = (value: number | undefined, fallback: number, min: number) =>
+  value === undefined || !Number.isFinite(value) ? fallback : Math.max(min, Math.floor(value))
 
 /** Tasks per page of `tasks` when no limit is given. */
 const DEFAULT_TASK_PAGE = 50
@@ -116,7 +161,28 @@ export interface StateStoreService {
    * `actual` the stored state. Reload, then save again.
    */
   readonly save: (state: PersistedStateInput) => Effect.Effect<void, DatabaseError | ValidationError | StaleState>
-  /** A task's state, full history and checkpoints; none if the task is unknown. */
+  /**
+   * One step of a workflow in one transaction (one commit): appends the move
+   * to `request.to`, replaces the context when one is given and, with
+   * `request.checkpoint`, takes a checkpoint of the task as it is after the
+   * move. Its cost does not depend on the length of the history. With
+   * `expected`, a compare-and-set as {@link StateStoreService.transition}.
+   * Fails with `NotFound` for an unknown task, `StaleState` when the task is
+   * not in `expected` (nothing written), `ValidationError` on bad input.
+   */
+  readonly step: (
+    taskId: string,
+    request: StepRequest
+  ) => Effect.Effect<StepResult, NotFound | StaleState | ValidationError | DatabaseError>
+  /**
+   * A task's current state and context, its latest checkpoint and its last
+   * `options.recent` transitions (default 10), read in one statement whose
+   * cost does not grow with the history; none if the task is unknown.
+   */
+  readonly current: (taskId: string, options?: CurrentOptions) => Effect.Effect<Option.Option<CurrentState>, DatabaseError>
+  /** A page of a task's transitions, oldest first: those after number `page.after` (default 0), at most `page.limit` (default 100). */
+  readonly history: (taskId: string, page?: HistoryPage) => Effect.Effect<ReadonlyArray<Transition>, DatabaseError>
+  /** A task's state, full history and checkpoints; none if the task is unknown. See {@link current} for a read that stays flat. */
   readonly load: (taskId: string) => Effect.Effect<Option.Option<PersistedState>, DatabaseError>
   /**
    * The states of a project's tasks, in creation order (then task id), each
@@ -170,6 +236,8 @@ const make = Effect.gen(function*() {
   const redactor = (yield* Redactor).scoped("StateStore")
   // Checkpoints may be exempted on their own: state meant to be replayed byte for byte.
   const checkpointRedactor = redactor.scoped("StateStore.checkpoints")
+  // Steps of concurrent fibers share one commit.
+  const groupCommit = yield* makeGroupCommit(sql)
 
   const selectOne = (taskId: string) =>
     selectStates(sql, sql`SELECT task_id, 0 AS pos FROM workflow_states WHERE task_id = ${taskId}`).pipe(
@@ -183,19 +251,6 @@ const make = Effect.gen(function*() {
         onSome: Effect.succeed
       }))
     )
-
-  /** Appends a transition from the task's current state; no row when the task is unknown or not in `expected`. */
-  const appendTransition = (
-    taskId: string,
-    values: { readonly to: string; readonly event: string; readonly metadata: string | null; readonly expected?: string | undefined; readonly at: string }
-  ) =>
-    sql`INSERT INTO state_transitions (task_id, seq, from_state, to_state, event, metadata, created_at)
-      SELECT w.task_id,
-        COALESCE((SELECT MAX(t.seq) FROM state_transitions t WHERE t.task_id = w.task_id), 0) + 1,
-        w.state, ${values.to}, ${values.event}, ${values.metadata}, ${values.at}
-      FROM workflow_states w
-      WHERE w.task_id = ${taskId}${values.expected === undefined ? sql`` : sql` AND w.state = ${values.expected}`}
-      RETURNING seq`.pipe(Effect.flatMap(Schema.decodeUnknown(Appended)))
 
   const save = Effect.fn("StateStore.save")(function*(input: PersistedStateInput) {
     const state = yield* validate(PersistedStateInput, "workflow state")(input)
@@ -216,12 +271,10 @@ const make = Effect.gen(function*() {
           context = excluded.context, updated_at = excluded.updated_at
         WHERE (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = excluded.task_id) <= ${state.history.length}
           AND NOT EXISTS (
-            SELECT 1 FROM state_transitions AS stored
-            JOIN json_each(${JSON.stringify(state.history.map((t) => [t.from, t.to, t.timestamp]))}) AS copy
-              ON copy.key + 1 = stored.seq
-            WHERE stored.task_id = excluded.task_id
-              AND (stored.from_state IS NOT copy.value ->> 0 OR stored.to_state IS NOT copy.value ->> 1
-                OR stored.created_at IS NOT copy.value ->> 2)
+            SELECT 1 FROM json_each(${JSON.stringify(state.history.map((t) => [t.from, t.to, t.timestamp]))}) AS copy
+            CROSS JOIN state_transitions AS stored ON stored.task_id = excluded.task_id AND stored.seq = copy.key + 1
+            WHERE stored.from_state IS NOT copy.value ->> 0 OR stored.to_state IS NOT copy.value ->> 1
+              OR stored.created_at IS NOT copy.value ->> 2
           )
         RETURNING
           (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = ${state.taskId}) AS stored_transitions,
@@ -234,7 +287,7 @@ const make = Effect.gen(function*() {
       const stored = returned[0]
       if (stored === undefined) {
         const current = yield* sql`SELECT state FROM workflow_states WHERE task_id = ${state.taskId}`.pipe(
-          Effect.flatMap(Schema.decodeUnknown(CurrentState))
+          Effect.flatMap(Schema.decodeUnknown(StateOnly))
         )
         return yield* new StaleState({
           taskId: state.taskId,
@@ -277,6 +330,56 @@ const make = Effect.gen(function*() {
     return yield* selectOne(taskId).pipe(withDatabaseErrors("StateStore.load"))
   })
 
+  const step = Effect.fn("StateStore.step")(function*(taskId: string, request: StepRequest) {
+    const move = yield* validate(StepRequest, "step")(request)
+    const at = yield* now
+    const metadata = move.metadata === undefined ? null : JSON.stringify(redactor.redactJson(move.metadata))
+    const context = move.context === undefined
+      ? undefined
+      : JSON.stringify(redactor.redactJson(omitKey(move.context, "checkpoints")))
+    const checkpointId = move.checkpoint === undefined ? undefined : randomUUID()
+    const artifacts = JSON.stringify(checkpointRedactor.redactJson(move.checkpoint?.artifacts ?? []))
+    return yield* Effect.gen(function*() {
+      const appended = yield* appendTransition(sql, taskId, {
+        to: move.to,
+        event: redactor.redactText(move.event),
+        metadata,
+        expected: move.expected,
+        at
+      })
+      const seq = appended[0]?.seq
+      if (seq === undefined) {
+        const current = yield* sql`SELECT state FROM workflow_states WHERE task_id = ${taskId}`.pipe(
+          Effect.flatMap(Schema.decodeUnknown(StateOnly))
+        )
+        const actual = current[0]
+        if (actual === undefined) return yield* new NotFound({ entity: "task", id: taskId })
+        return yield* new StaleState({ taskId, expected: move.expected ?? actual.state, actual: actual.state })
+      }
+      yield* moveTask(sql, taskId, { to: move.to, context, at })
+      if (checkpointId !== undefined) yield* checkpointTask(sql, taskId, { id: checkpointId, artifacts, at })
+      const result: StepResult = { taskId, state: move.to, seq, checkpointId: Option.fromNullable(checkpointId) }
+      return result
+    }).pipe(sql.withTransaction, groupCommit, withDatabaseErrors("StateStore.step"))
+  })
+
+  const current = Effect.fn("StateStore.current")(function*(taskId: string, options?: CurrentOptions) {
+    const rows = yield* selectCurrent(sql, taskId, wholeOr(options?.recent, DEFAULT_RECENT, 0)).pipe(
+      withDatabaseErrors("StateStore.current")
+    )
+    return Option.map(Option.fromNullable(rows[0]), toCurrent)
+  })
+
+  const history = Effect.fn("StateStore.history")(function*(taskId: string, page?: HistoryPage) {
+    const rows = yield* selectHistory(
+      sql,
+      taskId,
+      wholeOr(page?.after, 0, 0),
+      wholeOr(page?.limit, DEFAULT_HISTORY_PAGE, 0)
+    ).pipe(withDatabaseErrors("StateStore.history"))
+    return rows.map(toTransition)
+  })
+
   const list = Effect.fn("StateStore.list")(function*(projectId: string, page?: StatePage) {
     const valid = yield* validate(Page, "page")(page ?? {})
     const limit = valid.limit ?? -1
@@ -304,7 +407,7 @@ const make = Effect.gen(function*() {
     return yield* Effect.gen(function*() {
       // The compare-and-set is this one conditional write: it reads the
       // current state under the write lock and appends only if it matches.
-      const appended = yield* appendTransition(taskId, {
+      const appended = yield* appendTransition(sql, taskId, {
         to: move.to,
         event: redactor.redactText(move.event),
         metadata,
@@ -313,7 +416,7 @@ const make = Effect.gen(function*() {
       })
       if (appended.length === 0) {
         const current = yield* sql`SELECT state FROM workflow_states WHERE task_id = ${taskId}`.pipe(
-          Effect.flatMap(Schema.decodeUnknown(CurrentState))
+          Effect.flatMap(Schema.decodeUnknown(StateOnly))
         )
         const actual = current[0]
         if (actual === undefined) return yield* new NotFound({ entity: "task", id: taskId })
@@ -368,7 +471,7 @@ const make = Effect.gen(function*() {
       const checkpoint = restored[0]
       if (checkpoint === undefined) {
         const task = yield* sql`SELECT state FROM workflow_states WHERE task_id = ${taskId}`.pipe(
-          Effect.flatMap(Schema.decodeUnknown(CurrentState))
+          Effect.flatMap(Schema.decodeUnknown(StateOnly))
         )
         return yield* task.length === 0
           ? new NotFound({ entity: "task", id: taskId })
@@ -405,6 +508,9 @@ const make = Effect.gen(function*() {
       const history = eachWithIdentifiers(redactor, identified.history, ["from", "to"])
       return save(history === identified.history ? identified : { ...identified, history })
     },
+    step: (taskId, request) => step(id(taskId), withIdentifiers(redactor, request, ["to", "expected"])),
+    current: (taskId, options) => current(id(taskId), options),
+    history: (taskId, page) => history(id(taskId), page),
     load: (taskId) => load(id(taskId)),
     list: (projectId, page) => list(id(projectId), page),
     delete: (taskId) => delete_(id(taskId)),
@@ -423,6 +529,6 @@ const make = Effect.gen(function*() {
  * `StateStore.DefaultWithoutDependencies` needs the core services (`Core`).
  */
 export class StateStore extends Effect.Service<StateStore>()("logbook/StateStore", {
-  effect: make,
+  scoped: make,
   dependencies: [coreLayerConfig]
 }) {}

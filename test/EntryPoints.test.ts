@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import * as path from "node:path"
 import ts from "typescript"
@@ -35,6 +36,20 @@ describe("entry points", () => {
       "@langchain/langgraph-checkpoint"
     ])
     expect(frameworks(externalImports("src/openai-agents/index.ts"))).toEqual(["@openai/agents-core"])
+  })
+
+  it("the main entry loads neither the CLI nor @effect/platform-node", () => {
+    const packages = [...externalImports("src/index.ts")]
+    expect(packages.filter((p) => p.startsWith("@effect/cli") || p.startsWith("@effect/platform-node"))).toEqual([])
+  })
+
+  it("logbook --version answers from package.json, as the CLI does", () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8"))
+    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "src", "bin.ts"), "--version"], {
+      cwd: repoRoot,
+      encoding: "utf8"
+    })
+    expect([result.status, result.stdout, result.stderr]).toEqual([0, `${pkg.version}\n\n`, ""])
   })
 
   it("package.json exports each bridge, its framework an optional peer dependency", () => {

@@ -51,13 +51,41 @@ const filtersOf = (sql: Sql, plan: SearchPlan): Array<Statement.Fragment> => {
 }
 
 /**
+ * SQLite: a search without filters, ranked inside the index first: the
+ * matches' ranks are computed once, the page is cut from them (with the
+ * lessons tied with its last rank, so that ties are still ordered by
+ * recency), only those are joined to their lessons, and only the page's rows
+ * are given a snippet. The same rows, in the same order, as the joined
+ * search, without joining every match and building its snippet.
+ */
+const rankedFirst = (sql: Sql, plan: SearchPlan, match: string): Statement.Statement<unknown> => {
+  const { close, ellipsis, open, tokens } = plan.snippet
+  return sql`WITH ranked AS MATERIALIZED (
+      SELECT rowid AS seq, ${sql.literal(BM25)} AS hit_rank FROM lessons_fts WHERE lessons_fts MATCH ${match}
+    ),
+    cut AS (SELECT hit_rank FROM ranked ORDER BY hit_rank LIMIT 1 OFFSET ${plan.offset + plan.limit - 1}),
+    chosen AS MATERIALIZED (
+      SELECT ranked.seq, ranked.hit_rank FROM ranked JOIN lessons AS l ON l.seq = ranked.seq
+      WHERE ranked.hit_rank <= COALESCE((SELECT hit_rank FROM cut), 1e308)
+      ORDER BY ranked.hit_rank, l.updated_at DESC, l.seq DESC
+      LIMIT ${plan.limit} OFFSET ${plan.offset}
+    )
+    SELECT l.*, chosen.hit_rank AS hit_rank,
+      coalesce(nullif(snippet(lessons_fts, -1, ${open}, ${close}, ${ellipsis}, ${tokens}), ''), l.summary) AS hit_snippet
+    FROM lessons_fts CROSS JOIN chosen ON chosen.seq = lessons_fts.rowid CROSS JOIN lessons AS l ON l.seq = chosen.seq
+    WHERE lessons_fts MATCH ${match}
+    ORDER BY hit_rank, l.updated_at DESC, l.seq DESC`
+}
+
+/**
  * The statement of a search. Rows are `lessons` rows with `hit_rank` (bm25,
  * lower is better; 0 without text matching) and `hit_snippet`, best first:
  * by rank, then most recently updated. Without text matching: most recently
  * updated first, with the summary as snippet.
  */
 export const searchLessons = (sql: Sql, plan: SearchPlan): Statement.Statement<unknown> => {
-  const where = sql.and(filtersOf(sql, plan))
+  const filters = filtersOf(sql, plan)
+  const where = sql.and(filters)
   const { close, ellipsis, open, tokens } = plan.snippet
   return Option.match(plan.match, {
     onNone: () =>
@@ -69,7 +97,9 @@ export const searchLessons = (sql: Sql, plan: SearchPlan): Statement.Statement<u
     onSome: (match) =>
       sql.onDialectOrElse({
         sqlite: () =>
-          sql`SELECT l.*,
+          filters.length === 0 && plan.limit > 0
+            ? rankedFirst(sql, plan, match.fts5)
+            : sql`SELECT l.*,
               ${sql.literal(BM25)} AS hit_rank,
               coalesce(nullif(snippet(lessons_fts, -1, ${open}, ${close}, ${ellipsis}, ${tokens}), ''), l.summary) AS hit_snippet
             FROM lessons_fts JOIN lessons AS l ON l.seq = lessons_fts.rowid

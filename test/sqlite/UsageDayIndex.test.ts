@@ -24,7 +24,7 @@ describe("migration 0010_usage_time_index", () => {
   it.effect("daily usage in a window is a range of the covering day index, with the same figures as without it; rolls back", () =>
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
-      yield* migrate({ directories })
+      yield* migrate({ directories, to: 10 })
       for (let day = 1; day <= 5; day++) {
         for (const hour of ["06", "18"]) {
           for (const [agent, model] of [["planner", "opus"], ["coder", "sonnet"]]) {
