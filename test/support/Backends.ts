@@ -28,8 +28,13 @@ export interface Backend {
   readonly coreWith: (options: BackendOptions) => Layer.Layer<Core, DatabaseError | MigrationError>
 }
 
-/** The URL of the PostgreSQL server to run the specs on too, if any. */
-export const postgresUrl = process.env.LOGBOOK_TEST_PG_URL === undefined || process.env.LOGBOOK_TEST_PG_URL === ""
+/**
+ * The URL of the PostgreSQL server to run the store specs on too, if any:
+ * `LOGBOOK_TEST_PG_URL`, when `LOGBOOK_TEST_PG_STORES=1` also asks for the
+ * stores (test/postgres runs on the server whenever the URL is set).
+ */
+export const postgresUrl = process.env.LOGBOOK_TEST_PG_URL === undefined || process.env.LOGBOOK_TEST_PG_URL === "" ||
+    process.env.LOGBOOK_TEST_PG_STORES !== "1"
   ? undefined
   : process.env.LOGBOOK_TEST_PG_URL
 
