@@ -62,9 +62,13 @@ export const TrajectorySearch = Schema.extend(
 export type TrajectorySearch = typeof TrajectorySearch.Encoded
 
 /**
- * Agent trajectories (ATIF v1.0 to v1.7). A session id is stored once:
- * saving it again replaces the stored trajectory (its `createdAt` is kept),
- * and the full-text index follows. Writes apply in the order `save` and
+ * Agent trajectories (ATIF v1.0 to v1.7). A trajectory is replaced only by
+ * a later save of the same trajectory: the same `trajectory_id`, or without
+ * one the same session and the same first step (so a trajectory that grows
+ * step by step is updated in place; its id and `createdAt` are kept). A
+ * continuation or fork that shares a session id is stored beside it, under
+ * its own id: the session id for a session's first trajectory, then its
+ * `trajectory_id` or `<session id>#2`, `#3`... The full-text index follows. Writes apply in the order `save` and
  * `record` were called: a recorded trajectory that reaches the database
  * late (spooled while it was unavailable) never replaces one saved after it.
  */
@@ -81,7 +85,8 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
      * Validates and stores a trajectory, durable on return. The whole
      * trajectory passes through the Redactor first; a trajectory without
      * secrets reads back identical, unknown fields and key order included.
-     * An existing session id is replaced (upsert); `options.taskId`,
+     * Returns the trajectory's id (for `get` and `delete`). The same
+     * trajectory saved again is replaced in place; `options.taskId`,
      * `options.score` and `options.embedding`, when absent, keep the stored
      * values. Fails with `ValidationError` naming each bad step and field
      * (e.g. `steps[3].step_id: expected 4 ... got 5`, or an observation whose
@@ -89,14 +94,16 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
      */
     const save = Effect.fn("TrajectoryStore.save")(function*(trajectory: Trajectory, options?: SaveOptions) {
       const record = yield* prepareTrajectory(trajectory, options, redactor)
-      yield* upsert([{ key: null, value: record }])
+      const [id] = yield* sql.withTransaction(upsert([{ key: null, value: record }]))
+      return id!
     }, withDatabaseErrors("TrajectoryStore.save"))
 
     /**
      * Stores a test-generation trajectory: the trajectory (with `taskId` and
      * `comprehensivenessScore` as its task id and score) and its
      * `testgen_trajectories` row, in one transaction — if either write fails,
-     * neither is stored. Saving a session again replaces both.
+     * neither is stored. Saving the same trajectory again replaces both.
+     * Returns the trajectory's id.
      */
     const saveTestGen = Effect.fn("TrajectoryStore.saveTestGen")(function*(input: TestGenTrajectoryInput) {
       const details = yield* prepareTestGen(input, redactor)
@@ -112,13 +119,12 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
         "trajectory"
       )
       const now = record.at
-      yield* sql.withTransaction(
-        Effect.zipRight(
-          upsert([{ key: null, value: record }]),
+      return yield* sql.withTransaction(
+        Effect.flatMap(upsert([{ key: null, value: record }]), ([id]) =>
           sql`INSERT INTO testgen_trajectories ${
-            sql.insert({ session_id: record.sessionId, ...details, created_at: now, updated_at: now })
+            sql.insert({ trajectory_id: id!, ...details, created_at: now, updated_at: now })
           }
-            ON CONFLICT (session_id) DO UPDATE SET
+            ON CONFLICT (trajectory_id) DO UPDATE SET
               task_id = excluded.task_id,
               task_description = excluded.task_description,
               total_tests = excluded.total_tests,
@@ -131,8 +137,7 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
               reflections = excluded.reflections,
               environment = excluded.environment,
               uncertainties = excluded.uncertainties,
-              updated_at = excluded.updated_at`
-        )
+              updated_at = excluded.updated_at`.pipe(Effect.as(id!)))
       )
     }, withDatabaseErrors("TrajectoryStore.saveTestGen"))
 
@@ -160,16 +165,21 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
         Effect.withSpan("TrajectoryStore.record")
       )
 
-    /** The stored trajectory of `sessionId`, if there is one: the stored JSON, parsed, with its indexed fields. */
-    const get = Effect.fn("TrajectoryStore.get")(function*(sessionId: string) {
+    /**
+     * The stored trajectory of `id` (what `save` returned: the session id for
+     * a session's only trajectory), if there is one: the stored JSON, parsed,
+     * with its indexed fields.
+     */
+    const get = Effect.fn("TrajectoryStore.get")(function*(id: string) {
       const rows = yield* sql`SELECT ${sql.literal(INFO_COLUMNS)}, t.data FROM trajectories t
-        WHERE t.session_id = ${sessionId}`.pipe(Effect.flatMap(decodeStoredRows))
+        WHERE t.id = ${id}`.pipe(Effect.flatMap(decodeStoredRows))
       return Option.map(Option.fromNullable(rows[0]), (row): StoredTrajectory => ({ ...toInfo(row), trajectory: row.data }))
     }, withDatabaseErrors("TrajectoryStore.get"))
 
-    /** The test-generation details stored by `saveTestGen` for `sessionId`, if any. */
-    const getTestGen = Effect.fn("TrajectoryStore.getTestGen")(function*(sessionId: string) {
-      const rows = yield* sql`SELECT * FROM testgen_trajectories WHERE session_id = ${sessionId}`.pipe(
+    /** The test-generation details stored by `saveTestGen` for the trajectory `id`, if any. */
+    const getTestGen = Effect.fn("TrajectoryStore.getTestGen")(function*(id: string) {
+      const rows = yield* sql`SELECT g.*, t.session_id FROM testgen_trajectories g
+        JOIN trajectories t ON t.id = g.trajectory_id WHERE g.trajectory_id = ${id}`.pipe(
         Effect.flatMap(decodeTestGenRows)
       )
       return Option.map(Option.fromNullable(rows[0]), toStoredTestGen)
@@ -181,6 +191,7 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
      * `ValidationError` on an invalid date, score or paging value.
      */
     const filterConditions = (f: typeof TrajectoryFilter.Type) => [
+      ...(f.sessionId === undefined ? [] : [sql`t.session_id = ${f.sessionId}`]),
       ...(f.agentName === undefined ? [] : [sql`t.agent_name = ${f.agentName}`]),
       ...(f.modelName === undefined ? [] : [sql`t.model_name = ${f.modelName}`]),
       ...(f.taskId === undefined ? [] : [sql`t.task_id = ${f.taskId}`]),
@@ -264,9 +275,9 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
       withDatabaseErrors("TrajectoryStore.similar")
     )
 
-    /** Deletes the trajectory of `sessionId` (and its test-generation details); true when there was one. */
-    const delete_ = Effect.fn("TrajectoryStore.delete")(function*(sessionId: string) {
-      const rows = yield* sql`DELETE FROM trajectories WHERE session_id = ${sessionId} RETURNING seq`
+    /** Deletes the trajectory `id` (and its test-generation details); true when there was one. */
+    const delete_ = Effect.fn("TrajectoryStore.delete")(function*(id: string) {
+      const rows = yield* sql`DELETE FROM trajectories WHERE id = ${id} RETURNING seq`
       return rows.length > 0
     }, withDatabaseErrors("TrajectoryStore.delete"))
 

@@ -57,7 +57,9 @@ export const TestGenDetails = Schema.Struct({
 
 /** A stored test-generation record of a trajectory. */
 export const StoredTestGenTrajectory = Schema.Struct({
-  sessionId: Schema.String,
+  /** The trajectory's id (what `saveTestGen` returned). */
+  trajectoryId: Schema.String,
+  sessionId: Schema.NullOr(Schema.String),
   taskId: Schema.String,
   taskDescription: Schema.String,
   totalTests: Schema.Number,
@@ -76,7 +78,7 @@ export const StoredTestGenTrajectory = Schema.Struct({
 })
 export type StoredTestGenTrajectory = typeof StoredTestGenTrajectory.Type
 
-/** A `testgen_trajectories` row, without its session id. */
+/** A `testgen_trajectories` row, without its trajectory id. */
 export interface TestGenValues {
   readonly task_id: string
   readonly task_description: string
@@ -123,9 +125,10 @@ export const prepareTestGen = (
     }
   })
 
-/** A `testgen_trajectories` row. */
+/** A `testgen_trajectories` row with its trajectory's session id. */
 export const TestGenRow = Schema.Struct({
-  session_id: Schema.String,
+  trajectory_id: Schema.String,
+  session_id: Schema.NullOr(Schema.String),
   task_id: Schema.String,
   task_description: Schema.String,
   total_tests: Schema.Number,
@@ -147,6 +150,7 @@ export const decodeTestGenRows = Schema.decodeUnknown(Schema.Array(TestGenRow))
 
 /** The public form of a row. */
 export const toStoredTestGen = (row: typeof TestGenRow.Type): StoredTestGenTrajectory => ({
+  trajectoryId: row.trajectory_id,
   sessionId: row.session_id,
   taskId: row.task_id,
   taskDescription: row.task_description,

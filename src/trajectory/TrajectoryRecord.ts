@@ -11,6 +11,7 @@ import type { RedactorService } from "../redaction/Redactor.js"
 import { type EmbeddingInput, encodeEmbedding, toEmbedding } from "../records/Embedding.js"
 import { isPlainObject } from "../records/JsonDocument.js"
 import { decodeTrajectory, searchableText, summarize, type TrajectoryIssue } from "./Atif.js"
+import { identityOf } from "./Identity.js"
 import { TrajectorySummaryFields } from "./StoredTrajectory.js"
 import { nextWriteOrder, writeOrderOf } from "./WriteOrder.js"
 
@@ -23,11 +24,23 @@ const recordFields = {
   /** What full-text search indexes. */
   searchText: Schema.String,
   /** When it was saved or recorded (ISO-8601 UTC). */
-  at: Schema.String
+  at: Schema.String,
+  /** `trajectory_id` (ATIF-v1.7), when it has one. */
+  trajectoryId: Schema.NullOr(Schema.String)
 }
 
-/** The prepared row with its write stamp (see `WriteOrder`): a stored trajectory is only replaced by a later stamp. */
-const Prepared = Schema.Struct({ ...recordFields, writeOrder: Schema.Int })
+/**
+ * The prepared row with its write stamp (see `WriteOrder`): a stored trajectory is only replaced by a later stamp,
+ * and only by the same trajectory (its `identity`, see `Identity`).
+ */
+const Prepared = Schema.Struct({ ...recordFields, writeOrder: Schema.Int, identity: Schema.String })
+
+const SpooledIdentity = Schema.Struct({
+  session_id: Schema.optional(Schema.NullOr(Schema.String)),
+  trajectory_id: Schema.optional(Schema.NullOr(Schema.String)),
+  steps: Schema.Array(Schema.Unknown)
+})
+const identityOfData = (data: string): string => identityOf(Schema.decodeUnknownSync(Schema.parseJson(SpooledIdentity))(data))
 
 /**
  * The prepared row; every field is JSON-encodable (the embedding as base64)
@@ -36,11 +49,21 @@ const Prepared = Schema.Struct({ ...recordFields, writeOrder: Schema.Int })
  * over a write called later.
  */
 export const TrajectoryRecord = Schema.transform(
-  Schema.Struct({ ...recordFields, writeOrder: Schema.optional(Schema.Int) }),
+  Schema.Struct({
+    ...recordFields,
+    sessionId: Schema.NullOr(Schema.String),
+    trajectoryId: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }),
+    writeOrder: Schema.optional(Schema.Int),
+    identity: Schema.optional(Schema.String)
+  }),
   Schema.typeSchema(Prepared),
   {
     strict: true,
-    decode: (spooled) => ({ ...spooled, writeOrder: spooled.writeOrder ?? writeOrderOf(spooled.at) }),
+    decode: (spooled) => ({
+      ...spooled,
+      writeOrder: spooled.writeOrder ?? writeOrderOf(spooled.at),
+      identity: spooled.identity ?? identityOfData(spooled.data)
+    }),
     encode: (prepared) => prepared
   }
 )
@@ -132,6 +155,8 @@ export const prepareTrajectory = (
       data: JSON.stringify(redacted),
       searchText: searchableText(redacted),
       at: new Date().toISOString(),
-      writeOrder
+      trajectoryId: redacted.trajectory_id ?? null,
+      writeOrder,
+      identity: identityOf(redacted)
     }
   })

@@ -30,8 +30,7 @@ describe("TrajectoryStore.save / get", () => {
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
       const input = fixture()
-      yield* store.save(input)
-      const stored = yield* getOrFail(input.session_id)
+      const stored = yield* getOrFail(yield* store.save(input))
       expect(JSON.stringify(stored.trajectory)).toBe(JSON.stringify(input))
       expect(JSON.stringify(stored.trajectory)).toBe(JSON.stringify(JSON.parse(fixtureText)))
       expect(stored).toMatchObject({
