@@ -70,8 +70,8 @@ const contentText = (content: Content | undefined): string =>
 
 const describeStored = (stored: StoredTrajectory) => {
   const header = fields([
-    ["id", stored.id],
     ["session", stored.sessionId ?? ""],
+    ["id", stored.id],
     ["schema", stored.schemaVersion],
     ["agent", `${stored.agentName} ${stored.agentVersion}`],
     ["model", stored.modelName ?? ""],

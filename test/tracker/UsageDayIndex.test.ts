@@ -24,7 +24,7 @@ describe("migration 0010_usage_time_index", () => {
   it.effect("daily usage in a window is a range of the covering day index, with the same figures as without it; rolls back", () =>
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
-      yield* migrate({ directories })
+      yield* migrate({ directories, to: 10 })
       for (let day = 1; day <= 5; day++) {
         for (const hour of ["06", "18"]) {
           for (const [agent, model] of [["planner", "opus"], ["coder", "sonnet"]]) {
@@ -48,7 +48,7 @@ describe("migration 0010_usage_time_index", () => {
       yield* rollback({ directories, steps: 1 })
       expect(yield* sql.unsafe(index).pipe(Effect.flatMap(Schema.decodeUnknown(Names)))).toEqual([])
       expect(yield* figures()).toEqual([windowed, all])
-      yield* migrate({ directories })
+      yield* migrate({ directories, to: 10 })
       expect(yield* sql.unsafe(index).pipe(Effect.flatMap(Schema.decodeUnknown(Names)))).toEqual([{ name: "idx_llm_usage_day" }])
     }).pipe(Effect.provide(Database.layer({ url: ":memory:", migrate: "off" }))))
 })
