@@ -41,7 +41,7 @@ import {
   StatsOptions
 } from "./records/StoredRecord.js"
 import type { Where } from "./records/Where.js"
-import { validate } from "./Validation.js"
+import { checkStoredInput, validate } from "./Validation.js"
 
 export {
   type RecordInput,
@@ -94,6 +94,7 @@ export class RecordStore extends Effect.Service<RecordStore>()("logbook/RecordSt
      */
     const put = Effect.fn("RecordStore.put")(function*(kind: string, input: RecordInput) {
       // A kind may be exempted from redaction (`exempt: ["RecordStore:<kind>"]`): replayable state kept as given.
+      yield* checkStoredInput("record")({ kind, ...input })
       const values = yield* prepareRecord(kind, input, redactor.scoped(`RecordStore:${kind}`))
       const now = new Date().toISOString()
       yield* sql`INSERT INTO records ${sql.insert({ ...values, created_at: now, updated_at: now })}

@@ -58,7 +58,7 @@ import {
 } from "./state/TaskSummary.js"
 import { Page } from "./domain/Page.js"
 import { now } from "./domain/Timestamp.js"
-import { validate } from "./Validation.js"
+import { checkStoredInput, validate } from "./Validation.js"
 import { eachWithIdentifiers, withIdentifiers } from "./redaction/Identifiers.js"
 
 export * from "./state/PersistedState.js"
@@ -204,6 +204,7 @@ const make = Effect.gen(function*() {
       RETURNING seq`.pipe(Effect.flatMap(Schema.decodeUnknown(Appended)))
 
   const save = Effect.fn("StateStore.save")(function*(input: PersistedStateInput) {
+    yield* checkStoredInput("workflow state")(input)
     const state = yield* validate(PersistedStateInput, "workflow state")(input)
     const checkpoints = yield* ownCheckpoints(state)
     const at = yield* now
@@ -304,6 +305,7 @@ const make = Effect.gen(function*() {
   })
 
   const transition = Effect.fn("StateStore.transition")(function*(taskId: string, request: TransitionRequest) {
+    yield* checkStoredInput("transition")({ taskId, ...request })
     const move = yield* validate(TransitionRequest, "transition")(request)
     const at = yield* now
     const metadata = move.metadata === undefined ? null : JSON.stringify(redactor.redactJson(move.metadata))
@@ -331,6 +333,7 @@ const make = Effect.gen(function*() {
   })
 
   const checkpoint = Effect.fn("StateStore.checkpoint")(function*(taskId: string, request: CheckpointRequest = {}) {
+    yield* checkStoredInput("checkpoint")({ taskId, ...request })
     const wanted = yield* validate(CheckpointRequest, "checkpoint")(request)
     const at = yield* now
     const context = wanted.context === undefined

@@ -3,6 +3,7 @@
  * trajectory, the trajectory itself, search hits; and how `list` filters.
  */
 import * as Schema from "effect/Schema"
+import { Limit, Offset } from "../domain/Page.js"
 import { Instant } from "../records/Instant.js"
 import { Trajectory } from "./Atif.js"
 
@@ -78,9 +79,8 @@ export const TrajectoryHit = Schema.Struct({
 })
 export type TrajectoryHit = typeof TrajectoryHit.Type
 
-/** The default and the largest `limit` of `list` and `search`. */
+/** The default `limit` of `list`. */
 export const DEFAULT_LIMIT = 50
-export const MAX_LIMIT = 10_000
 
 /**
  * How `list` filters: every given field must hold. `since` (inclusive) and
@@ -99,8 +99,8 @@ export const TrajectoryFilter = Schema.Struct({
   since: Schema.optional(Instant),
   until: Schema.optional(Instant),
   minScore: Schema.optional(Schema.Finite),
-  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_LIMIT))),
-  offset: Schema.optional(Schema.NonNegativeInt)
+  limit: Schema.optional(Limit),
+  offset: Schema.optional(Offset)
 })
 export type TrajectoryFilter = typeof TrajectoryFilter.Encoded
 

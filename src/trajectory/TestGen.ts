@@ -10,7 +10,7 @@ import type { RedactorService } from "../redaction/Redactor.js"
 import type { EmbeddingInput } from "../records/Embedding.js"
 import { jsonIssues } from "../records/JsonDocument.js"
 import { failOnIssues } from "../records/RecordRow.js"
-import { validate } from "../Validation.js"
+import { checkStoredInput, validate } from "../Validation.js"
 import type { Trajectory } from "./Atif.js"
 
 /** What `saveTestGen` takes. */
@@ -103,6 +103,7 @@ export const prepareTestGen = (
   redactor: RedactorService
 ): Effect.Effect<TestGenValues, ValidationError> =>
   Effect.gen(function*() {
+    yield* checkStoredInput("test-generation trajectory")(input)
     const details = yield* validate(TestGenDetails, "test-generation trajectory")(input)
     yield* failOnIssues("test-generation trajectory", [
       ...jsonIssues(details.tests, "tests"),

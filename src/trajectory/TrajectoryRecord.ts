@@ -13,6 +13,7 @@ import { isPlainObject } from "../records/JsonDocument.js"
 import { decodeTrajectory, searchableText, summarize, type TrajectoryIssue } from "./Atif.js"
 import { identityOf } from "./Identity.js"
 import { TrajectorySummaryFields } from "./StoredTrajectory.js"
+import { checkStoredInput } from "../Validation.js"
 import { nextWriteOrder, writeOrderOf } from "./WriteOrder.js"
 
 const recordFields = {
@@ -127,6 +128,8 @@ export const prepareTrajectory = (
 ): Effect.Effect<TrajectoryRecord, ValidationError> =>
   Effect.gen(function*() {
     const writeOrder = yield* nextWriteOrder
+    yield* checkStoredInput("trajectory")(input).pipe(Effect.mapError((error) => invalidTrajectory(prefix, error)))
+    yield* checkStoredInput("trajectory options")(options)
     const trajectory = yield* decodeTrajectory(input).pipe(Effect.mapError((error) => invalidTrajectory(prefix, error)))
     const checked = optionIssues(options)
     if (checked.issues.length > 0) {
