@@ -214,15 +214,22 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
      * contents, best match first (`rank` is bm25, lower is better), with the
      * filters of {@link list}: the same shape as `LessonsStore.search`.
      * `query` is plain text: any string is safe and never an error; every
-     * word must match, each as a prefix; text without words finds nothing.
-     * Fails with `ValidationError` on a malformed filter or page (`limit`
-     * 1 to 10,000, default 20; `offset` 0 or more).
+     * word must match, each as a prefix. Without a word to match (no `query`,
+     * or only punctuation), the filtered trajectories are listed newest first
+     * with `rank` 0 and the start of their text as snippet, as
+     * `LessonsStore.search` lists lessons. Fails with `ValidationError` on a
+     * malformed filter or page (default 20; see `Page`).
      */
     const search = Effect.fn("TrajectoryStore.search")(function*(options: TrajectorySearch) {
       const { query: text, ...filter } = yield* validate(TrajectorySearch, "trajectory search")(options)
       const query = toFtsQuery(text ?? "")
-      if (Option.isNone(query)) return []
-      const rows = yield* sql`SELECT ${sql.literal(INFO_COLUMNS)}, trajectories_fts.rank AS rank,
+      const rows = Option.isNone(query)
+        ? yield* sql`SELECT ${sql.literal(INFO_COLUMNS)}, 0 AS rank,
+            substr(t.search_text, 1, ${SIMILAR_SNIPPET_CHARS}) AS snippet
+          FROM trajectories t WHERE ${sql.and(filterConditions(filter))}
+          ORDER BY t.created_at DESC, t.seq DESC
+          LIMIT ${filter.limit ?? SEARCH_LIMIT} OFFSET ${filter.offset ?? 0}`.pipe(Effect.flatMap(decodeHitRows))
+        : yield* sql`SELECT ${sql.literal(INFO_COLUMNS)}, trajectories_fts.rank AS rank,
           snippet(trajectories_fts, 0, '[', ']', '…', 16) AS snippet
         FROM trajectories_fts JOIN trajectories t ON t.seq = trajectories_fts.rowid
         WHERE ${sql.and([sql`trajectories_fts MATCH ${query.value}`, ...filterConditions(filter)])}

@@ -177,3 +177,23 @@ describe("one page rule for every listing", () => {
       }
     }).pipe(Effect.provide(layerMemory)), 60_000)
 })
+
+describe("one search signature for the stores that search", () => {
+  it.effect("LessonsStore and TrajectoryStore search take { query, ...filters, limit, offset }; without words both list, newest first", () =>
+    Effect.gen(function*() {
+      const lessons = yield* LessonsStore
+      const trajectories = yield* TrajectoryStore
+      yield* lessons.create({ category: "pattern", title: "retry loops", summary: "back off" })
+      yield* trajectories.save(tiny("s-search", "retry loops"))
+      for (const query of [undefined, "", "  -- "]) {
+        expect((yield* lessons.search({ query, limit: 5, offset: 0 })).map((hit) => hit.rank)).toEqual([0])
+        expect((yield* trajectories.search({ query, limit: 5, offset: 0 })).map((hit) => hit.rank)).toEqual([0])
+      }
+      const [lesson] = yield* lessons.search({ query: "retry", limit: 1 })
+      const [trajectory] = yield* trajectories.search({ query: "retry", limit: 1 })
+      expect(lesson?.snippet).toContain("[retry]")
+      expect(trajectory?.snippet).toContain("[retry]")
+      expect(lesson!.rank).toBeLessThan(0)
+      expect(trajectory!.rank).toBeLessThan(0)
+    }).pipe(Effect.provide(layerMemory)))
+})
