@@ -11,7 +11,9 @@ tarball="$(npm pack --silent --pack-destination "$work" | tail -1)"
 cd "$work"
 mkdir client && cd client
 npm init -y >/dev/null
-npm install --no-audit --no-fund "$work/$tarball" effect @effect/cli @effect/experimental @effect/platform @effect/platform-node @effect/sql @effect/sql-sqlite-node >/dev/null
+# The client takes the peer dependencies at the ranges logbook declares (the newest effect is another major line).
+peers="$(node -e 'const p = require(process.argv[1]).peerDependencies; const optional = require(process.argv[1]).peerDependenciesMeta ?? {}; console.log(Object.entries(p).filter(([n]) => !optional[n]?.optional).map(([n, v]) => `${n}@${v}`).join(" "))' "$repo/package.json")"
+npm install --no-audit --no-fund "$work/$tarball" $peers >/dev/null
 npm ls effect --all
 copies="$(npm ls effect --all --parseable | sort -u | wc -l)"
 echo "copies of effect: $copies"

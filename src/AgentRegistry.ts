@@ -47,7 +47,7 @@ import { withDatabaseErrors } from "./database/SqlFailure.js"
 import { now } from "./domain/Timestamp.js"
 import { type DatabaseError, NotFound, ValidationError } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
-import { validate } from "./Validation.js"
+import { checkStoredInput, validate } from "./Validation.js"
 
 export { Agent, AgentInput, AgentPatch, PermissionMode } from "./agents/Agent.js"
 export { AgentPage, LogPage, SessionFilter } from "./agents/Options.js"
@@ -183,6 +183,7 @@ export class AgentRegistry extends Effect.Service<AgentRegistry>()("logbook/Agen
 
     const service: AgentRegistryService = {
       createAgent: Effect.fn("AgentRegistry.createAgent")(function*(input: AgentInput) {
+        yield* checkStoredInput("agent")(input)
         const agent = yield* validateAgent(input)
         const at = yield* now
         return yield* Queries.insertAgent(sql, {
@@ -208,6 +209,7 @@ export class AgentRegistry extends Effect.Service<AgentRegistry>()("logbook/Agen
       }),
 
       updateAgent: Effect.fn("AgentRegistry.updateAgent")(function*(id: string, patch: AgentPatch) {
+        yield* checkStoredInput("agent patch")(patch)
         const valid = yield* validatePatch(patch)
         const at = yield* now
         const changes: Queries.AgentChanges = {
@@ -253,6 +255,7 @@ export class AgentRegistry extends Effect.Service<AgentRegistry>()("logbook/Agen
       }),
 
       createSession: Effect.fn("AgentRegistry.createSession")(function*(input: SessionInput) {
+        yield* checkStoredInput("session")(input)
         const session = yield* validateSession(input)
         const at = yield* now
         const rows = yield* Queries.insertSession(sql, {
@@ -323,6 +326,7 @@ export class AgentRegistry extends Effect.Service<AgentRegistry>()("logbook/Agen
       }),
 
       appendLog: Effect.fn("AgentRegistry.appendLog")(function*(sessionId: string, log: SessionLogInput) {
+        yield* checkStoredInput("session log")({ sessionId, ...log })
         const valid = yield* validateLog(log)
         const at = yield* now
         const row: Queries.LogInsert = {

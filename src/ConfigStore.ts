@@ -20,7 +20,7 @@ import type { DatabaseError, ValidationError } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
 import { JsonValue } from "./state/Json.js"
 import { now } from "./domain/Timestamp.js"
-import { fromParseError, validate } from "./Validation.js"
+import { checkStoredInput, fromParseError, validate } from "./Validation.js"
 
 export { type ConfigEntry } from "./config/ConfigEntry.js"
 export { ConfigKey, ConfigScope, GLOBAL_SCOPE, projectScope } from "./config/ConfigScope.js"
@@ -110,6 +110,7 @@ const make = Effect.gen(function*() {
       const encoded = options?.schema === undefined
         ? value
         : yield* Schema.encode(options.schema)(value).pipe(Effect.mapError(fromParseError(`configuration value ${name}`)))
+      yield* checkStoredInput(`configuration value ${name}`)({ key, value: encoded })
       const json = yield* validate(JsonValue, `configuration value ${name}`)(encoded)
       // Redacted as a member named after the key, so that a sensitive key name counts.
       const redacted = Object.values(redactor.redactJson({ [name]: json }))[0]

@@ -41,13 +41,10 @@ import { type LlmUsage, LlmUsageInput, LlmUsageRow } from "./tracker/LlmUsage.js
 import { LlmUsageSink } from "./tracker/LlmUsageSink.js"
 import { type AgentMetrics, AgentMetricsRow, type RunStats, RunStatsRow } from "./tracker/Metrics.js"
 import {
-  clampInteger,
   DEFAULT_LLM_USAGE_LIMIT,
   DEFAULT_TRACE_LIMIT,
   type EventQuery,
   type LlmUsageQuery,
-  MAX_LLM_USAGE_LIMIT,
-  MAX_TRACE_LIMIT,
   metricsDays,
   type MetricsWindow,
   type StatsQuery,
@@ -67,8 +64,11 @@ import {
   UsageWindow
 } from "./tracker/RunViews.js"
 import { EventRow, type TraceEvent, TraceEventInput } from "./tracker/TraceEvent.js"
-import { validate } from "./Validation.js"
+import { Page } from "./domain/Page.js"
+import { checkStoredInput, validate } from "./Validation.js"
 import { neverFails } from "./writeBehind/NeverFails.js"
+
+const validatePage = validate(Page, "page")
 import { WriteBehind } from "./writeBehind/WriteBehind.js"
 
 /** The `entity` of a {@link NotFound} for a missing trace. */
@@ -106,13 +106,14 @@ export interface ExecutionTrackerService {
   /** One trace, or none. */
   readonly getTrace: (id: string) => Effect.Effect<Option.Option<ExecutionTrace>, DatabaseError>
   /**
-   * A project's traces, newest first, a page at a time (`limit` 1..1000,
-   * default 20; `offset` from 0; values out of range are clamped).
+   * A project's traces, newest first, a page at a time (default 20; the
+   * page rule of every store, see `Page`: a bad `limit` or `offset` is a
+   * `ValidationError`).
    */
   readonly recentTraces: (
     projectId: string,
     page?: TracePage
-  ) => Effect.Effect<ReadonlyArray<ExecutionTrace>, DatabaseError>
+  ) => Effect.Effect<ReadonlyArray<ExecutionTrace>, ValidationError | DatabaseError>
   /**
    * Records an invocation of an agent inside a trace (`startedAt` defaults to
    * now) and returns its id. Fails with `NotFound` when the trace does not
@@ -156,8 +157,8 @@ export interface ExecutionTrackerService {
    * as a warning and dropped.
    */
   readonly recordLlmUsage: (usage: LlmUsageInput) => Effect.Effect<void>
-  /** LLM calls, newest first, optionally of one agent and/or trace (`limit` 1..10000, default 100). */
-  readonly llmUsage: (query?: LlmUsageQuery) => Effect.Effect<ReadonlyArray<LlmUsage>, DatabaseError>
+  /** LLM calls, newest first, optionally of one agent and/or trace (`limit` as every page, default 100). */
+  readonly llmUsage: (query?: LlmUsageQuery) => Effect.Effect<ReadonlyArray<LlmUsage>, ValidationError | DatabaseError>
   /**
    * Run statistics, in one SQL statement: traces by status and LLM calls
    * with their tokens and cost, of every agent or of one (traces by
@@ -277,6 +278,7 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
 
     const service: ExecutionTrackerService = {
       startTrace: Effect.fn("ExecutionTracker.startTrace")(function*(input: StartTraceInput) {
+        yield* checkStoredInput("trace")(input)
         const trace = yield* validateStart(input)
         const row: Queries.TraceInsert = {
           id: randomUUID(),
@@ -295,6 +297,7 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
       }),
 
       completeTrace: Effect.fn("ExecutionTracker.completeTrace")(function*(id: string, input: CompleteTraceInput) {
+        yield* checkStoredInput("trace completion")(input)
         const completion = yield* validateCompletion(input)
         return yield* endTrace(id, "completed", {
           status: completion.success ? "completed" : "error",
@@ -305,6 +308,7 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
       }),
 
       cancelTrace: Effect.fn("ExecutionTracker.cancelTrace")(function*(id: string, reason?: string) {
+        yield* checkStoredInput("cancellation reason")(reason)
         const why = yield* validateReason(reason)
         return yield* endTrace(id, "cancelled", {
           status: "cancelled",
@@ -320,12 +324,14 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
       }, withDatabaseErrors("ExecutionTracker.getTrace")),
 
       recentTraces: Effect.fn("ExecutionTracker.recentTraces")(function*(projectId: string, page?: TracePage) {
-        const limit = clampInteger(page?.limit, DEFAULT_TRACE_LIMIT, 1, MAX_TRACE_LIMIT)
-        const offset = clampInteger(page?.offset, 0, 0, Number.MAX_SAFE_INTEGER)
+        const valid = yield* validatePage(page ?? {})
+        const limit = valid.limit ?? DEFAULT_TRACE_LIMIT
+        const offset = valid.offset ?? 0
         return yield* Effect.flatMap(Queries.recentTraces(sql, id(projectId), limit, offset), decodeTraces)
       }, withDatabaseErrors("ExecutionTracker.recentTraces")),
 
       recordInvocation: Effect.fn("ExecutionTracker.recordInvocation")(function*(input: AgentInvocationInput) {
+        yield* checkStoredInput("agent invocation")(input)
         const invocation = yield* validateInvocation(input)
         const values = yield* invocationValues(invocation)
         const rows = yield* Queries.insertInvocation(sql, {
@@ -340,6 +346,7 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
       }),
 
       updateInvocation: Effect.fn("ExecutionTracker.updateInvocation")(function*(id: number, patch: AgentInvocationPatch) {
+        yield* checkStoredInput("agent invocation patch")(patch)
         const values = yield* Effect.flatMap(validatePatch(patch), invocationValues)
         const rows = Number.isSafeInteger(id)
           ? yield* Queries.updateInvocation(sql, id, values).pipe(
@@ -366,6 +373,7 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
 
       recordEvent: (traceId, event) =>
         Effect.gen(function*() {
+          yield* checkStoredInput("trace event")({ traceId, ...event })
           const trace = yield* validateTraceId(traceId)
           const valid = yield* validateEvent(event)
           const data = valid.data === null ? null : yield* redactedJson(valid.data, "data")
@@ -378,6 +386,7 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
 
       recordLlmUsage: (usage) =>
         Effect.gen(function*() {
+          yield* checkStoredInput("LLM usage")(usage)
           const valid = yield* validateLlmUsage(usage)
           const inputTokens = valid.inputTokens ?? 0
           const outputTokens = valid.outputTokens ?? 0
@@ -402,7 +411,7 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
         }).pipe(neverFails("ExecutionTracker.recordLlmUsage", {})),
 
       llmUsage: Effect.fn("ExecutionTracker.llmUsage")(function*(query?: LlmUsageQuery) {
-        const limit = clampInteger(query?.limit, DEFAULT_LLM_USAGE_LIMIT, 1, MAX_LLM_USAGE_LIMIT)
+        const limit = (yield* validatePage({ limit: query?.limit })).limit ?? DEFAULT_LLM_USAGE_LIMIT
         return yield* Effect.flatMap(Queries.llmUsage(sql, { ...query, agent: query?.agent === undefined ? undefined : id(query.agent), traceId: query?.traceId === undefined ? undefined : id(query.traceId) }, limit), decodeLlmUsage)
       }, withDatabaseErrors("ExecutionTracker.llmUsage")),
 

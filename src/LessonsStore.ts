@@ -26,17 +26,18 @@ import {
   LessonPatch,
   LessonSearchOptions
 } from "./lessons/Lesson.js"
+import { Limit } from "./domain/Page.js"
 import { LessonFromRow, LessonHitFromRow } from "./lessons/LessonRow.js"
 import * as Queries from "./lessons/Queries.js"
 import { Redactor } from "./redaction/Redactor.js"
 import { ftsTokens, queryTokens, toFtsQuery } from "./search/FtsQuery.js"
-import { validate } from "./Validation.js"
+import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = Schema.decodeUnknown(Schema.Array(LessonFromRow))
 const decodeHits = Schema.decodeUnknown(Schema.Array(LessonHitFromRow))
 
 const validateCategory = validate(LessonCategory, "lesson category")
-const validateLimit = validate(Schema.NonNegativeInt, "limit")
+const validateLimit = validate(Limit, "limit")
 
 /** The default number of lessons of `byCategory`. */
 export const DEFAULT_CATEGORY_LIMIT = 20
@@ -83,6 +84,7 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
      * Fails with `ValidationError` when the input does not match `LessonInput`.
      */
     const create = Effect.fn("LessonsStore.create")(function*(input: LessonInput) {
+      yield* checkStoredInput("lesson")(input)
       const lesson = yield* validate(LessonInput, "lesson")(input)
       const at = yield* now
       const row = {
@@ -153,6 +155,7 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
      * `ValidationError` when the patch does not match `LessonPatch`.
      */
     const update = Effect.fn("LessonsStore.update")(function*(id: string, patch: LessonPatch) {
+      yield* checkStoredInput("lesson patch")(patch)
       const change = yield* validate(LessonPatch, "lesson patch")(patch)
       const set: Record<string, unknown> = {}
       if (change.projectId !== undefined) set.project_id = change.projectId === null ? null : redactor.redactIdentifier(change.projectId)

@@ -41,7 +41,7 @@ import {
   StatsOptions
 } from "./records/StoredRecord.js"
 import type { Where } from "./records/Where.js"
-import { validate } from "./Validation.js"
+import { checkStoredInput, validate } from "./Validation.js"
 
 export {
   type RecordInput,
@@ -88,6 +88,7 @@ export class RecordStore extends Effect.Service<RecordStore>()("logbook/RecordSt
      */
     const put = Effect.fn("RecordStore.put")(function*(kind: string, input: RecordInput) {
       // A kind may be exempted from redaction (`exempt: ["RecordStore:<kind>"]`): replayable state kept as given.
+      yield* checkStoredInput("record")({ kind, ...input })
       const values = yield* prepareRecord(kind, input, redactor.scoped(`RecordStore:${kind}`))
       const at = yield* now
       yield* Queries.upsertRecord(sql, { ...values, created_at: at, updated_at: at }).pipe(

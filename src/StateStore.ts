@@ -69,7 +69,7 @@ import {
 import { Page } from "./domain/Page.js"
 import { parameterChunks, type Sql } from "./database/Dialect.js"
 import { now } from "./domain/Timestamp.js"
-import { validate } from "./Validation.js"
+import { checkStoredInput, validate } from "./Validation.js"
 import { eachWithIdentifiers, withIdentifiers } from "./redaction/Identifiers.js"
 
 export * from "./state/PersistedState.js"
@@ -253,6 +253,7 @@ const make = Effect.gen(function*() {
     )
 
   const save = Effect.fn("StateStore.save")(function*(input: PersistedStateInput) {
+    yield* checkStoredInput("workflow state")(input)
     const state = yield* validate(PersistedStateInput, "workflow state")(input)
     const checkpoints = yield* ownCheckpoints(state)
     const at = yield* now
@@ -401,6 +402,7 @@ const make = Effect.gen(function*() {
   })
 
   const transition = Effect.fn("StateStore.transition")(function*(taskId: string, request: TransitionRequest) {
+    yield* checkStoredInput("transition")({ taskId, ...request })
     const move = yield* validate(TransitionRequest, "transition")(request)
     const at = yield* now
     const metadata = move.metadata === undefined ? null : JSON.stringify(redactor.redactJson(move.metadata))
@@ -428,6 +430,7 @@ const make = Effect.gen(function*() {
   })
 
   const checkpoint = Effect.fn("StateStore.checkpoint")(function*(taskId: string, request: CheckpointRequest = {}) {
+    yield* checkStoredInput("checkpoint")({ taskId, ...request })
     const wanted = yield* validate(CheckpointRequest, "checkpoint")(request)
     const at = yield* now
     const context = wanted.context === undefined

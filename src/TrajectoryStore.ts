@@ -73,9 +73,13 @@ const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
 const DataRows = Schema.Array(Schema.Struct({ seq: Schema.Number, data: Schema.String }))
 
 /**
- * Agent trajectories (ATIF v1.0 to v1.7). A session id is stored once:
- * saving it again replaces the stored trajectory (its `createdAt` is kept),
- * and the full-text index follows. Writes apply in the order `save` and
+ * Agent trajectories (ATIF v1.0 to v1.7). A trajectory is replaced only by
+ * a later save of the same trajectory: the same `trajectory_id`, or without
+ * one the same session and the same first step (so a trajectory that grows
+ * step by step is updated in place; its id and `createdAt` are kept). A
+ * continuation or fork that shares a session id is stored beside it, under
+ * its own id: the session id for a session's first trajectory, then its
+ * `trajectory_id` or `<session id>#2`, `#3`... The full-text index follows. Writes apply in the order `save` and
  * `record` were called: a recorded trajectory that reaches the database
  * late (spooled while it was unavailable) never replaces one saved after it.
  */
@@ -92,7 +96,8 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
      * Validates and stores a trajectory, durable on return. The whole
      * trajectory passes through the Redactor first; a trajectory without
      * secrets reads back identical, unknown fields and key order included.
-     * An existing session id is replaced (upsert); `options.taskId`,
+     * Returns the trajectory's id (for `get` and `delete`). The same
+     * trajectory saved again is replaced in place; `options.taskId`,
      * `options.score` and `options.embedding`, when absent, keep the stored
      * values. Fails with `ValidationError` naming each bad step and field
      * (e.g. `steps[3].step_id: expected 4 ... got 5`, or an observation whose
@@ -100,14 +105,18 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
      */
     const save = Effect.fn("TrajectoryStore.save")(function*(trajectory: Trajectory, options?: SaveOptions) {
       const record = yield* prepareTrajectory(trajectory, options, redactor)
-      yield* upsert([{ key: null, value: record }]).pipe(withDatabaseErrors("TrajectoryStore.save"))
+      const [id] = yield* sql.withTransaction(upsert([{ key: null, value: record }])).pipe(
+        withDatabaseErrors("TrajectoryStore.save")
+      )
+      return id!
     })
 
     /**
      * Stores a test-generation trajectory: the trajectory (with `taskId` and
      * `comprehensivenessScore` as its task id and score) and its
      * `testgen_trajectories` row, in one transaction — if either write fails,
-     * neither is stored. Saving a session again replaces both.
+     * neither is stored. Saving the same trajectory again replaces both.
+     * Returns the trajectory's id.
      */
     const saveTestGen = Effect.fn("TrajectoryStore.saveTestGen")(function*(input: TestGenTrajectoryInput) {
       const details = yield* prepareTestGen(input, redactor)
@@ -123,11 +132,9 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
         "trajectory"
       )
       const at = record.at
-      yield* sql.withTransaction(
-        Effect.zipRight(
-          upsert([{ key: null, value: record }]),
-          Queries.upsertTestGen(sql, { session_id: record.sessionId, ...details, created_at: at, updated_at: at })
-        )
+      return yield* sql.withTransaction(
+        Effect.flatMap(upsert([{ key: null, value: record }]), ([id]) =>
+          Queries.upsertTestGen(sql, { trajectory_id: id!, ...details, created_at: at, updated_at: at }).pipe(Effect.as(id!)))
       ).pipe(withDatabaseErrors("TrajectoryStore.saveTestGen"))
     })
 
@@ -155,15 +162,19 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
         Effect.withSpan("TrajectoryStore.record")
       )
 
-    /** The stored trajectory of `sessionId`, if there is one: the stored JSON, parsed, with its indexed fields. */
-    const get = Effect.fn("TrajectoryStore.get")(function*(sessionId: string) {
-      const rows = yield* Queries.selectTrajectory(sql, sessionId).pipe(Effect.flatMap(decodeStoredRows))
+    /**
+     * The stored trajectory of `id` (what `save` returned: the session id for
+     * a session's only trajectory), if there is one: the stored JSON, parsed,
+     * with its indexed fields.
+     */
+    const get = Effect.fn("TrajectoryStore.get")(function*(id: string) {
+      const rows = yield* Queries.selectTrajectory(sql, id).pipe(Effect.flatMap(decodeStoredRows))
       return Option.map(Option.fromNullable(rows[0]), (row): StoredTrajectory => ({ ...toInfo(row), trajectory: row.data }))
     }, withDatabaseErrors("TrajectoryStore.get"))
 
-    /** The test-generation details stored by `saveTestGen` for `sessionId`, if any. */
-    const getTestGen = Effect.fn("TrajectoryStore.getTestGen")(function*(sessionId: string) {
-      const rows = yield* Queries.selectTestGen(sql, sessionId).pipe(Effect.flatMap(decodeTestGenRows))
+    /** The test-generation details stored by `saveTestGen` for the trajectory `id`, if any. */
+    const getTestGen = Effect.fn("TrajectoryStore.getTestGen")(function*(id: string) {
+      const rows = yield* Queries.selectTestGen(sql, id).pipe(Effect.flatMap(decodeTestGenRows))
       return Option.map(Option.fromNullable(rows[0]), toStoredTestGen)
     }, withDatabaseErrors("TrajectoryStore.getTestGen"))
 
@@ -185,21 +196,23 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
      * contents, best match first (`rank` is bm25, lower is better), with the
      * filters of {@link list}: the same shape as `LessonsStore.search`.
      * `query` is plain text: any string is safe and never an error; every
-     * word must match, each as a prefix; text without words finds nothing.
-     * Fails with `ValidationError` on a malformed filter or page (`limit`
-     * 1 to 10,000, default 20; `offset` 0 or more).
+     * word must match, each as a prefix. Without a word to match (no `query`,
+     * or only punctuation), the filtered trajectories are listed newest first
+     * with `rank` 0 and the start of their text as snippet, as
+     * `LessonsStore.search` lists lessons. Fails with `ValidationError` on a
+     * malformed filter or page (default 20; see `Page`).
      */
     const search = Effect.fn("TrajectoryStore.search")(function*(options: TrajectorySearch) {
       const { query: text, ...filter } = yield* validate(TrajectorySearch, "trajectory search")(options)
       const query = toFtsQuery(text ?? "")
-      if (Option.isNone(query)) return []
-      const rows = yield* Queries.searchTrajectories(
-        sql,
-        { fts5: query.value, words: queryTokens(text ?? "") },
-        filter,
-        filter.limit ?? SEARCH_LIMIT,
-        filter.offset ?? 0
-      ).pipe(Effect.flatMap(decodeHitRows))
+      const limit = filter.limit ?? SEARCH_LIMIT
+      const offset = filter.offset ?? 0
+      const rows = Option.isNone(query)
+        ? yield* Queries.browseTrajectories(sql, filter, SIMILAR_SNIPPET_CHARS, limit, offset).pipe(
+          Effect.flatMap(decodeHitRows)
+        )
+        : yield* Queries.searchTrajectories(sql, { fts5: query.value, words: queryTokens(text ?? "") }, filter, limit, offset)
+          .pipe(Effect.flatMap(decodeHitRows))
       return rows.map((row): TrajectoryHit => ({ ...toInfo(row), rank: row.rank, snippet: row.snippet }))
     }, withDatabaseErrors("TrajectoryStore.search"))
 
@@ -265,9 +278,9 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
           ))
       })).pipe(Stream.filter((piece) => piece !== ""), Stream.withSpan("TrajectoryStore.exportStream"))
 
-    /** Deletes the trajectory of `sessionId` (and its test-generation details); true when there was one. */
-    const delete_ = Effect.fn("TrajectoryStore.delete")(function*(sessionId: string) {
-      const rows = yield* Queries.deleteTrajectory(sql, sessionId)
+    /** Deletes the trajectory `id` (and its test-generation details); true when there was one. */
+    const delete_ = Effect.fn("TrajectoryStore.delete")(function*(id: string) {
+      const rows = yield* Queries.deleteTrajectory(sql, id)
       return rows.length > 0
     }, withDatabaseErrors("TrajectoryStore.delete"))
 

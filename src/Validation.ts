@@ -5,7 +5,7 @@
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { ValidationError } from "./Errors.js"
+import { ValidationError, type ValidationIssue } from "./Errors.js"
 
 /** Converts a schema failure to a {@link ValidationError} listing each issue with its path. */
 export const fromParseError = (what: string) => (error: ParseResult.ParseError): ValidationError => {
@@ -20,3 +20,81 @@ export const fromParseError = (what: string) => (error: ParseResult.ParseError):
 /** Decodes `input` with `schema`, failing with a {@link ValidationError} that names `what`. */
 export const validate = <A, I>(schema: Schema.Schema<A, I>, what: string) => (input: unknown) =>
   Schema.decodeUnknown(schema, { errors: "all" })(input).pipe(Effect.mapError(fromParseError(what)))
+
+/**
+ * How deep stored JSON may nest: SQLite's JSON functions (which `RecordStore`
+ * filters and the stores' own reads use) refuse anything deeper, so a deeper
+ * value could be written but never queried.
+ */
+export const MAX_JSON_DEPTH = 1000
+
+/** Issues listed for one input at most; the walk stops there. */
+const MAX_INPUT_ISSUES = 20
+
+/** A lone UTF-16 surrogate: with the `u` flag, paired surrogates are one code point and do not match. */
+const LONE_SURROGATE = /\p{Cs}/u
+
+const memberPath = (path: string, key: string | number): string =>
+  typeof key === "number"
+    ? `${path}[${key}]`
+    : /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)
+    ? path === "" ? key : `${path}.${key}`
+    : `${path}[${JSON.stringify(key)}]`
+
+/**
+ * What keeps `input` from being stored as given, by the two rules every
+ * store applies at its boundary:
+ *
+ * - depth: arrays and plain objects nest at most {@link MAX_JSON_DEPTH}
+ *   levels;
+ * - text: no string (and no object key) holds a lone UTF-16 surrogate such as
+ *   `"\uD800"`. Stored text is UTF-8, which cannot carry one: it would come
+ *   back as U+FFFD, a different string. Refusing it keeps what is read back
+ *   equal to what was written.
+ *
+ * The walk is iterative, so any depth is reported, never a stack overflow;
+ * a value met twice (shared, or a cycle) is walked once.
+ */
+export const storedInputIssues = (input: unknown): ReadonlyArray<ValidationIssue> => {
+  const issues: Array<ValidationIssue> = []
+  const seen = new Set<object>()
+  const stack: Array<readonly [value: unknown, path: string, depth: number]> = [[input, "", 0]]
+  while (stack.length > 0 && issues.length < MAX_INPUT_ISSUES) {
+    const [value, path, depth] = stack.pop()!
+    if (typeof value === "string") {
+      if (LONE_SURROGATE.test(value)) issues.push({ path, message: "text holds a lone UTF-16 surrogate, which UTF-8 cannot store" })
+      continue
+    }
+    if (typeof value !== "object" || value === null || seen.has(value)) continue
+    const isArray = Array.isArray(value)
+    const proto: unknown = Object.getPrototypeOf(value)
+    if (!isArray && proto !== Object.prototype && proto !== null) continue
+    seen.add(value)
+    if (depth >= MAX_JSON_DEPTH) {
+      issues.push({ path, message: `nested deeper than ${MAX_JSON_DEPTH} levels` })
+      continue
+    }
+    const members: ReadonlyArray<readonly [string | number, unknown]> = isArray
+      ? value.map((item, i) => [i, item] as const)
+      : Object.entries(value)
+    for (let i = members.length - 1; i >= 0; i--) {
+      const [key, item] = members[i]!
+      if (typeof key === "string" && LONE_SURROGATE.test(key)) {
+        issues.push({ path: memberPath(path, key), message: "a key holds a lone UTF-16 surrogate, which UTF-8 cannot store" })
+      }
+      stack.push([item, memberPath(path, key), depth + 1])
+    }
+  }
+  return issues
+}
+
+/**
+ * Fails with a {@link ValidationError} naming `what` and each place where
+ * `input` breaks the depth or text rule (see {@link storedInputIssues}).
+ */
+export const checkStoredInput = (what: string) => (input: unknown): Effect.Effect<void, ValidationError> => {
+  const issues = storedInputIssues(input)
+  if (issues.length === 0) return Effect.void
+  const detail = issues.map((issue) => (issue.path === "" ? issue.message : `${issue.path}: ${issue.message}`))
+  return Effect.fail(new ValidationError({ message: `invalid ${what}: ${detail.join("; ")}`, issues }))
+}

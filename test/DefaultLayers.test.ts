@@ -9,6 +9,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { AgentRegistry } from "../src/AgentRegistry.js"
 import { AuditLog } from "../src/AuditLog.js"
 import { ConfigStore } from "../src/ConfigStore.js"
 import { ExecutionTracker } from "../src/ExecutionTracker.js"
@@ -108,5 +109,18 @@ describe("each store's Default layer alone", () => {
         return yield* config.get("n", Schema.Number)
       }).pipe(Effect.provide(ConfigStore.Default))
       expect(yield* run(program)).toEqual(Option.some(3))
+    }))
+
+  it.effect("AgentRegistry", () =>
+    Effect.gen(function*() {
+      const program: Runnable<number> = Effect.gen(function*() {
+        const registry = yield* AgentRegistry
+        const agent = yield* registry.createAgent({ name: "planner", model: "m" })
+        const session = yield* registry.createSession({ agentId: agent.id })
+        yield* registry.appendLog(session.id, { role: "user", type: "message", content: "hello" })
+        yield* registry.effectiveConfig(session.id)
+        return (yield* registry.logs(session.id)).length
+      }).pipe(Effect.provide(AgentRegistry.Default))
+      expect(yield* run(program)).toBe(1)
     }))
 })

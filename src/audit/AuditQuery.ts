@@ -7,6 +7,7 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Schema from "effect/Schema"
+import { Limit, Offset } from "../domain/Page.js"
 import { AuditCategory } from "./AuditEntry.js"
 import { OptionalTimestamp } from "../domain/Timestamp.js"
 
@@ -28,8 +29,8 @@ export const AuditQuery = Schema.Struct({
   action: OptionalText,
   since: Schema.optionalWith(OptionalTimestamp, { exact: true }),
   until: Schema.optionalWith(OptionalTimestamp, { exact: true }),
-  limit: Schema.optionalWith(Schema.NonNegativeInt, { nullable: true }),
-  offset: Schema.optionalWith(Schema.NonNegativeInt, { nullable: true })
+  limit: Schema.optionalWith(Limit, { nullable: true }),
+  offset: Schema.optionalWith(Offset, { nullable: true })
 }).annotations({ identifier: "AuditQuery" })
 
 /** Query options, as a caller writes them. */

@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { ValidationError } from "../Errors.js"
 import type { RedactorService } from "../redaction/Redactor.js"
-import { validate } from "../Validation.js"
+import { checkStoredInput, validate } from "../Validation.js"
 import { AuditEntryInput } from "./AuditEntry.js"
 import type { AuditRecord } from "./AuditRecord.js"
 
@@ -54,6 +54,7 @@ export const prepareEntries = (redactor: RedactorService) =>
   inputs: ReadonlyArray<unknown>
 ): Effect.Effect<ReadonlyArray<AuditRecord>, ValidationError> =>
   Effect.gen(function*() {
+    yield* checkStoredInput("audit entries")(inputs)
     const entries = yield* validate(Entries, "audit entries")(inputs).pipe(
       Effect.mapError(redactValidationError(redactor))
     )
@@ -67,6 +68,7 @@ export const prepareEntry = (redactor: RedactorService) =>
   input: unknown
 ): Effect.Effect<AuditRecord, ValidationError> =>
   Effect.gen(function*() {
+    yield* checkStoredInput("audit entry")(input)
     const entry = yield* validate(AuditEntryInput, "audit entry")(input).pipe(
       Effect.mapError(redactValidationError(redactor))
     )

@@ -38,16 +38,24 @@ const describeInfos = (infos: ReadonlyArray<TrajectoryInfo>) =>
   infos.length === 0
     ? "No trajectories."
     : table(
-      ["SESSION", "AGENT", "MODEL", "STEPS", "TASK", "STORED"],
-      infos.map((t) => [t.sessionId, clip(t.agentName, 20), t.modelName ?? "", String(t.stepCount), clip(t.taskId ?? "", 32), t.createdAt])
+      ["SESSION", "AGENT", "MODEL", "STEPS", "TASK", "STORED", "ID"],
+      infos.map((t) => [
+        t.sessionId ?? "",
+        clip(t.agentName, 20),
+        t.modelName ?? "",
+        String(t.stepCount),
+        clip(t.taskId ?? "", 32),
+        t.createdAt,
+        t.id
+      ])
     )
 
 const describeHits = (hits: ReadonlyArray<TrajectoryHit>) =>
   hits.length === 0
     ? "No trajectories found."
     : table(
-      ["SESSION", "AGENT", "MODEL", "STEPS", "SNIPPET"],
-      hits.map((t) => [t.sessionId, clip(t.agentName, 20), t.modelName ?? "", String(t.stepCount), clip(t.snippet, 72)])
+      ["SESSION", "AGENT", "MODEL", "STEPS", "SNIPPET", "ID"],
+      hits.map((t) => [t.sessionId ?? "", clip(t.agentName, 20), t.modelName ?? "", String(t.stepCount), clip(t.snippet, 72), t.id])
     )
 
 const contentText = (content: Content | undefined): string =>
@@ -59,7 +67,8 @@ const contentText = (content: Content | undefined): string =>
 
 const describeStored = (stored: StoredTrajectory) => {
   const header = fields([
-    ["session", stored.sessionId],
+    ["session", stored.sessionId ?? ""],
+    ["id", stored.id],
     ["schema", stored.schemaVersion],
     ["agent", `${stored.agentName} ${stored.agentVersion}`],
     ["model", stored.modelName ?? ""],
@@ -136,6 +145,8 @@ const listCommand = Command.make(
 export interface ImportOutcome {
   readonly source: string
   readonly ok: boolean
+  /** The id the trajectory is stored under (`trajectories show ID`). */
+  readonly id: string | null
   readonly sessionId: string | null
   readonly steps: number | null
   readonly error: string | null
@@ -175,7 +186,14 @@ const documentsOf = (file: string): ReadonlyArray<Document> => {
 
 const importOne = (store: TrajectoryStore, document: Document) =>
   Effect.gen(function*() {
-    const failed = (error: string): ImportOutcome => ({ source: document.source, ok: false, sessionId: null, steps: null, error: oneLine(error) })
+    const failed = (error: string): ImportOutcome => ({
+      source: document.source,
+      ok: false,
+      id: null,
+      sessionId: null,
+      steps: null,
+      error: oneLine(error)
+    })
     if (document.error !== null) return failed(document.error)
     const decoded = yield* Effect.either(decodeTrajectory(document.value))
     if (decoded._tag === "Left") return failed(decoded.left.message)
@@ -188,7 +206,8 @@ const importOne = (store: TrajectoryStore, document: Document) =>
     const outcome: ImportOutcome = {
       source: document.source,
       ok: true,
-      sessionId: trajectory.session_id,
+      id: saved.right,
+      sessionId: trajectory.session_id ?? null,
       steps: trajectory.steps.length,
       error: null
     }
@@ -218,7 +237,11 @@ const importCommand = Command.make(
       const imported = outcomes.filter((o) => o.ok)
       yield* output(json, outcomes, () =>
         [
-          ...imported.map((o) => `imported ${o.source}: session ${o.sessionId} (${o.steps} steps)`),
+          ...imported.map((o) =>
+          `imported ${o.source}: session ${o.sessionId ?? "(none)"} (${o.steps} steps)${
+            o.id === o.sessionId ? "" : `, stored as ${o.id}`
+          }`
+        ),
           `${imported.length} of ${outcomes.length} trajectories imported`
         ].join("\n"))
       if (imported.length < outcomes.length) return yield* new CliExit({ code: 1 })

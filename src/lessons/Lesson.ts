@@ -6,6 +6,7 @@
  * @module
  */
 import * as Schema from "effect/Schema"
+import { Limit, Offset } from "../domain/Page.js"
 
 /** What kind of lesson it is. */
 export const LessonCategory = Schema.Literal("bug", "pattern", "preference", "security", "performance")
@@ -140,8 +141,8 @@ export const LessonSearchOptions = Schema.Struct({
   category: Schema.optional(LessonCategory),
   projectId: Schema.optional(Schema.NullOr(Schema.String)),
   tags: Schema.optional(Schema.Array(Schema.String)),
-  limit: Schema.optional(Schema.NonNegativeInt),
-  offset: Schema.optional(Schema.NonNegativeInt),
+  limit: Schema.optional(Limit),
+  offset: Schema.optional(Offset),
   snippet: Schema.optional(SnippetOptions)
 })
 export type LessonSearchOptions = typeof LessonSearchOptions.Encoded

@@ -95,7 +95,7 @@ export const pruneTargets: ReadonlyArray<PruneTarget> = [
   {
     table: "trajectories",
     key: "seq",
-    children: [{ table: "testgen_trajectories", foreignKey: "session_id", references: "session_id" }],
+    children: [{ table: "testgen_trajectories", foreignKey: "trajectory_id", references: "id" }],
     selection: olderThan("created_at", (policy) => policy.trajectories)
   },
   {

@@ -7,9 +7,6 @@
 import * as Schema from "effect/Schema"
 import type { ValidationIssue } from "../Errors.js"
 
-/** How deep a JSON value may nest. */
-export const MAX_JSON_DEPTH = 256
-
 /** A JSON object (checked without copying, so `__proto__` and key order stay as they are). */
 export type JsonObject = { readonly [key: string]: unknown }
 
@@ -44,13 +41,13 @@ const childPath = (path: string, key: string | number): string =>
  * each with its path below `path`; empty when there are none. Object members
  * that are `undefined` are allowed (JSON leaves them out); `undefined` array
  * elements, non-finite numbers, bigints, functions, symbols, class instances
- * (`Date` included: store `toISOString()`), cycles and nesting deeper than
- * {@link MAX_JSON_DEPTH} are not.
+ * (`Date` included: store `toISOString()`) and cycles are not. Nesting depth
+ * and text are checked before, once for every store (`checkStoredInput`).
  */
 export const jsonIssues = (value: unknown, path: string): ReadonlyArray<ValidationIssue> => {
   const issues: Array<ValidationIssue> = []
   const ancestors = new Set<object>()
-  const visit = (u: unknown, at: string, depth: number): void => {
+  const visit = (u: unknown, at: string): void => {
     if (issues.length >= 20) return
     if (u === null || typeof u === "string" || typeof u === "boolean") return
     if (typeof u === "number") {
@@ -61,16 +58,12 @@ export const jsonIssues = (value: unknown, path: string): ReadonlyArray<Validati
       issues.push({ path: at, message: "a cycle (the value contains itself) is not JSON" })
       return
     }
-    if (depth >= MAX_JSON_DEPTH) {
-      issues.push({ path: at, message: `nested deeper than ${MAX_JSON_DEPTH} levels` })
-      return
-    }
     if (Array.isArray(u)) {
       ancestors.add(u)
       for (let i = 0; i < u.length; i++) {
         const item: unknown = u[i]
         if (item === undefined) issues.push({ path: childPath(at, i), message: "undefined is not JSON" })
-        else visit(item, childPath(at, i), depth + 1)
+        else visit(item, childPath(at, i))
       }
       ancestors.delete(u)
       return
@@ -79,13 +72,13 @@ export const jsonIssues = (value: unknown, path: string): ReadonlyArray<Validati
       ancestors.add(u)
       for (const key of Object.keys(u)) {
         const member = u[key]
-        if (member !== undefined) visit(member, childPath(at, key), depth + 1)
+        if (member !== undefined) visit(member, childPath(at, key))
       }
       ancestors.delete(u)
       return
     }
     issues.push({ path: at, message: describe(u) })
   }
-  visit(value, path, 0)
+  visit(value, path)
   return issues
 }

@@ -3,6 +3,7 @@
  * hook events, ...) with optional metadata and embedding.
  */
 import * as Schema from "effect/Schema"
+import { Limit, Offset } from "../domain/Page.js"
 import { type EmbeddingInput, Float32ArrayFromSelf } from "./Embedding.js"
 import { Instant } from "./Instant.js"
 import { type JsonObject, JsonObjectFromSelf } from "./JsonDocument.js"
@@ -85,17 +86,16 @@ export interface RecordQuery {
   readonly offset?: number
 }
 
-/** The default and the largest `limit` of `query`. */
+/** The default `limit` of `query`. */
 export const DEFAULT_LIMIT = 100
-export const MAX_LIMIT = 10_000
 
 /** The time and paging options of `query`, checked. */
 export const QueryOptions = Schema.Struct({
   since: Schema.optional(Instant),
   until: Schema.optional(Instant),
   orderBy: Schema.optional(RecordOrderSchema),
-  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_LIMIT))),
-  offset: Schema.optional(Schema.NonNegativeInt)
+  limit: Schema.optional(Limit),
+  offset: Schema.optional(Offset)
 })
 
 /** Options of `RecordStore.stats`. */

@@ -8,9 +8,6 @@
  */
 import * as Schema from "effect/Schema"
 
-/** How deep a JSON value may nest. */
-export const MAX_JSON_DEPTH = 1000
-
 /** Where a value stops being JSON, and why. */
 export interface JsonProblem {
   readonly path: ReadonlyArray<PropertyKey>
@@ -36,8 +33,9 @@ const isPlainObject = (value: unknown): value is { readonly [key: string]: unkno
  * `null`, booleans, finite numbers, strings, arrays and plain objects of JSON
  * values. An object member that is `undefined` is allowed (it is left out, as
  * `JSON.stringify` does); `undefined` elsewhere, `NaN`, infinities, `bigint`,
- * functions, symbols, class instances (`Date`, `Map`...), cycles and nesting
- * deeper than {@link MAX_JSON_DEPTH} are not. `-0` is stored as `0`.
+ * functions, symbols, class instances (`Date`, `Map`...) and cycles are not.
+ * `-0` is stored as `0`. Nesting depth and text are checked before, once for
+ * every store (`checkStoredInput`).
  */
 export const jsonProblem = (value: unknown): JsonProblem | undefined => {
   const path: Array<PropertyKey> = []
@@ -58,7 +56,6 @@ export const jsonProblem = (value: unknown): JsonProblem | undefined => {
     }
     if (node === null) return undefined
     if (ancestors.has(node)) return "a circular reference is not JSON"
-    if (ancestors.size >= MAX_JSON_DEPTH) return `JSON nested deeper than ${MAX_JSON_DEPTH} levels`
     ancestors.add(node)
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {

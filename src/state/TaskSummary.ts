@@ -6,6 +6,7 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type * as Statement from "@effect/sql/Statement"
 import * as Schema from "effect/Schema"
+import { Limit } from "../domain/Page.js"
 
 /** The most tasks one page of `StateStore.tasks` returns. */
 export const MAX_TASK_PAGE = 500
@@ -14,12 +15,12 @@ export const MAX_TASK_PAGE = 500
 export const TaskCursor = Schema.Struct({ updatedAt: Schema.String, taskId: Schema.String })
 export interface TaskCursor extends Schema.Schema.Type<typeof TaskCursor> {}
 
-/** Which tasks `StateStore.tasks` returns: of one project and/or in one state; `limit` 1..500 (default 50). */
+/** Which tasks `StateStore.tasks` returns: of one project and/or in one state; `limit` as every page (see `Page`, default 50). */
 export const TaskFilter = Schema.Struct({
   projectId: Schema.optional(Schema.String),
   state: Schema.optional(Schema.String),
   after: Schema.optional(TaskCursor),
-  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_TASK_PAGE)))
+  limit: Schema.optional(Limit)
 })
 export type TaskFilter = typeof TaskFilter.Encoded
 

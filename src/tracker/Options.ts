@@ -33,18 +33,10 @@ export interface StatsQuery {
 
 /** Traces per page of `recentTraces` when no limit is given. */
 export const DEFAULT_TRACE_LIMIT = 20
-/** The largest page of `recentTraces`. */
-export const MAX_TRACE_LIMIT = 1000
 /** Calls returned by `llmUsage` when no limit is given. */
 export const DEFAULT_LLM_USAGE_LIMIT = 100
-/** The most calls `llmUsage` returns. */
-export const MAX_LLM_USAGE_LIMIT = 10_000
 /** The window of `agentMetrics` when no `days` is given. */
 export const DEFAULT_METRICS_DAYS = 30
-
-/** A whole number in `[min, max]`; `fallback` when `value` is missing or not a number. */
-export const clampInteger = (value: number | undefined, fallback: number, min: number, max: number): number =>
-  value === undefined || Number.isNaN(value) ? fallback : Math.min(max, Math.max(min, Math.floor(value)))
 
 /** The metrics window in days, or `undefined` for all time (`Infinity`); the default for a missing or non-positive value. */
 export const metricsDays = (days: number | undefined): number | undefined => {

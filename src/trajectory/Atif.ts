@@ -233,7 +233,8 @@ export type Step = typeof Step.Type
 
 const trajectoryFields = {
   schema_version: SchemaVersion,
-  session_id: Schema.String,
+  /** Required before ATIF-v1.7; from v1.7 it is run-scoped and optional (checked in the rules pass). */
+  session_id: optional(Schema.String),
   /** ATIF-v1.7+: identifies this document; required on embedded subagents. */
   trajectory_id: optional(Schema.String),
   agent: Agent,
@@ -264,7 +265,6 @@ export type Trajectory = typeof Trajectory.Type
 /** A trajectory inside another's `subagent_trajectories` (ATIF-v1.7). */
 const EmbeddedTrajectory = Schema.Struct({
   ...trajectoryFields,
-  session_id: optional(Schema.String),
   trajectory_id: Schema.String
 }).annotations({ title: "a trajectory object" })
 type EmbeddedTrajectory = typeof EmbeddedTrajectory.Type
@@ -410,6 +410,7 @@ const checkStep = (
   index: number,
   previous: Step | undefined,
   base: string,
+  version: AtifVersion,
   issues: Array<TrajectoryIssue>
 ) => {
   const at = joinPath(joinPath(base, "steps"), index)
@@ -474,6 +475,16 @@ const checkStep = (
       })
     }
     checkContent(result.content, `${resultAt}.content`, issues)
+    if (version === "ATIF-v1.7") {
+      ;(result.subagent_trajectory_ref ?? []).forEach((ref, k) => {
+        if (!present(ref.trajectory_id) && !present(ref.trajectory_path)) {
+          issues.push({
+            path: `${resultAt}.subagent_trajectory_ref[${k}]`,
+            message: "an ATIF-v1.7 reference needs trajectory_id or trajectory_path (session_id alone does not resolve)"
+          })
+        }
+      })
+    }
   })
 }
 
@@ -507,7 +518,9 @@ const checkRules = (
   depth: number,
   issues: Array<TrajectoryIssue>
 ) => {
-  trajectory.steps.forEach((step, i) => checkStep(step, i, trajectory.steps[i - 1], base, issues))
+  trajectory.steps.forEach((step, i) =>
+    checkStep(step, i, trajectory.steps[i - 1], base, trajectory.schema_version, issues)
+  )
   const embedded = trajectory.subagent_trajectories ?? []
   if (embedded.length === 0) return
   const listAt = joinPath(base, "subagent_trajectories")
@@ -536,9 +549,18 @@ const checkRules = (
 }
 
 /** All problems of `input` as a trajectory; empty when it is valid. */
-const findIssues = (decoded: Either.Either<Trajectory, ParseResult.ParseError>): ReadonlyArray<TrajectoryIssue> => {
-  if (Either.isLeft(decoded)) return fromParseError("", decoded.left)
+const findIssues = (
+  input: unknown,
+  decoded: Either.Either<Trajectory, ParseResult.ParseError>
+): ReadonlyArray<TrajectoryIssue> => {
   const issues: Array<TrajectoryIssue> = []
+  // session_id is required before ATIF-v1.7 (an unsupported version counts as before).
+  const isObject = typeof input === "object" && input !== null && !Array.isArray(input)
+  const member = (key: string): unknown => (isObject ? Reflect.get(input, key) : undefined)
+  if (isObject && member("schema_version") !== "ATIF-v1.7" && !present(member("session_id"))) {
+    issues.push({ path: "session_id", message: "is missing" })
+  }
+  if (Either.isLeft(decoded)) return [...issues, ...fromParseError("", decoded.left)]
   checkRules(decoded.right, "", 0, issues)
   return issues
 }
@@ -562,7 +584,7 @@ const conforms = (_input: unknown, decoded: Either.Either<Trajectory, ParseResul
  */
 export const validateTrajectory = (input: unknown): Either.Either<Trajectory, TrajectoryInvalid> => {
   const decoded = decodeRoot(input)
-  const issues = findIssues(decoded)
+  const issues = findIssues(input, decoded)
   if (issues.length > 0 || !conforms(input, decoded)) {
     return Either.left(invalid(issues.length > 0 ? issues : [{ path: "", message: "not a trajectory" }]))
   }
@@ -598,7 +620,8 @@ export const decodeTrajectoryJson = (text: string): Effect.Effect<Trajectory, Tr
 
 /** What the store indexes about a trajectory. */
 export interface TrajectorySummary {
-  readonly sessionId: string
+  /** Absent from an ATIF-v1.7 root that has none. */
+  readonly sessionId: string | null
   readonly schemaVersion: AtifVersion
   readonly agentName: string
   readonly agentVersion: string
@@ -636,7 +659,7 @@ export const summarize = (t: Trajectory): TrajectorySummary => {
   const timestamps = t.steps.flatMap((step) => (typeof step.timestamp === "string" ? [step.timestamp] : []))
   const stepModel = t.steps.find((step) => typeof step.model_name === "string")?.model_name
   return {
-    sessionId: t.session_id,
+    sessionId: t.session_id ?? null,
     schemaVersion: t.schema_version,
     agentName: t.agent.name,
     agentVersion: t.agent.version,

@@ -11,7 +11,9 @@ import { INFO_COLUMNS } from "./StoredTrajectory.js"
 
 /** A row of `trajectories` to write. */
 export interface TrajectoryInsert {
-  readonly session_id: string
+  readonly id: string
+  readonly identity: string
+  readonly session_id: string | null
   readonly schema_version: string
   readonly agent_name: string
   readonly agent_version: string
@@ -35,7 +37,7 @@ export interface TrajectoryInsert {
 }
 
 /** Columns bound per row of {@link upsertTrajectories}. */
-export const TRAJECTORY_COLUMNS = 21
+export const TRAJECTORY_COLUMNS = 23
 
 const replaceStored = (sql: Sql) =>
   sql`schema_version = excluded.schema_version,
@@ -59,7 +61,7 @@ const replaceStored = (sql: Sql) =>
       write_order = excluded.write_order`
 
 /**
- * Inserts trajectories, replacing a stored one with the same session id
+ * Inserts trajectories, replacing a stored one with the same identity
  * unless it was written later (`write_order`); a row whose `record_key` is
  * already stored is skipped.
  */
@@ -68,21 +70,21 @@ export const upsertTrajectories = (sql: Sql, rows: ReadonlyArray<TrajectoryInser
     sqlite: () =>
       sql`INSERT INTO trajectories ${sql.insert(rows.map((row) => ({ ...row })))}
         ON CONFLICT (record_key) DO NOTHING
-        ON CONFLICT (session_id) DO UPDATE SET ${replaceStored(sql)}
+        ON CONFLICT (identity) DO UPDATE SET ${replaceStored(sql)}
         WHERE excluded.write_order >= trajectories.write_order`,
     pg: () =>
       sql`INSERT INTO trajectories ${sql.insert(rows.map((row) => ({ ...row })))}
-        ON CONFLICT (session_id) DO UPDATE SET ${replaceStored(sql)}
+        ON CONFLICT (identity) DO UPDATE SET ${replaceStored(sql)}
         WHERE excluded.write_order >= trajectories.write_order
           AND (excluded.record_key IS NULL
             OR NOT EXISTS (SELECT 1 FROM trajectories AS k WHERE k.record_key = excluded.record_key))`,
     orElse: unsupported(sql)
   })
 
-/** Inserts a session's test-generation details, or replaces them (keeping `created_at`). */
+/** Inserts a trajectory's test-generation details, or replaces them (keeping `created_at`). */
 export const upsertTestGen = (sql: Sql, row: Readonly<Record<string, unknown>>) =>
   sql`INSERT INTO testgen_trajectories ${sql.insert({ ...row })}
-    ON CONFLICT (session_id) DO UPDATE SET
+    ON CONFLICT (trajectory_id) DO UPDATE SET
       task_id = excluded.task_id,
       task_description = excluded.task_description,
       total_tests = excluded.total_tests,
@@ -97,16 +99,34 @@ export const upsertTestGen = (sql: Sql, row: Readonly<Record<string, unknown>>) 
       uncertainties = excluded.uncertainties,
       updated_at = excluded.updated_at`
 
-/** A session's trajectory with its indexed fields. */
-export const selectTrajectory = (sql: Sql, sessionId: string) =>
-  sql`SELECT ${sql.literal(INFO_COLUMNS)}, t.data FROM trajectories t WHERE t.session_id = ${sessionId}`
+/** The trajectory `id` with its indexed fields. */
+export const selectTrajectory = (sql: Sql, id: string) =>
+  sql`SELECT ${sql.literal(INFO_COLUMNS)}, t.data FROM trajectories t WHERE t.id = ${id}`
 
-/** A session's test-generation details. */
-export const selectTestGen = (sql: Sql, sessionId: string) =>
-  sql`SELECT * FROM testgen_trajectories WHERE session_id = ${sessionId}`
+/** The test-generation details of the trajectory `id`, with its session. */
+export const selectTestGen = (sql: Sql, id: string) =>
+  sql`SELECT g.*, t.session_id FROM testgen_trajectories g
+    JOIN trajectories t ON t.id = g.trajectory_id WHERE g.trajectory_id = ${id}`
+
+/** The stored id of each of these identities. */
+export const selectIdentities = (sql: Sql, identities: ReadonlyArray<string>) =>
+  sql`SELECT id, identity FROM trajectories WHERE identity IN ${sql.in(identities)}`
+
+/** Trajectories of these sessions stored before identities were kept (their identity is unset). */
+export const selectUnidentified = (sql: Sql, sessions: ReadonlyArray<string>) =>
+  sql`SELECT seq, id, data FROM trajectories WHERE identity IS NULL AND session_id IN ${sql.in(sessions)}`
+
+/** Gives the trajectory at `seq` its identity. */
+export const setIdentity = (sql: Sql, seq: number, identity: string) =>
+  sql`UPDATE trajectories SET identity = ${identity} WHERE seq = ${seq}`
+
+/** The stored ids among `base`, `alternative` and `base#…`. */
+export const selectIdsNear = (sql: Sql, base: string, alternative: string) =>
+  sql`SELECT id FROM trajectories WHERE id IN (${base}, ${alternative}) OR (id > ${`${base}#`} AND id < ${`${base}$`})`
 
 /** The filters of `list` and `search`, validated. */
 export interface TrajectoryConditions {
+  readonly sessionId?: string | undefined
   readonly agentName?: string | undefined
   readonly modelName?: string | undefined
   readonly taskId?: string | undefined
@@ -116,6 +136,7 @@ export interface TrajectoryConditions {
 }
 
 const conditions = (sql: Sql, f: TrajectoryConditions): Array<Statement.Fragment> => [
+  ...(f.sessionId === undefined ? [] : [sql`t.session_id = ${f.sessionId}`]),
   ...(f.agentName === undefined ? [] : [sql`t.agent_name = ${f.agentName}`]),
   ...(f.modelName === undefined ? [] : [sql`t.model_name = ${f.modelName}`]),
   ...(f.taskId === undefined ? [] : [sql`t.task_id = ${f.taskId}`]),
@@ -176,9 +197,25 @@ export const trajectoriesBySeq = (sql: Sql, seqs: ReadonlyArray<number>, snippet
   sql`SELECT ${sql.literal(INFO_COLUMNS)}, 0 AS rank, substr(t.search_text, 1, ${snippetChars}) AS snippet
     FROM trajectories t WHERE t.seq IN ${sql.in(seqs)}`
 
-/** Deletes a session's trajectory; returns its `seq` when there was one. */
-export const deleteTrajectory = (sql: Sql, sessionId: string) =>
-  sql`DELETE FROM trajectories WHERE session_id = ${sessionId} RETURNING seq`
+/** Deletes the trajectory `id`; returns its `seq` when there was one. */
+export const deleteTrajectory = (sql: Sql, id: string) => sql`DELETE FROM trajectories WHERE id = ${id} RETURNING seq`
+
+/**
+ * Indexed fields of the trajectories matching `filter`, newest first, one
+ * page, as search hits without a word to match: rank 0, the first
+ * `snippetChars` of their text as snippet.
+ */
+export const browseTrajectories = (
+  sql: Sql,
+  filter: TrajectoryConditions,
+  snippetChars: number,
+  limit: number,
+  offset: number
+) =>
+  sql`SELECT ${sql.literal(INFO_COLUMNS)}, 0 AS rank, substr(t.search_text, 1, ${snippetChars}) AS snippet
+    FROM trajectories t WHERE ${sql.and(conditions(sql, filter))}
+    ORDER BY t.created_at DESC, t.seq DESC
+    ${page(sql, limit, offset)}`
 
 /** How many trajectories meet every condition (`n`). */
 export const countTrajectories = (sql: Sql, filter: TrajectoryConditions) =>

@@ -4,6 +4,7 @@
  */
 import * as Schema from "effect/Schema"
 import { Bool, Json, Num, Stamp } from "../database/Columns.js"
+import { Limit, Offset } from "../domain/Page.js"
 import { Instant } from "../records/Instant.js"
 import { Trajectory } from "./Atif.js"
 
@@ -19,7 +20,8 @@ export const TrajectoryFromSelf = Schema.declare(Schema.is(Trajectory), {
 
 /** The summary a trajectory is indexed on, as stored in its row. */
 export const TrajectorySummaryFields = {
-  sessionId: Schema.String,
+  /** The run it belongs to; null for an ATIF-v1.7 trajectory without one. Several trajectories may share it. */
+  sessionId: Schema.NullOr(Schema.String),
   schemaVersion: Schema.String,
   agentName: Schema.String,
   agentVersion: Schema.String,
@@ -41,12 +43,14 @@ export const TrajectorySummaryFields = {
 
 /** The fields a trajectory is indexed on, without the trajectory itself. */
 export const TrajectoryInfo = Schema.Struct({
+  /** What `save` returned: the session id for a session's first trajectory (see `TrajectoryStore`). */
+  id: Schema.String,
   ...TrajectorySummaryFields,
   /** Whether an embedding is stored (for `similar`). */
   hasEmbedding: Schema.Boolean,
-  /** When the session was first stored (ISO-8601 UTC); kept when it is saved again. */
+  /** When the trajectory was first stored (ISO-8601 UTC); kept when it is saved again. */
   createdAt: Schema.String,
-  /** When the session was last stored. */
+  /** When the trajectory was last stored. */
   updatedAt: Schema.String
 })
 export type TrajectoryInfo = typeof TrajectoryInfo.Type
@@ -76,9 +80,8 @@ export const TrajectoryHit = Schema.Struct({
 })
 export type TrajectoryHit = typeof TrajectoryHit.Type
 
-/** The default and the largest `limit` of `list` and `search`. */
+/** The default `limit` of `list`. */
 export const DEFAULT_LIMIT = 50
-export const MAX_LIMIT = 10_000
 
 /**
  * How `list` filters: every given field must hold. `since` (inclusive) and
@@ -89,26 +92,29 @@ export const MAX_LIMIT = 10_000
  * (default 50).
  */
 export const TrajectoryFilter = Schema.Struct({
+  /** Every trajectory of this session: the trajectory, its continuations and forks. */
+  sessionId: Schema.optional(Schema.String),
   agentName: Schema.optional(Schema.String),
   modelName: Schema.optional(Schema.String),
   taskId: Schema.optional(Schema.String),
   since: Schema.optional(Instant),
   until: Schema.optional(Instant),
   minScore: Schema.optional(Schema.Finite),
-  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_LIMIT))),
-  offset: Schema.optional(Schema.NonNegativeInt)
+  limit: Schema.optional(Limit),
+  offset: Schema.optional(Offset)
 })
 export type TrajectoryFilter = typeof TrajectoryFilter.Encoded
 
 /** The columns of {@link InfoRow} on the `trajectories` table aliased `t`. */
-export const INFO_COLUMNS = "t.seq, t.session_id, t.schema_version, t.agent_name, t.agent_version, t.model_name, " +
+export const INFO_COLUMNS = "t.seq, t.id, t.session_id, t.schema_version, t.agent_name, t.agent_version, t.model_name, " +
   "t.task_id, t.step_count, t.first_step_at, t.last_step_at, t.total_prompt_tokens, t.total_completion_tokens, " +
   "t.total_cost_usd, t.score, t.embedding IS NOT NULL AS has_embedding, t.created_at, t.updated_at"
 
 /** A row read with {@link INFO_COLUMNS}. */
 export const InfoRow = Schema.Struct({
   seq: Num,
-  session_id: Schema.String,
+  id: Schema.String,
+  session_id: Schema.NullOr(Schema.String),
   schema_version: Schema.String,
   agent_name: Schema.String,
   agent_version: Schema.String,
@@ -129,6 +135,7 @@ export type InfoRow = typeof InfoRow.Type
 
 /** The public form of an info row. */
 export const toInfo = (row: InfoRow): TrajectoryInfo => ({
+  id: row.id,
   sessionId: row.session_id,
   schemaVersion: row.schema_version,
   agentName: row.agent_name,

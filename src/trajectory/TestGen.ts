@@ -11,7 +11,7 @@ import type { RedactorService } from "../redaction/Redactor.js"
 import type { EmbeddingInput } from "../records/Embedding.js"
 import { jsonIssues } from "../records/JsonDocument.js"
 import { failOnIssues } from "../records/RecordRow.js"
-import { validate } from "../Validation.js"
+import { checkStoredInput, validate } from "../Validation.js"
 import type { Trajectory } from "./Atif.js"
 
 /** What `saveTestGen` takes. */
@@ -58,7 +58,9 @@ export const TestGenDetails = Schema.Struct({
 
 /** A stored test-generation record of a trajectory. */
 export const StoredTestGenTrajectory = Schema.Struct({
-  sessionId: Schema.String,
+  /** The trajectory's id (what `saveTestGen` returned). */
+  trajectoryId: Schema.String,
+  sessionId: Schema.NullOr(Schema.String),
   taskId: Schema.String,
   taskDescription: Schema.String,
   totalTests: Schema.Number,
@@ -77,7 +79,7 @@ export const StoredTestGenTrajectory = Schema.Struct({
 })
 export type StoredTestGenTrajectory = typeof StoredTestGenTrajectory.Type
 
-/** A `testgen_trajectories` row, without its session id. */
+/** A `testgen_trajectories` row, without its trajectory id. */
 export interface TestGenValues {
   readonly task_id: string
   readonly task_description: string
@@ -102,6 +104,7 @@ export const prepareTestGen = (
   redactor: RedactorService
 ): Effect.Effect<TestGenValues, ValidationError> =>
   Effect.gen(function*() {
+    yield* checkStoredInput("test-generation trajectory")(input)
     const details = yield* validate(TestGenDetails, "test-generation trajectory")(input)
     yield* failOnIssues("test-generation trajectory", [
       ...jsonIssues(details.tests, "tests"),
@@ -124,9 +127,10 @@ export const prepareTestGen = (
     }
   })
 
-/** A `testgen_trajectories` row. */
+/** A `testgen_trajectories` row with its trajectory's session id. */
 export const TestGenRow = Schema.Struct({
-  session_id: Schema.String,
+  trajectory_id: Schema.String,
+  session_id: Schema.NullOr(Schema.String),
   task_id: Schema.String,
   task_description: Schema.String,
   total_tests: Num,
@@ -148,6 +152,7 @@ export const decodeTestGenRows = Schema.decodeUnknown(Schema.Array(TestGenRow))
 
 /** The public form of a row. */
 export const toStoredTestGen = (row: typeof TestGenRow.Type): StoredTestGenTrajectory => ({
+  trajectoryId: row.trajectory_id,
   sessionId: row.session_id,
   taskId: row.task_id,
   taskDescription: row.task_description,

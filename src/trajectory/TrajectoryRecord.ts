@@ -12,7 +12,9 @@ import type { RedactorService } from "../redaction/Redactor.js"
 import { type EmbeddingInput, encodeEmbedding, toEmbedding } from "../records/Embedding.js"
 import { isPlainObject } from "../records/JsonDocument.js"
 import { decodeTrajectory, searchableText, summarize, type TrajectoryIssue } from "./Atif.js"
+import { identityOf } from "./Identity.js"
 import { TrajectorySummaryFields } from "./StoredTrajectory.js"
+import { checkStoredInput } from "../Validation.js"
 import { nextWriteOrder, writeOrderOf } from "./WriteOrder.js"
 
 const recordFields = {
@@ -24,11 +26,23 @@ const recordFields = {
   /** What full-text search indexes. */
   searchText: Schema.String,
   /** When it was saved or recorded (ISO-8601 UTC). */
-  at: Schema.String
+  at: Schema.String,
+  /** `trajectory_id` (ATIF-v1.7), when it has one. */
+  trajectoryId: Schema.NullOr(Schema.String)
 }
 
-/** The prepared row with its write stamp (see `WriteOrder`): a stored trajectory is only replaced by a later stamp. */
-const Prepared = Schema.Struct({ ...recordFields, writeOrder: Schema.Int })
+/**
+ * The prepared row with its write stamp (see `WriteOrder`): a stored trajectory is only replaced by a later stamp,
+ * and only by the same trajectory (its `identity`, see `Identity`).
+ */
+const Prepared = Schema.Struct({ ...recordFields, writeOrder: Schema.Int, identity: Schema.String })
+
+const SpooledIdentity = Schema.Struct({
+  session_id: Schema.optional(Schema.NullOr(Schema.String)),
+  trajectory_id: Schema.optional(Schema.NullOr(Schema.String)),
+  steps: Schema.Array(Schema.Unknown)
+})
+const identityOfData = (data: string): string => identityOf(Schema.decodeUnknownSync(Schema.parseJson(SpooledIdentity))(data))
 
 /**
  * The prepared row; every field is JSON-encodable (the embedding as base64)
@@ -37,11 +51,21 @@ const Prepared = Schema.Struct({ ...recordFields, writeOrder: Schema.Int })
  * over a write called later.
  */
 export const TrajectoryRecord = Schema.transform(
-  Schema.Struct({ ...recordFields, writeOrder: Schema.optional(Schema.Int) }),
+  Schema.Struct({
+    ...recordFields,
+    sessionId: Schema.NullOr(Schema.String),
+    trajectoryId: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }),
+    writeOrder: Schema.optional(Schema.Int),
+    identity: Schema.optional(Schema.String)
+  }),
   Schema.typeSchema(Prepared),
   {
     strict: true,
-    decode: (spooled) => ({ ...spooled, writeOrder: spooled.writeOrder ?? writeOrderOf(spooled.at) }),
+    decode: (spooled) => ({
+      ...spooled,
+      writeOrder: spooled.writeOrder ?? writeOrderOf(spooled.at),
+      identity: spooled.identity ?? identityOfData(spooled.data)
+    }),
     encode: (prepared) => prepared
   }
 )
@@ -105,6 +129,8 @@ export const prepareTrajectory = (
 ): Effect.Effect<TrajectoryRecord, ValidationError> =>
   Effect.gen(function*() {
     const writeOrder = yield* nextWriteOrder
+    yield* checkStoredInput("trajectory")(input).pipe(Effect.mapError((error) => invalidTrajectory(prefix, error)))
+    yield* checkStoredInput("trajectory options")(options)
     const trajectory = yield* decodeTrajectory(input).pipe(Effect.mapError((error) => invalidTrajectory(prefix, error)))
     const checked = optionIssues(options)
     if (checked.issues.length > 0) {
@@ -134,6 +160,8 @@ export const prepareTrajectory = (
       data: JSON.stringify(redacted),
       searchText: searchableText(redacted),
       at,
-      writeOrder
+      trajectoryId: redacted.trajectory_id ?? null,
+      writeOrder,
+      identity: identityOf(redacted)
     }
   })

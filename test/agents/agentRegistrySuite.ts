@@ -160,7 +160,7 @@ export const agentRegistrySuite = (backend: string, layer: RegistryLayer) =>
           expect((yield* registry.listAgents()).map((a) => a.name)).toEqual(names)
           expect((yield* registry.listAgents({ limit: 5, offset: 5 })).map((a) => a.name)).toEqual(names.slice(5, 10))
           expect(yield* registry.listAgents({ offset: 12 })).toEqual([])
-          for (const page of [{ limit: 0 }, { limit: 1001 }, { limit: 1.5 }, { offset: -1 }, untyped<AgentPage>({ limt: 5 })]) {
+          for (const page of [{ limit: 0 }, { limit: 10_001 }, { limit: 1.5 }, { offset: -1 }, untyped<AgentPage>({ limt: 5 })]) {
             yield* expectFailure(registry.listAgents(page), "ValidationError", JSON.stringify(page))
           }
         }))

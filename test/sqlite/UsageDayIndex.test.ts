@@ -48,7 +48,7 @@ describe("migration 0010_usage_time_index", () => {
       yield* rollback({ directories, steps: 1 })
       expect(yield* sql.unsafe(index).pipe(Effect.flatMap(Schema.decodeUnknown(Names)))).toEqual([])
       expect(yield* figures()).toEqual([windowed, all])
-      yield* migrate({ directories })
+      yield* migrate({ directories, to: 10 })
       expect(yield* sql.unsafe(index).pipe(Effect.flatMap(Schema.decodeUnknown(Names)))).toEqual([{ name: "idx_llm_usage_day" }])
     }).pipe(Effect.provide(Database.layer({ url: ":memory:", migrate: "off" }))))
 })

@@ -53,7 +53,7 @@ const UNICODE = [
   "zero width: a\u200Bb\u200D",
   "controls: \u0000 \u0001 \t \n \r \u001F",
   "quotes and backslashes: \" ' \\ \\\\ \\u0041",
-  "lone surrogates: \uD800 \uDFFF",
+  "a surrogate pair: \uD83D\uDE00",
   "line separators: \u2028 \u2029",
   "BOM: \uFEFF"
 ]

@@ -247,16 +247,14 @@ describe("ExecutionTracker.recentTraces", () => {
       expect([...started].sort().reverse()).toEqual(started)
     }).pipe(Effect.provide(TestLayer)))
 
-  it.effect("defaults to 20 and clamps out-of-range pages", () =>
+  it.effect("defaults to 20 and refuses out-of-range pages instead of clamping them", () =>
     Effect.gen(function*() {
       for (let i = 0; i < 23; i++) yield* start("p1")
       expect(yield* ExecutionTracker.recentTraces("p1")).toHaveLength(20)
-      expect(yield* ExecutionTracker.recentTraces("p1", { limit: 0 })).toHaveLength(1)
-      expect(yield* ExecutionTracker.recentTraces("p1", { limit: 1e9 })).toHaveLength(23)
-      expect(yield* ExecutionTracker.recentTraces("p1", { limit: 5, offset: -3 })).toEqual(
-        yield* ExecutionTracker.recentTraces("p1", { limit: 5 })
-      )
-      expect(yield* ExecutionTracker.recentTraces("p1", { limit: Number.NaN })).toHaveLength(20)
+      expect(yield* ExecutionTracker.recentTraces("p1", { limit: 10_000 })).toHaveLength(23)
+      for (const page of [{ limit: 0 }, { limit: 1e9 }, { limit: 5, offset: -3 }, { limit: Number.NaN }]) {
+        expect((yield* Effect.flip(ExecutionTracker.recentTraces("p1", page)))._tag).toBe("ValidationError")
+      }
     }).pipe(Effect.provide(TestLayer)))
 })
 

@@ -232,7 +232,7 @@ describe("ExecutionTracker LLM usage", () => {
       expect(stamps(yield* ExecutionTracker.llmUsage({ traceId: "t1" }))).toEqual([at(5), at(3), at(2)])
       expect(stamps(yield* ExecutionTracker.llmUsage({ agent: "a", traceId: "t1" }))).toEqual([at(5), at(3)])
       expect(stamps(yield* ExecutionTracker.llmUsage({ agent: "a", limit: 2 }))).toEqual([at(5), at(3)])
-      expect(stamps(yield* ExecutionTracker.llmUsage({ limit: 0 }))).toEqual([at(5)])
+      expect((yield* Effect.flip(ExecutionTracker.llmUsage({ limit: 0 })))._tag).toBe("ValidationError")
       expect(yield* ExecutionTracker.llmUsage({ agent: "nobody" })).toEqual([])
     }).pipe(Effect.provide(TestLayer)))
 

@@ -614,3 +614,39 @@ describe("searchableText", () => {
     expect(text).toContain(JSON.stringify({ type: "image", source: { media_type: "image/png", path: "shot.png" } }))
   })
 })
+
+describe("ATIF-v1.7 identity rules (as Harbor's validator)", () => {
+  const observed = (version: string, ref: Record<string, unknown>) =>
+    edited({
+      schema_version: version,
+      steps: [
+        { step_id: 1, source: "user", message: "delegate" },
+        {
+          step_id: 2,
+          source: "agent",
+          message: "delegated",
+          observation: { results: [{ content: "done", subagent_trajectory_ref: [ref] }] }
+        }
+      ],
+      final_metrics: REMOVE
+    })
+
+  it("accepts a v1.7 root without session_id; an earlier version still needs it", () => {
+    expect(valid(edited({ schema_version: "ATIF-v1.7", session_id: REMOVE })).session_id).toBeUndefined()
+    expect(rejected(edited({ schema_version: "ATIF-v1.6", session_id: REMOVE })).issues).toStrictEqual([
+      { path: "session_id", message: "is missing" }
+    ])
+  })
+
+  it("refuses a v1.7 subagent reference that has only a session_id; trajectory_id or trajectory_path resolves it", () => {
+    expect(rejected(observed("ATIF-v1.7", { session_id: "child" })).issues).toStrictEqual([
+      {
+        path: "steps[1].observation.results[0].subagent_trajectory_ref[0]",
+        message: "an ATIF-v1.7 reference needs trajectory_id or trajectory_path (session_id alone does not resolve)"
+      }
+    ])
+    expect(valid(observed("ATIF-v1.7", { session_id: "child", trajectory_id: "t-child" }))).toBeDefined()
+    expect(valid(observed("ATIF-v1.7", { trajectory_path: "child.json" }))).toBeDefined()
+    expect(valid(observed("ATIF-v1.6", { session_id: "child" }))).toBeDefined()
+  })
+})

@@ -10,7 +10,7 @@ import { TrajectoryStore } from "../../src/TrajectoryStore.js"
 import { prepareTrajectory, TrajectoryRecord } from "../../src/trajectory/TrajectoryRecord.js"
 import { TrajectorySink } from "../../src/trajectory/TrajectorySink.js"
 import { WriteBehind } from "../../src/writeBehind/WriteBehind.js"
-import { countRows, fixtureText, ftsIntegrity, tiny, variant } from "./support.js"
+import { countRows, fixtureText, ftsIntegrity, grown, tiny, variant } from "./support.js"
 import { describeBackends } from "../support/Backends.js"
 
 describeBackends("TrajectoryStore.record", ({ core }) => {
@@ -43,19 +43,19 @@ describe("TrajectorySink", () => {
   it.effect("a replayed batch is written exactly once, and a session recorded twice ends with the later record", () =>
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
-      const a = yield* prepare(tiny("same", "first version"))
-      const b = yield* prepare(tiny("same", "second version"))
+      const a = yield* prepare(grown("same", "first version"))
+      const b = yield* prepare(grown("same", "second version"))
       const other = yield* prepare(tiny("other", "unrelated"))
       const batch = [{ key: "k-a", value: a }, { key: "k-other", value: other }, { key: "k-b", value: b }]
       yield* writeBatch(batch)
       const afterFirst = Option.getOrThrow(yield* store.get("same"))
-      expect(afterFirst.trajectory.steps[0]!.message).toBe("second version")
+      expect(afterFirst.trajectory.steps[1]!.message).toBe("second version")
       // the whole spool is replayed after a crash, then parts of it again
       yield* writeBatch(batch)
       yield* writeBatch([batch[0]!])
       yield* writeBatch(batch.slice(1))
       expect(yield* countRows("trajectories")).toBe(2)
-      expect(Option.getOrThrow(yield* store.get("same")).trajectory.steps[0]!.message).toBe("second version")
+      expect(Option.getOrThrow(yield* store.get("same")).trajectory.steps[1]!.message).toBe("second version")
       expect((yield* store.search({ query: "first" })).length).toBe(0)
       expect((yield* store.search({ query: "second" })).map((h) => h.sessionId)).toEqual(["same"])
       yield* ftsIntegrity

@@ -4,7 +4,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { PAGE_SIZE } from "../../src/records/Nearest.js"
 import { TrajectoryStore } from "../../src/TrajectoryStore.js"
-import { random, tiny } from "./support.js"
+import { grown, random, tiny } from "./support.js"
 import { expectFailure } from "../records/support.js"
 import { describeBackends } from "../support/Backends.js"
 
@@ -94,7 +94,7 @@ describe("TrajectoryStore.similar", () => {
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
       yield* store.save(tiny("e"), { embedding: [1, 0, 0] })
-      yield* store.save(tiny("e", "changed text"))
+      yield* store.save(grown("e", "changed text"))
       expect(Option.getOrThrow(yield* store.get("e")).hasEmbedding).toBe(true)
       expect((yield* store.similar([1, 0, 0], { k: 1 }))[0]!.rank).toBeCloseTo(0, 6)
       yield* store.save(tiny("e"), { embedding: [0, 1, 0] })

@@ -35,6 +35,12 @@ export const tiny = (sessionId: string, text = "hello world"): Trajectory => ({
   ]
 })
 
+/** The same trajectory at another point: the first step of `tiny(sessionId)`, then `answer`. */
+export const grown = (sessionId: string, answer: string): Trajectory => ({
+  ...tiny(sessionId),
+  steps: [...tiny(sessionId).steps.slice(0, 1), { step_id: 2, source: "agent", message: answer }]
+})
+
 const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
 
 /** How many rows `table` holds. */

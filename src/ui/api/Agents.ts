@@ -7,7 +7,7 @@ import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as Schema from "effect/Schema"
 import { Agent } from "../../agents/Agent.js"
-import { MAX_LIST_LIMIT } from "../../agents/Options.js"
+import { MAX_PAGE_LIMIT } from "../../domain/Page.js"
 import { EffectiveConfig, Session, SessionStatus } from "../../agents/Session.js"
 import { SessionLog, type SessionLogNode } from "../../agents/SessionLog.js"
 import { NotFound } from "../../Errors.js"
@@ -15,7 +15,7 @@ import { PageSize } from "./Params.js"
 
 /** A page of agents, in the order they were registered. */
 export const AgentsParams = Schema.Struct({
-  limit: Schema.optional(PageSize(MAX_LIST_LIMIT)),
+  limit: Schema.optional(PageSize(MAX_PAGE_LIMIT)),
   offset: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative()))
 })
 
@@ -25,7 +25,7 @@ export const AgentList = Schema.Struct({ agents: Schema.Array(Agent) })
 /** An agent's sessions to show: of one status, at most `limit` (newest first). */
 export const AgentParams = Schema.Struct({
   status: Schema.optional(SessionStatus),
-  limit: Schema.optional(PageSize(MAX_LIST_LIMIT))
+  limit: Schema.optional(PageSize(MAX_PAGE_LIMIT))
 })
 
 /** An agent and its sessions, newest first. */

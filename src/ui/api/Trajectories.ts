@@ -7,7 +7,8 @@ import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as Schema from "effect/Schema"
 import { NotFound } from "../../Errors.js"
-import { MAX_LIMIT, TrajectoryInfo } from "../../trajectory/StoredTrajectory.js"
+import { MAX_PAGE_LIMIT } from "../../domain/Page.js"
+import { TrajectoryInfo } from "../../trajectory/StoredTrajectory.js"
 import { PageSize } from "./Params.js"
 
 /** With `text`, a full-text search (best match first); else the newest first, filtered by agent and task. */
@@ -15,7 +16,7 @@ export const TrajectoriesParams = Schema.Struct({
   text: Schema.optional(Schema.String),
   agent: Schema.optional(Schema.String),
   task: Schema.optional(Schema.String),
-  limit: Schema.optional(PageSize(MAX_LIMIT)),
+  limit: Schema.optional(PageSize(MAX_PAGE_LIMIT)),
   offset: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative()))
 })
 

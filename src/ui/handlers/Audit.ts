@@ -50,7 +50,7 @@ export const AuditHandlers = HttpApiBuilder.group(UiApi, "audit", (handlers) =>
       .handleRaw("export", ({ urlParams: p }) =>
         // Invalid filters fail here, as a 400, before the streamed body starts.
         Effect.as(
-          audit.query({ ...toQuery(p), limit: 0 }),
+          audit.query({ ...toQuery(p), limit: 1 }),
           HttpServerResponse.stream(Stream.encodeText(audit.exportStream(toQuery(p), p.format)), {
             contentType: CONTENT_TYPES[p.format],
             headers: { "content-disposition": `attachment; filename="audit.${p.format}"` }

@@ -8,7 +8,7 @@ import * as Option from "effect/Option"
 import { NotFound } from "../../Errors.js"
 import { ExecutionTracker, TRACE_ENTITY } from "../../ExecutionTracker.js"
 import { StateStore } from "../../StateStore.js"
-import { MAX_LLM_USAGE_LIMIT } from "../../tracker/Options.js"
+import { MAX_PAGE_LIMIT } from "../../domain/Page.js"
 import { TrajectoryStore } from "../../TrajectoryStore.js"
 import { UiApi } from "../Api.js"
 
@@ -40,7 +40,7 @@ export const RunsHandlers = HttpApiBuilder.group(UiApi, "runs", (handlers) =>
           const run = found.value
           const invocations = yield* tracker.invocations(run.id)
           const events = yield* tracker.events(run.id)
-          const llmCalls = yield* tracker.llmUsage({ traceId: run.id, limit: MAX_LLM_USAGE_LIMIT })
+          const llmCalls = yield* tracker.llmUsage({ traceId: run.id, limit: MAX_PAGE_LIMIT })
           const related = yield* trajectories.list({ taskId: run.taskId, limit: RUN_TRAJECTORIES })
           const task = yield* state.load(run.taskId)
           return {

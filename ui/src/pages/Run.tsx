@@ -42,8 +42,8 @@ export const RunPage = ({ id }: { readonly id: string }) => {
                 : (
                   <ul id="run-trajectories">
                     {detail.trajectories.map((t) => (
-                      <li key={t.sessionId}>
-                        <a href={href(["trajectories", t.sessionId])}>{t.sessionId}</a> · {t.agentName} · {t.stepCount} steps
+                      <li key={t.id}>
+                        <a href={href(["trajectories", t.id])}>{t.id}</a> · {t.agentName} · {t.stepCount} steps
                       </li>
                     ))}
                   </ul>

@@ -40,10 +40,10 @@ export const TrajectoriesPage = ({ route }: { readonly route: Route }) => {
             </thead>
             <tbody>
               {list.trajectories.map((t) => (
-                <tr key={t.sessionId}>
-                  <td><input type="checkbox" aria-label={`select ${t.sessionId}`} checked={picked.includes(t.sessionId)} onChange={() => toggle(t.sessionId)} /></td>
+                <tr key={t.id}>
+                  <td><input type="checkbox" aria-label={`select ${t.id}`} checked={picked.includes(t.id)} onChange={() => toggle(t.id)} /></td>
                   <td>
-                    <a href={href(["trajectories", t.sessionId])}>{t.sessionId}</a>
+                    <a href={href(["trajectories", t.id])}>{t.id}</a>
                     {t.snippet !== undefined && <div><Highlighted text={t.snippet} open="[" close="]" /></div>}
                   </td>
                   <td>{t.agentName}</td>

@@ -14,13 +14,13 @@ const Stored = ({ sessionId }: { readonly sessionId: string }) => {
         const parsed = asTrajectory(trajectory)
         return (
           <>
-            <h1>Trajectory <code>{info.sessionId}</code></h1>
+            <h1>Trajectory <code>{info.id}</code></h1>
             <p class="muted">
               stored {when(info.createdAt)}
               {info.taskId !== null && <> · task <a href={href(["tasks", info.taskId])}>{info.taskId}</a></>}
               {info.taskId !== null && <> · <a href={href(["runs"], { text: info.taskId })}>its runs</a></>}
             </p>
-            {parsed === undefined ? <JsonBlock value={trajectory} /> : <TrajectoryView trajectory={parsed} owner={info.sessionId} />}
+            {parsed === undefined ? <JsonBlock value={trajectory} /> : <TrajectoryView trajectory={parsed} owner={info.id} />}
           </>
         )
       }}
