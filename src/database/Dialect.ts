@@ -140,14 +140,3 @@ export const greatest = (sql: Sql, a: Statement.Fragment, b: Statement.Fragment)
     orElse: unsupported(sql)
   })
 
-/**
- * `column` is one of the values of the JSON array text `values`: one bound
- * parameter however many values (`json_each` on SQLite,
- * `jsonb_array_elements_text` on PostgreSQL, comparing as text).
- */
-export const inJsonArray = (sql: Sql, column: Statement.Fragment, values: string): Statement.Fragment =>
-  sql.onDialectOrElse({
-    sqlite: () => sql`${column} IN (SELECT value FROM json_each(${values}))`,
-    pg: () => sql`(${column})::text IN (SELECT jsonb_array_elements_text((${values})::jsonb))`,
-    orElse: unsupported(sql)
-  })

@@ -38,7 +38,7 @@ const anyOptions = fc.record({
   category: fc.option(fc.constantFrom(...CATEGORIES), { nil: undefined }),
   projectId: fc.option(fc.oneof(fc.constantFrom("web", "api"), fc.string()), { nil: undefined }),
   tags: fc.option(fc.array(fc.oneof(fc.constantFrom("react", "agents", "a\"b"), fc.string()), { maxLength: 3 }), { nil: undefined }),
-  limit: fc.option(fc.nat({ max: 20 }), { nil: undefined }),
+  limit: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
   offset: fc.option(fc.nat({ max: 5 }), { nil: undefined })
 }, { requiredKeys: ["query"] })
 

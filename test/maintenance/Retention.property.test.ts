@@ -80,7 +80,7 @@ const TABLES: Readonly<Record<string, string>> = {
   llm_usage: "id",
   audit_logs: "id",
   trajectories: "seq",
-  testgen_trajectories: "session_id",
+  testgen_trajectories: "trajectory_id",
   records: "seq",
   lessons: "seq",
   configurations: "key"
@@ -128,7 +128,7 @@ const store = (h: History) =>
       yield* trajectories.save({ ...trajectoryOf(session, 2), steps: [{ step_id: 1, source: "agent", message: `refactor number ${i}` }] })
       yield* sql`UPDATE trajectories SET created_at = ${at(trajectory.created)} WHERE session_id = ${session}`
       if (trajectory.testgen) {
-        yield* sql`INSERT INTO testgen_trajectories (session_id, task_id, task_description, total_tests, total_rounds, duration_ms, tests)
+        yield* sql`INSERT INTO testgen_trajectories (trajectory_id, task_id, task_description, total_tests, total_rounds, duration_ms, tests)
           VALUES (${session}, 't', 'tests', 1, 1, 5, '[]')`
       }
     }
@@ -192,7 +192,7 @@ const expectedDeleted = (before: Snapshot, p: Policy): Record<string, Set<unknow
   for (const r of rows("trajectories")) {
     if (!older(r.created_at, p.trajectories)) continue
     gone.trajectories!.add(r.seq)
-    for (const t of rows("testgen_trajectories")) if (t.session_id === r.session_id) gone.testgen_trajectories!.add(t.session_id)
+    for (const t of rows("testgen_trajectories")) if (t.trajectory_id === r.id) gone.testgen_trajectories!.add(t.trajectory_id)
   }
   for (const r of rows("records")) if (older(r.created_at, p.records?.[String(r.kind)])) gone.records!.add(r.seq)
   return gone
@@ -212,7 +212,7 @@ const PARENTS: ReadonlyArray<readonly [child: string, foreignKey: string, parent
   ["checkpoints", "task_id", "workflow_states", "task_id"],
   ["agent_invocations", "trace_id", "execution_traces", "id"],
   ["trace_events", "trace_id", "execution_traces", "id"],
-  ["testgen_trajectories", "session_id", "trajectories", "session_id"]
+  ["testgen_trajectories", "trajectory_id", "trajectories", "id"]
 ]
 
 const run = (h: History, p: Policy) =>

@@ -2,6 +2,7 @@ import { expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as TestClock from "effect/TestClock"
 import * as Stream from "effect/Stream"
 import { type TrajectorySelection, TrajectoryStore } from "../../src/TrajectoryStore.js"
 import { WriteBehind } from "../../src/writeBehind/WriteBehind.js"
@@ -57,6 +58,8 @@ describeBackends("TrajectoryStore.count and exportStream", ({ core }) => {
 
   it.effect("the filters of list select what is counted and exported", () =>
     Effect.gen(function*() {
+      // Trajectories are stamped by Effect's Clock: the test clock, set to a time between the bounds used below.
+      yield* TestClock.setTime(Date.parse("2025-06-01T00:00:00.000Z"))
       const store = yield* TrajectoryStore
       const stored = yield* seed
       const reviewer = stored.filter((session) => Number(session.slice("session-".length)) % 3 === 0)
