@@ -20,7 +20,7 @@ import { ExecutionTracker } from "../ExecutionTracker.js"
 import { LessonsStore } from "../LessonsStore.js"
 import * as Logbook from "../Logbook.js"
 import * as Maintenance from "../Maintenance.js"
-import type { DataTable } from "../maintenance/DataTables.js"
+import { DATA_TABLES, type DataTable } from "../maintenance/DataTables.js"
 import { StateStore } from "../StateStore.js"
 import type { RunStats } from "../tracker/Metrics.js"
 import type { Step, Trajectory } from "../trajectory/Atif.js"
@@ -32,20 +32,8 @@ import { clip, count, fields, usd } from "./Text.js"
 /** The project every demo run is recorded under. */
 export const DEMO_PROJECT = "demo"
 
-/** The tables the summary counts, in the order it lists them. */
-export const DEMO_TABLES: ReadonlyArray<DataTable> = [
-  "workflow_states",
-  "state_transitions",
-  "checkpoints",
-  "audit_logs",
-  "execution_traces",
-  "agent_invocations",
-  "trace_events",
-  "llm_usage",
-  "lessons",
-  "configurations",
-  "trajectories"
-]
+/** The tables the summary counts, in the order it lists them: the stores the demo writes to. */
+export const DEMO_TABLES: ReadonlyArray<DataTable> = DATA_TABLES.slice(0, DATA_TABLES.indexOf("trajectories") + 1)
 
 /** Rows per table, in one statement. */
 const tableCounts = Maintenance.rowCounts(DEMO_TABLES)

@@ -20,16 +20,10 @@ import { countEntries } from "./AuditLogTestLayer.js"
 const ROWS_PER_STATEMENT = Math.floor(32766 / 10)
 import { parseCsv } from "./parseCsv.js"
 import { describeBackends } from "../support/Backends.js"
+import { failureOf } from "../support/Effects.js"
 
 describeBackends("AuditLog", ({ core }) => {
 const TestLayer = AuditLog.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isSuccess(exit)) throw new Error("expected a failure")
-  const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-  if (failure === undefined) throw new Error(`expected a typed failure, got ${exit.cause._tag}`)
-  return failure
-}
 
 const validationFailure = <A, E>(exit: Exit.Exit<A, E>): ValidationError => {
   const error = failureOf(exit)

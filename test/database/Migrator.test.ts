@@ -2,23 +2,18 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import Sqlite from "better-sqlite3"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
-import { Database, type DatabaseOptions } from "../../src/Database.js"
+import { Database } from "../../src/Database.js"
 import { MigrationError } from "../../src/Errors.js"
 import { migrate, migrationDirectories, rollback, status } from "../../src/migrations/Migrator.js"
 import { runScript } from "../support/ChildProcess.js"
 import { tempDir } from "../support/TempDir.js"
+import { failureOf, withDatabase } from "../support/Effects.js"
 
 const packageVersions = readdirSync(new URL("../../migrations/sqlite", import.meta.url))
   .filter((file) => file.endsWith(".sql"))
   .map((file) => Number(file.split("_")[0]))
-
-/** Acquires a database layer, runs `use` with it, releases it. */
-const withDatabase = <A, E>(options: DatabaseOptions, use: Effect.Effect<A, E, Database | SqlClient.SqlClient>) =>
-  Effect.scoped(Layer.build(Database.layer(options)).pipe(Effect.flatMap((context) => Effect.provide(use, context))))
 
 const tables = (file: string) => {
   const db = new Sqlite(file, { readonly: true })
@@ -43,13 +38,6 @@ const trackedRows = (file: string) => {
 const userMigration = (dir: string, name: string, text: string) => {
   writeFileSync(path.join(dir, name), text)
   return path.join(dir, name)
-}
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isSuccess(exit)) throw new Error("expected a failure")
-  const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-  if (failure === undefined) throw new Error(`expected a typed failure, got ${exit.cause._tag}`)
-  return failure
 }
 
 describe("Migrator", () => {

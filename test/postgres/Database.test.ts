@@ -3,16 +3,16 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Chunk from "effect/Chunk"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { readdirSync } from "node:fs"
-import { Database, type DatabaseOptions } from "../../src/Database.js"
+import { Database } from "../../src/Database.js"
 import { DatabaseError } from "../../src/Errors.js"
 import { freshPostgresUrl, layerPostgres } from "../support/Postgres.js"
+import { failureOf, withDatabase } from "../support/Effects.js"
 
 const packageVersions = readdirSync(new URL("../../migrations/postgres", import.meta.url))
   .filter((file) => file.endsWith(".sql"))
@@ -21,17 +21,6 @@ const packageVersions = readdirSync(new URL("../../migrations/postgres", import.
 const sqliteVersions = readdirSync(new URL("../../migrations/sqlite", import.meta.url))
   .filter((file) => file.endsWith(".sql"))
   .map((file) => file.replace(/\.sql$/, ""))
-
-/** Acquires a database layer, runs `use` with it, releases it. */
-const withDatabase = <A, E>(options: DatabaseOptions, use: Effect.Effect<A, E, Database | SqlClient.SqlClient>) =>
-  Effect.scoped(Layer.build(Database.layer(options)).pipe(Effect.flatMap((context) => Effect.provide(use, context))))
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isSuccess(exit)) throw new Error("expected a failure")
-  const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-  if (failure === undefined) throw new Error(`expected a typed failure, got ${exit.cause._tag}`)
-  return failure
-}
 
 const Tables = Schema.Array(Schema.Struct({ table_name: Schema.String }))
 const Counter = Schema.Tuple(Schema.Struct({ n: Schema.NumberFromString }))

@@ -6,13 +6,11 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
-import { Database, type DatabaseOptions } from "../../src/Database.js"
+import { Database } from "../../src/Database.js"
 import { MigrationError } from "../../src/Errors.js"
 import { checksumOf } from "../../src/migrations/MigrationFile.js"
 import { migrate, migrationDirectories, rollback, status, verify } from "../../src/migrations/Migrator.js"
@@ -20,21 +18,11 @@ import { MIGRATION_LOCK_KEY } from "../../src/migrations/PostgresLock.js"
 import { runScript } from "../support/ChildProcess.js"
 import { freshPostgresUrl } from "../support/Postgres.js"
 import { tempDir } from "../support/TempDir.js"
+import { failureOf, withDatabase } from "../support/Effects.js"
 
 const migrationsFolder = new URL("../../migrations/postgres/", import.meta.url)
 const packageFiles = readdirSync(migrationsFolder).filter((file) => file.endsWith(".sql")).sort()
 const packageVersions = packageFiles.map((file) => Number(file.split("_")[0]))
-
-/** Acquires a database layer, runs `use` with it, releases it. */
-const withDatabase = <A, E>(options: DatabaseOptions, use: Effect.Effect<A, E, Database | SqlClient.SqlClient>) =>
-  Effect.scoped(Layer.build(Database.layer(options)).pipe(Effect.flatMap((context) => Effect.provide(use, context))))
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isSuccess(exit)) throw new Error("expected a failure")
-  const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-  if (failure === undefined) throw new Error(`expected a typed failure, got ${exit.cause._tag}`)
-  return failure
-}
 
 const Names = Schema.Array(Schema.Struct({ name: Schema.String }))
 const Tracked = Schema.Array(Schema.Struct({ version: Schema.Number, checksum: Schema.String }))
