@@ -99,7 +99,7 @@ export const upsertTestGen = (sql: Sql, row: Readonly<Record<string, unknown>>) 
 
 /** A session's trajectory with its indexed fields. */
 export const selectTrajectory = (sql: Sql, sessionId: string) =>
-  sql`SELECT ${sql.literal(INFO_COLUMNS)}, t.data FROM trajectories t WHERE t.session_id = ${sessionId}`
+  sql`SELECT ${sql.literal(INFO_COLUMNS)}, CAST(t.data AS TEXT) AS data FROM trajectories t WHERE t.session_id = ${sessionId}`
 
 /** A session's test-generation details. */
 export const selectTestGen = (sql: Sql, sessionId: string) =>
@@ -190,5 +190,5 @@ export const countTrajectories = (sql: Sql, filter: TrajectoryConditions) =>
  * (keyset paging on `seq`).
  */
 export const exportPage = (sql: Sql, filter: TrajectoryConditions, afterSeq: number, size: number) =>
-  sql`SELECT t.seq, t.data FROM trajectories t WHERE ${sql.and([...conditions(sql, filter), sql`t.seq > ${afterSeq}`])}
+  sql`SELECT t.seq, CAST(t.data AS TEXT) AS data FROM trajectories t WHERE ${sql.and([...conditions(sql, filter), sql`t.seq > ${afterSeq}`])}
     ORDER BY t.seq LIMIT ${size}`
