@@ -18,9 +18,10 @@ import { AuditEntryFromRow } from "./audit/AuditRow.js"
 import { AuditSink } from "./audit/AuditSink.js"
 import { insertEntries } from "./audit/insertEntries.js"
 import { prepareEntries, prepareEntry } from "./audit/prepareEntries.js"
-import { countEntries } from "./audit/Queries.js"
+import { countEntries, detailsColumn } from "./audit/Queries.js"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
+import { Num } from "./database/Columns.js"
 import { page } from "./database/Dialect.js"
 import { toDatabaseError, withDatabaseErrors } from "./database/SqlFailure.js"
 import type { DatabaseError, ValidationError } from "./Errors.js"
@@ -37,8 +38,8 @@ export { JsonValue } from "./audit/JsonValue.js"
 export const AuditCategoryCount = Schema.Struct({ category: AuditCategory, count: Schema.Number })
 export type AuditCategoryCount = typeof AuditCategoryCount.Type
 
-const CategoryCounts = Schema.Array(AuditCategoryCount)
-const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
+const CategoryCounts = Schema.Array(Schema.Struct({ category: AuditCategory, count: Num }))
+const Count = Schema.Tuple(Schema.Struct({ n: Num }))
 const Entries = Schema.Array(AuditEntryFromRow)
 
 const isDriverFailure = (error: unknown): error is SqlError | ParseResult.ParseError =>
@@ -107,7 +108,7 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
 
     const query = Effect.fn("AuditLog.query")(function*(options?: AuditQuery) {
       const filter = yield* validateQuery(options)
-      return yield* sql`SELECT id, timestamp, project_id, task_id, agent, action, category, details, user_id, ip_address
+      return yield* sql`SELECT id, timestamp, project_id, task_id, agent, action, category, ${detailsColumn(sql)}, user_id, ip_address
         FROM audit_logs
         WHERE ${sql.and(filterConditions(sql, filter))}
         ORDER BY timestamp DESC, id ASC

@@ -92,7 +92,7 @@ const make = Effect.gen(function*() {
     Effect.gen(function*() {
       const name = id(yield* checkKey(key))
       const scope = id(yield* checkScope(options))
-      const found = yield* sql`SELECT value FROM configurations
+      const found = yield* sql`SELECT CAST(value AS TEXT) AS value FROM configurations
         WHERE key = ${name} AND scope IN (${scope}, ${GLOBAL_SCOPE})
         ORDER BY scope = ${GLOBAL_SCOPE} LIMIT 1`.pipe(
         Effect.flatMap(Schema.decodeUnknown(Found)),
@@ -133,7 +133,8 @@ const make = Effect.gen(function*() {
   })
 
   const list = Effect.fn("ConfigStore.list")(function*(options?: ConfigListOptions) {
-    const columns = sql`scope, key, value, updated_at`
+    // JSON as its text on both dialects (PostgreSQL's jsonb would come back parsed).
+    const columns = sql`scope, key, CAST(value AS TEXT) AS value, updated_at`
     if (options?.scope === undefined) {
       return yield* sql`SELECT ${columns} FROM configurations ORDER BY scope, key`.pipe(
         Effect.flatMap(Schema.decodeUnknown(Entries)),

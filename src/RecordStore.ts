@@ -6,7 +6,6 @@
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
@@ -20,6 +19,7 @@ import * as Queries from "./records/Queries.js"
 import {
   compileContentWhere,
   decodeRecordRows,
+  decodeStatsRows,
   decodeVectorRows,
   failOnIssues,
   kindIssues,
@@ -35,7 +35,6 @@ import {
   type RecordInput,
   type RecordQuery,
   type RecordSimilarQuery,
-  RecordStats,
   type RecordStatsQuery,
   type ScoredRecord,
   StatsOptions
@@ -57,8 +56,6 @@ export type { Where, WhereOperator } from "./records/Where.js"
 
 const fail = (what: string, issue: ValidationIssue): Effect.Effect<never, ValidationError> =>
   Effect.fail(validationError(what, [issue]))
-
-const decodeStats = Schema.decodeUnknown(Schema.Tuple(RecordStats))
 
 /**
  * JSON documents per kind. `put` replaces a document with the same kind and
@@ -158,7 +155,7 @@ export class RecordStore extends Effect.Service<RecordStore>()("logbook/RecordSt
         where,
         since: opts.since,
         until: opts.until
-      }).pipe(Effect.flatMap(decodeStats), withDatabaseErrors("RecordStore.stats"))
+      }).pipe(Effect.flatMap(decodeStatsRows), withDatabaseErrors("RecordStore.stats"))
       return result
     })
 

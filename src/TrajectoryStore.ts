@@ -12,6 +12,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
+import { Num } from "./database/Columns.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
 import { type DatabaseError, ValidationError } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
@@ -69,8 +70,8 @@ export type TrajectorySelection = typeof TrajectorySelection.Encoded
 /** Trajectories read per statement by `exportStream`. */
 const EXPORT_PAGE = 200
 
-const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
-const DataRows = Schema.Array(Schema.Struct({ seq: Schema.Number, data: Schema.String }))
+const Count = Schema.Tuple(Schema.Struct({ n: Num }))
+const DataRows = Schema.Array(Schema.Struct({ seq: Num, data: Schema.String }))
 
 /**
  * Agent trajectories (ATIF v1.0 to v1.7). A trajectory is replaced only by

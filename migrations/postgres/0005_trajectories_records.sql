@@ -1,7 +1,7 @@
 -- Agent trajectories (seed 001) and JSON records of any other kind (seed 003).
 --
 -- trajectories: one row per ATIF session, with the fields it is listed, filtered and ranked
--- by; `data` is the whole trajectory (redacted), `search_text` what full-text search indexes
+-- by; `data` is the whole trajectory (redacted), `json` so that it reads back byte for byte, `search_text` what full-text search indexes
 -- (step messages, reasoning, observation contents), `search` its tsvector, kept by
 -- PostgreSQL itself and indexed with GIN. The tsvector is built from the first 256 KiB of
 -- search_text: a tsvector holds at most 1 MiB, and a longer text would make the write fail.
@@ -31,7 +31,7 @@ CREATE TABLE trajectories (
   record_key TEXT UNIQUE,
   embedding_dim INTEGER CHECK (embedding_dim IS NULL OR embedding_dim > 0),
   embedding BYTEA,
-  data JSONB NOT NULL,
+  data JSON NOT NULL,
   search_text TEXT NOT NULL,
   search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', left(search_text, 262144))) STORED,
   CHECK ((embedding IS NULL) = (embedding_dim IS NULL)),

@@ -1,10 +1,11 @@
 /**
- * Rows of `audit_logs` as SQLite returns them, and their decoding to
+ * Rows of `audit_logs` as SQLite or PostgreSQL return them (details read as JSON text), and their decoding to
  * {@link AuditEntry}.
  *
  * @module
  */
 import * as Schema from "effect/Schema"
+import { Num } from "../database/Columns.js"
 import { AuditCategory, AuditEntry } from "./AuditEntry.js"
 
 /** The columns read back, in export order. */
@@ -21,16 +22,27 @@ export const AUDIT_COLUMNS = [
   "ip_address"
 ] as const
 
-/** A row of `audit_logs` with `details` as stored: JSON text or `null`. */
+/**
+ * `details` as JSON text: SQLite's text as stored, or the one-element array
+ * PostgreSQL gives for it (`detailsColumn`), its value written back as
+ * compact JSON text, as SQLite stores it.
+ */
+const DetailsText = Schema.transform(
+  Schema.Union(Schema.String, Schema.Tuple(Schema.Unknown)),
+  Schema.String,
+  { strict: true, decode: (value) => (typeof value === "string" ? value : JSON.stringify(value[0])), encode: (value) => value }
+)
+
+/** A row of `audit_logs` with `details` as JSON text or `null`. */
 export const AuditRow = Schema.Struct({
-  id: Schema.Number,
+  id: Num,
   timestamp: Schema.String,
   project_id: Schema.NullOr(Schema.String),
   task_id: Schema.NullOr(Schema.String),
   agent: Schema.NullOr(Schema.String),
   action: Schema.String,
   category: AuditCategory,
-  details: Schema.NullOr(Schema.String),
+  details: Schema.NullOr(DetailsText),
   user_id: Schema.NullOr(Schema.String),
   ip_address: Schema.NullOr(Schema.String)
 }).annotations({ identifier: "AuditRow" })
@@ -39,7 +51,7 @@ export type AuditRow = typeof AuditRow.Type
 
 /** Decodes a row of `audit_logs` to an {@link AuditEntry}, parsing `details`. */
 export const AuditEntryFromRow = Schema.transform(
-  Schema.Struct({ ...AuditRow.fields, details: Schema.NullOr(Schema.parseJson()) }),
+  Schema.Struct({ ...AuditRow.fields, details: Schema.NullOr(Schema.compose(DetailsText, Schema.parseJson())) }),
   AuditEntry,
   {
     strict: false,

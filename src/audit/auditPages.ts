@@ -15,6 +15,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { retryWhileBusy } from "../database/SqlFailure.js"
 import { type AuditFilter, filterConditions } from "./AuditQuery.js"
+import { detailsColumn } from "./Queries.js"
 
 /** Rows per page of an export. */
 export const EXPORT_PAGE_SIZE = 1000
@@ -62,7 +63,7 @@ export const auditPages = <A extends Cursor, I>(
           ? []
           : [sql`timestamp <= ${cursor.timestamp} AND (timestamp < ${cursor.timestamp} OR id > ${cursor.id})`]
         const offset = cursor === undefined ? filter.offset ?? 0 : 0
-        const rows = yield* sql`SELECT id, timestamp, project_id, task_id, agent, action, category, details, user_id, ip_address
+        const rows = yield* sql`SELECT id, timestamp, project_id, task_id, agent, action, category, ${detailsColumn(sql)}, user_id, ip_address
           FROM audit_logs
           WHERE ${sql.and([...conditions, ...after])}
           ORDER BY timestamp DESC, id ASC

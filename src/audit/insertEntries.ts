@@ -9,6 +9,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { Num } from "../database/Columns.js"
 import { parameterChunks } from "../database/Dialect.js"
 import type { AuditRecord } from "./AuditRecord.js"
 
@@ -21,7 +22,7 @@ export interface KeyedRecord {
 /** Columns per inserted row. */
 const COLUMNS = 10
 
-const Ids = Schema.Array(Schema.Struct({ id: Schema.Number }))
+const Ids = Schema.Array(Schema.Struct({ id: Num }))
 
 const toRow = ({ key, record }: KeyedRecord) => ({
   timestamp: record.timestamp,

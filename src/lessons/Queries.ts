@@ -107,16 +107,19 @@ export const searchLessons = (sql: Sql, plan: SearchPlan): Statement.Statement<u
             ORDER BY hit_rank, l.updated_at DESC, l.seq DESC
             LIMIT ${plan.limit} OFFSET ${plan.offset}`,
         pg: () => {
-          const document = sql`(setweight(to_tsvector('simple', l.title), 'A') ||
-            setweight(to_tsvector('simple', l.summary), 'B') ||
-            setweight(to_tsvector('simple', coalesce(l.details, '')), 'D'))`
           const query = sql`to_tsquery('simple', ${prefixQuery(match.words)})`
-          const options = `StartSel=${open}, StopSel=${close}, FragmentDelimiter=${ellipsis}, MaxWords=${tokens}, MinWords=1`
+          // ts_headline needs MinWords < MaxWords.
+          const options = `StartSel=${open}, StopSel=${close}, MaxWords=${Math.max(2, tokens)}, MinWords=1`
+          // The excerpt with the ellipsis where it cuts the text, as SQLite's snippet writes it.
+          const plain = sql`replace(replace(h.headline, ${open}::text, ''), ${close}::text, '')`
           return sql`SELECT l.*,
-              -ts_rank(${document}, ${query}) AS hit_rank,
-              ts_headline('simple', concat_ws(' ', l.title, l.summary, l.details), ${query}, ${options}) AS hit_snippet
+              -ts_rank(l.search, ${query}) AS hit_rank,
+              CASE WHEN position(${plain} IN t.text) = 1 THEN '' ELSE ${ellipsis}::text END || h.headline ||
+                CASE WHEN right(t.text, length(${plain})) = ${plain} THEN '' ELSE ${ellipsis}::text END AS hit_snippet
             FROM lessons AS l
-            WHERE ${document} @@ ${query} AND ${where}
+              CROSS JOIN LATERAL (SELECT concat_ws(' ', l.title, l.summary, l.details) AS text) AS t
+              CROSS JOIN LATERAL (SELECT ts_headline('simple', t.text, ${query}, ${options}) AS headline) AS h
+            WHERE l.search @@ ${query} AND ${where}
             ORDER BY hit_rank, l.updated_at DESC, l.seq DESC
             LIMIT ${plan.limit} OFFSET ${plan.offset}`
         },

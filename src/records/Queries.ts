@@ -158,9 +158,11 @@ const pathOrder = (sql: Sql, jsonPath: string, direction: Fragment): Fragment =>
     sqlite: () => sql`json_extract(content, ${jsonPath}) ${direction}, seq ${direction}`,
     pg: () => {
       const field = jsonValue(sql, sql`content`, jsonPath)
-      return sql`coalesce(CASE jsonb_typeof(${field}) WHEN 'null' THEN 0 WHEN 'boolean' THEN 1 WHEN 'number' THEN 1
-          WHEN 'string' THEN 2 ELSE 3 END, 0) ${direction},
-        CASE WHEN jsonb_typeof(${field}) = 'boolean' THEN to_jsonb((${field})::boolean::int) ELSE ${field} END ${direction},
+      // A missing field (SQL NULL) ranks with JSON null, and both tie on the value, as on SQLite.
+      return sql`CASE coalesce(jsonb_typeof(${field}), 'null') WHEN 'null' THEN 0 WHEN 'boolean' THEN 1 WHEN 'number' THEN 1
+          WHEN 'string' THEN 2 ELSE 3 END ${direction},
+        CASE jsonb_typeof(${field}) WHEN 'boolean' THEN to_jsonb((${field})::boolean::int) WHEN 'null' THEN NULL
+          ELSE ${field} END ${direction},
         seq ${direction}`
     },
     orElse: unsupported(sql)

@@ -149,3 +149,12 @@ export const toStoredRecord = (row: RecordRow): StoredRecord => ({
 export const decodeVectorRows = Schema.decodeUnknown(
   Schema.Array(Schema.Struct({ seq: Num, embedding: EmbeddingFromBlob }))
 )
+
+/** The one row of `recordStats`: the count a number on either dialect (PostgreSQL's `count` is a `bigint`). */
+export const decodeStatsRows = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({
+  count: Num,
+  min: Schema.NullOr(Num),
+  max: Schema.NullOr(Num),
+  avg: Schema.NullOr(Num),
+  sum: Num
+})))

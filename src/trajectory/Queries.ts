@@ -101,7 +101,7 @@ export const upsertTestGen = (sql: Sql, row: Readonly<Record<string, unknown>>) 
 
 /** The trajectory `id` with its indexed fields. */
 export const selectTrajectory = (sql: Sql, id: string) =>
-  sql`SELECT ${sql.literal(INFO_COLUMNS)}, t.data FROM trajectories t WHERE t.id = ${id}`
+  sql`SELECT ${sql.literal(INFO_COLUMNS)}, CAST(t.data AS TEXT) AS data FROM trajectories t WHERE t.id = ${id}`
 
 /** The test-generation details of the trajectory `id`, with its session. */
 export const selectTestGen = (sql: Sql, id: string) =>
@@ -114,7 +114,7 @@ export const selectIdentities = (sql: Sql, identities: ReadonlyArray<string>) =>
 
 /** Trajectories of these sessions stored before identities were kept (their identity is unset). */
 export const selectUnidentified = (sql: Sql, sessions: ReadonlyArray<string>) =>
-  sql`SELECT seq, id, data FROM trajectories WHERE identity IS NULL AND session_id IN ${sql.in(sessions)}`
+  sql`SELECT seq, id, CAST(data AS TEXT) AS data FROM trajectories WHERE identity IS NULL AND session_id IN ${sql.in(sessions)}`
 
 /** Gives the trajectory at `seq` its identity. */
 export const setIdentity = (sql: Sql, seq: number, identity: string) =>
@@ -227,5 +227,5 @@ export const countTrajectories = (sql: Sql, filter: TrajectoryConditions) =>
  * (keyset paging on `seq`).
  */
 export const exportPage = (sql: Sql, filter: TrajectoryConditions, afterSeq: number, size: number) =>
-  sql`SELECT t.seq, t.data FROM trajectories t WHERE ${sql.and([...conditions(sql, filter), sql`t.seq > ${afterSeq}`])}
+  sql`SELECT t.seq, CAST(t.data AS TEXT) AS data FROM trajectories t WHERE ${sql.and([...conditions(sql, filter), sql`t.seq > ${afterSeq}`])}
     ORDER BY t.seq LIMIT ${size}`

@@ -272,8 +272,12 @@ describe("AuditLog.logMany", () => {
     Effect.gen(function*() {
       const audit = yield* AuditLog
       const sql = yield* SqlClient.SqlClient
-      yield* sql`CREATE TEMP TRIGGER refuse_boom BEFORE INSERT ON audit_logs WHEN new.action = 'boom'
-        BEGIN SELECT RAISE(ABORT, 'boom refused'); END`
+      yield* sql.onDialectOrElse({
+        pg: () => sql`ALTER TABLE audit_logs ADD CONSTRAINT refuse_boom CHECK (action <> 'boom')`,
+        orElse: () =>
+          sql`CREATE TEMP TRIGGER refuse_boom BEFORE INSERT ON audit_logs WHEN new.action = 'boom'
+            BEGIN SELECT RAISE(ABORT, 'boom refused'); END`
+      })
       const entries = Array.from({ length: ROWS_PER_STATEMENT + 10 }, (_, i) => ({
         action: i === ROWS_PER_STATEMENT + 5 ? "boom" : "fine",
         category: "state" as const

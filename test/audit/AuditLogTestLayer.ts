@@ -4,11 +4,12 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { Num } from "../../src/database/Columns.js"
 
 /** How many rows `audit_logs` holds. */
 export const countEntries = Effect.flatMap(SqlClient.SqlClient, (sql) =>
   sql`SELECT count(*) AS n FROM audit_logs`.pipe(
-    Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ n: Schema.Number })))),
+    Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ n: Num })))),
     Effect.map(([row]) => row.n),
     Effect.orDie
   ))

@@ -5,6 +5,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
+import { Num } from "../../src/database/Columns.js"
 import type { JsonObject } from "../../src/records/JsonDocument.js"
 import { PAGE_SIZE } from "../../src/records/Nearest.js"
 import { RecordStore } from "../../src/RecordStore.js"
@@ -12,7 +13,7 @@ import { expectFailure } from "./support.js"
 import { nextMillisecond } from "../support/Poll.js"
 import { describeBackends } from "../support/Backends.js"
 
-describeBackends("RecordStore", ({ core }) => {
+describeBackends("RecordStore", ({ core, name }) => {
 const TestLayer = RecordStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 
@@ -24,7 +25,7 @@ function untyped(value: unknown) {
 
 const countRecords = Effect.flatMap(SqlClient.SqlClient, (sql) =>
   sql`SELECT count(*) AS n FROM records`.pipe(
-    Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ n: Schema.Number })))),
+    Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ n: Num })))),
     Effect.map(([row]) => row.n),
     Effect.orDie
   ))
@@ -57,7 +58,9 @@ describe("RecordStore.put / get / delete", () => {
       const id = yield* store.put("hook.event", { content, metadata: { v: 2 }, embedding: [1, 2, 3] })
       expect(id).toMatch(/^[0-9a-f-]{36}$/)
       const stored = Option.getOrThrow(yield* store.get("hook.event", id))
-      expect(JSON.stringify(stored.content)).toBe(JSON.stringify(content))
+      expect(stored.content).toStrictEqual(content)
+      // The same text too, key order included, except on PostgreSQL: jsonb orders an object's keys (shortest first).
+      if (name !== "PostgreSQL") expect(JSON.stringify(stored.content)).toBe(JSON.stringify(content))
       expect(Object.getPrototypeOf(stored.content)).toBe(Object.prototype)
       expect(stored.metadata).toEqual({ v: 2 })
       expect(Array.from(stored.embedding ?? [])).toEqual([1, 2, 3])

@@ -9,6 +9,7 @@ import * as Logger from "effect/Logger"
 import * as Schema from "effect/Schema"
 import { coreLayerMemory } from "../../src/Core.js"
 import { ExecutionTracker } from "../../src/ExecutionTracker.js"
+import { Num } from "../../src/database/Columns.js"
 
 /** ExecutionTracker + core services on a fresh in-memory database. */
 export const TestLayer = ExecutionTracker.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
@@ -21,7 +22,7 @@ export const setStartedAt = (id: string, startedAt: string) =>
 export const countRows = (table: "execution_traces" | "agent_invocations" | "trace_events" | "llm_usage") =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     sql`SELECT count(*) AS n FROM ${sql(table)}`.pipe(
-      Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ n: Schema.Number })))),
+      Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ n: Num })))),
       Effect.map(([row]) => row.n),
       Effect.orDie
     ))

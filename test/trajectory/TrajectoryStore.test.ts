@@ -265,8 +265,12 @@ describe("TrajectoryStore.saveTestGen", () => {
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
       const sql = yield* SqlClient.SqlClient
-      yield* sql`CREATE TRIGGER testgen_refuses BEFORE INSERT ON testgen_trajectories
-        BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`
+      yield* sql.onDialectOrElse({
+        pg: () => sql`ALTER TABLE testgen_trajectories ADD CONSTRAINT "refused by the test" CHECK (false)`,
+        orElse: () =>
+          sql`CREATE TRIGGER testgen_refuses BEFORE INSERT ON testgen_trajectories
+            BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`
+      })
       const error = yield* expectFailure(store.saveTestGen(testGenInput("tg-atomic")), "DatabaseError")
       expect(error.operation).toBe("TrajectoryStore.saveTestGen")
       expect(error.reason).toBe("Constraint")
@@ -277,7 +281,10 @@ describe("TrajectoryStore.saveTestGen", () => {
       expect(yield* store.search({ query: "hyphen" })).toEqual([])
       yield* ftsIntegrity
       // the same input goes through once the obstacle is gone
-      yield* sql`DROP TRIGGER testgen_refuses`
+      yield* sql.onDialectOrElse({
+        pg: () => sql`ALTER TABLE testgen_trajectories DROP CONSTRAINT "refused by the test"`,
+        orElse: () => sql`DROP TRIGGER testgen_refuses`
+      })
       yield* store.saveTestGen(testGenInput("tg-atomic"))
       expect(yield* countRows("trajectories")).toBe(1)
       expect(yield* countRows("testgen_trajectories")).toBe(1)

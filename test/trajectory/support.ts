@@ -6,6 +6,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { readFileSync } from "node:fs"
+import { Num } from "../../src/database/Columns.js"
 import type { Trajectory } from "../../src/TrajectoryStore.js"
 
 /** The shared ATIF fixture, as text. */
@@ -41,7 +42,7 @@ export const grown = (sessionId: string, answer: string): Trajectory => ({
   steps: [...tiny(sessionId).steps.slice(0, 1), { step_id: 2, source: "agent", message: answer }]
 })
 
-const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
+const Count = Schema.Tuple(Schema.Struct({ n: Num }))
 
 /** How many rows `table` holds. */
 export const countRows = (table: "trajectories" | "testgen_trajectories" | "records") =>
@@ -52,14 +53,23 @@ export const countRows = (table: "trajectories" | "testgen_trajectories" | "reco
       Effect.orDie
     ))
 
-/** Runs FTS5's integrity-check on `trajectories_fts` (fails if the index drifted from the table). */
+/**
+ * Runs FTS5's integrity-check on `trajectories_fts` (fails if the index drifted from the table);
+ * nothing on PostgreSQL, whose `search` tsvector is a generated column.
+ */
 export const ftsIntegrity = Effect.flatMap(SqlClient.SqlClient, (sql) =>
-  sql`INSERT INTO trajectories_fts (trajectories_fts, rank) VALUES ('integrity-check', 1)`.pipe(Effect.orDie))
+  sql.onDialectOrElse({
+    pg: () => Effect.void,
+    orElse: () => sql`INSERT INTO trajectories_fts (trajectories_fts, rank) VALUES ('integrity-check', 1)`.pipe(Effect.orDie)
+  }))
 
-/** The number of FTS rows matching a raw FTS5 query, straight from the index. */
+/** The number of FTS rows matching a raw FTS5 query (PostgreSQL: its words), straight from the index. */
 export const ftsMatches = (query: string) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql`SELECT count(*) AS n FROM trajectories_fts WHERE trajectories_fts MATCH ${query}`.pipe(
+    sql.onDialectOrElse({
+      pg: () => sql`SELECT count(*) AS n FROM trajectories WHERE search @@ plainto_tsquery('simple', ${query})`,
+      orElse: () => sql`SELECT count(*) AS n FROM trajectories_fts WHERE trajectories_fts MATCH ${query}`
+    }).pipe(
       Effect.flatMap(Schema.decodeUnknown(Count)),
       Effect.map(([row]) => row.n),
       Effect.orDie
@@ -68,7 +78,7 @@ export const ftsMatches = (query: string) =>
 /** The stored `data` text of a session. */
 export const storedData = (sessionId: string) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql`SELECT data FROM trajectories WHERE session_id = ${sessionId}`.pipe(
+    sql`SELECT CAST(data AS TEXT) AS data FROM trajectories WHERE session_id = ${sessionId}`.pipe(
       Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ data: Schema.String })))),
       Effect.map(([row]) => row.data),
       Effect.orDie
