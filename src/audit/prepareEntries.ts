@@ -5,9 +5,9 @@
  *
  * @module
  */
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { now } from "../domain/Timestamp.js"
 import { ValidationError } from "../Errors.js"
 import type { RedactorService } from "../redaction/Redactor.js"
 import { checkStoredInput, validate } from "../Validation.js"
@@ -58,8 +58,7 @@ export const prepareEntries = (redactor: RedactorService) =>
     const entries = yield* validate(Entries, "audit entries")(inputs).pipe(
       Effect.mapError(redactValidationError(redactor))
     )
-    const now = new Date(yield* Clock.currentTimeMillis).toISOString()
-    return entries.map(toRecord(redactor, now))
+    return entries.map(toRecord(redactor, yield* now))
   })
 
 /** {@link prepareEntries} for one entry; issue paths start at the entry's fields. */
@@ -72,6 +71,5 @@ export const prepareEntry = (redactor: RedactorService) =>
     const entry = yield* validate(AuditEntryInput, "audit entry")(input).pipe(
       Effect.mapError(redactValidationError(redactor))
     )
-    const now = new Date(yield* Clock.currentTimeMillis).toISOString()
-    return toRecord(redactor, now)(entry)
+    return toRecord(redactor, yield* now)(entry)
   })

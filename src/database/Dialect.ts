@@ -1,7 +1,7 @@
 /**
  * The SQL that differs between SQLite and PostgreSQL and that many stores
- * share, each difference chosen once here with `sql.onDialectOrElse`: the
- * current time in the stored form, JSON path extraction, insert-or-skip,
+ * share, each difference chosen once here with `sql.onDialectOrElse`: JSON
+ * path extraction, insert-or-skip,
  * the bound-parameter limit (and the one chunking helper under it), paging
  * without a limit, float sums and the time between two stamps.
  *
@@ -28,27 +28,6 @@ export const unsupported = (sql: Sql) => (): never => {
     clickhouse: () => "clickhouse"
   })}`)
 }
-
-/** The current time computed by the database, in the stored form (`2025-01-31T09:30:00.000Z`). */
-export const currentTime = (sql: Sql): Statement.Fragment =>
-  sql.onDialectOrElse({
-    sqlite: () => sql.literal("strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"),
-    pg: () => sql.literal(`to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`),
-    orElse: unsupported(sql)
-  })
-
-/**
- * The JSON value at `path` (`$.a.b[0]`, bound) of the JSON document
- * `document` as an SQL scalar: SQLite's `json_extract` (numbers as numbers,
- * strings as text, booleans as 1/0, containers as JSON text); PostgreSQL's
- * text of the value. NULL when the path is missing.
- */
-export const jsonExtract = (sql: Sql, document: Statement.Fragment, path: string): Statement.Fragment =>
-  sql.onDialectOrElse({
-    sqlite: () => sql`json_extract(${document}, ${path})`,
-    pg: () => sql`(${jsonValue(sql, document, path)} #>> '{}')`,
-    orElse: unsupported(sql)
-  })
 
 /**
  * The number at `path` of the JSON document `document`, for arithmetic and

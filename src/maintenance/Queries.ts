@@ -25,7 +25,7 @@ import type { DataTable } from "./DataTables.js"
 type Sql = SqlClient.SqlClient
 
 /** The error of a maintenance step that is SQLite's and has no PostgreSQL form yet. */
-export const sqliteOnly = (operation: string, what: string): DatabaseError =>
+const sqliteOnly = (operation: string, what: string): DatabaseError =>
   new DatabaseError({
     reason: "Query",
     operation,

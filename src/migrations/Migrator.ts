@@ -16,6 +16,7 @@ import { hostname } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { DatabaseError, MigrationError } from "../Errors.js"
+import { insertOrSkip } from "../database/Dialect.js"
 import { toDatabaseError, withDatabaseErrors } from "../database/SqlFailure.js"
 import { type MigrationFile, readMigrations } from "./MigrationFile.js"
 
@@ -126,7 +127,7 @@ const ensureTracking = Effect.gen(function*() {
           holder TEXT,
           taken_at TEXT
         )`,
-        sql`INSERT OR IGNORE INTO logbook_migration_lock (id) VALUES (1)`
+        insertOrSkip(sql, "logbook_migration_lock", sql`(id) VALUES (1)`)
       )
   })
 })
