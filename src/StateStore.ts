@@ -31,14 +31,13 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import { randomUUID } from "node:crypto"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
 import { type DatabaseError, NotFound, StaleState, type ValidationError } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
-import { JsonObjectFromText, omitKey } from "./state/Json.js"
+import { omitKey } from "./state/Json.js"
 import {
   type Checkpoint,
   CheckpointRequest,
@@ -57,11 +56,10 @@ import {
   type StepResult
 } from "./state/Current.js"
 import { makeGroupCommit } from "./state/GroupCommit.js"
-import { appendTransition, checkpointTask, type CurrentRow, type HistoryRow, moveTask, selectCurrent, selectHistory } from "./state/Queries.js"
-import { selectStates } from "./state/StateRows.js"
+import * as Queries from "./state/Queries.js"
+import { decodeStates } from "./state/StateRows.js"
 import {
   decodeTaskSummaries,
-  selectTaskSummaries,
   TaskFilter as TaskFilterSchema,
   type TaskFilter,
   type TaskPage
@@ -82,21 +80,7 @@ export const RESTORE_EVENT = "RESTORE"
 const chunksOf = <A extends object>(sql: Sql, rows: ReadonlyArray<A>): ReadonlyArray<ReadonlyArray<A>> =>
   rows.length === 0 ? [] : parameterChunks(sql, rows, Object.keys(rows[0]!).length)
 
-const SaveReturning = Schema.Array(Schema.Struct({
-  stored_transitions: Schema.Number,
-  stored_checkpoints: Schema.parseJson(Schema.Array(Schema.Tuple(Schema.String, Schema.String)))
-}))
-const Restored = Schema.Array(Schema.Struct({ checkpoint_id: Schema.String }))
-const StateOnly = Schema.Array(Schema.Struct({ state: Schema.String }))
-const CheckpointRows = Schema.Array(Schema.Struct({
-  id: Schema.String,
-  task_id: Schema.String,
-  state: Schema.String,
-  context: JsonObjectFromText,
-  artifacts: Schema.parseJson(Schema.Array(Schema.Unknown)),
-  created_at: Schema.String
-}))
-const toCheckpoint = (row: typeof CheckpointRows.Type[number]): Checkpoint => ({
+const toCheckpoint = (row: Queries.CheckpointRow): Checkpoint => ({
   id: row.id,
   taskId: row.task_id,
   state: row.state,
@@ -105,12 +89,12 @@ const toCheckpoint = (row: typeof CheckpointRows.Type[number]): Checkpoint => ({
   timestamp: row.created_at
 })
 
-const toTransition = (row: Omit<HistoryRow, "seq">): Transition =>
+const toTransition = (row: Omit<Queries.HistoryRow, "seq">): Transition =>
   row.metadata === null
     ? { from: row.from_state, to: row.to_state, event: row.event, timestamp: row.created_at }
     : { from: row.from_state, to: row.to_state, event: row.event, timestamp: row.created_at, metadata: row.metadata }
 
-const toCurrent = (row: CurrentRow): CurrentState => ({
+const toCurrent = (row: Queries.CurrentRow): CurrentState => ({
   taskId: row.task_id,
   projectId: row.project_id,
   state: row.state,
@@ -240,7 +224,8 @@ const make = Effect.gen(function*() {
   const groupCommit = yield* makeGroupCommit(sql)
 
   const selectOne = (taskId: string) =>
-    selectStates(sql, sql`SELECT task_id, 0 AS pos FROM workflow_states WHERE task_id = ${taskId}`).pipe(
+    Queries.selectStateRows(sql, Queries.oneTask(sql, taskId)).pipe(
+      Effect.flatMap(decodeStates),
       Effect.map((states) => Option.fromNullable(states[0]))
     )
 
@@ -252,6 +237,13 @@ const make = Effect.gen(function*() {
       }))
     )
 
+  /** Why a conditional move wrote nothing: the task is unknown, or not in the expected state. */
+  const refused = (taskId: string, expected: string | undefined) =>
+    Effect.flatMap(Queries.selectState(sql, taskId), (actual): Effect.Effect<never, NotFound | StaleState> =>
+      Option.isNone(actual)
+        ? Effect.fail(new NotFound({ entity: "task", id: taskId }))
+        : Effect.fail(new StaleState({ taskId, expected: expected ?? actual.value, actual: actual.value })))
+
   const save = Effect.fn("StateStore.save")(function*(input: PersistedStateInput) {
     yield* checkStoredInput("workflow state")(input)
     const state = yield* validate(PersistedStateInput, "workflow state")(input)
@@ -260,69 +252,54 @@ const make = Effect.gen(function*() {
     // The caller's own context object, validated above: decoding rebuilds it
     // key by key, and an own "__proto__" member would not survive that.
     const context = JSON.stringify(redactor.redactJson(omitKey(input.context, "checkpoints")))
-    const ids = checkpoints.map((checkpoint) => checkpoint.id)
+    const transitions = state.history.map((transition): Omit<Queries.TransitionInsert, "seq"> => ({
+      task_id: state.taskId,
+      from_state: transition.from,
+      to_state: transition.to,
+      event: redactor.redactText(transition.event),
+      metadata: transition.metadata === undefined ? null : JSON.stringify(redactor.redactJson(transition.metadata)),
+      created_at: transition.timestamp
+    }))
+    const checkpointRows = checkpoints.map((checkpoint): Queries.CheckpointInsert => ({
+      id: checkpoint.id,
+      task_id: state.taskId,
+      state: checkpoint.state,
+      context: JSON.stringify(checkpointRedactor.redactJson(omitKey(checkpoint.context, "checkpoints"))),
+      artifacts: JSON.stringify(checkpointRedactor.redactJson(checkpoint.artifacts)),
+      created_at: checkpoint.timestamp
+    }))
     yield* Effect.gen(function*() {
-      // A write first: the transaction takes the write lock before it reads anything.
-      // The update happens only if the caller's history is not behind the
-      // stored one; otherwise no row is written and none returned.
-      const returned = yield* sql`INSERT INTO workflow_states (task_id, project_id, state, context, created_at, updated_at)
-        VALUES (${state.taskId}, ${state.projectId}, ${state.state}, ${context}, ${at}, ${at})
-        ON CONFLICT (task_id) DO UPDATE SET
-          project_id = excluded.project_id, state = excluded.state,
-          context = excluded.context, updated_at = excluded.updated_at
-        WHERE (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = excluded.task_id) <= ${state.history.length}
-          AND NOT EXISTS (
-            SELECT 1 FROM json_each(${JSON.stringify(state.history.map((t) => [t.from, t.to, t.timestamp]))}) AS copy
-            CROSS JOIN state_transitions AS stored ON stored.task_id = excluded.task_id AND stored.seq = copy.key + 1
-            WHERE stored.from_state IS NOT copy.value ->> 0 OR stored.to_state IS NOT copy.value ->> 1
-              OR stored.created_at IS NOT copy.value ->> 2
-          )
-        RETURNING
-          (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = ${state.taskId}) AS stored_transitions,
-          ${
-        ids.length === 0
-          ? sql`'[]'`
-          : sql`(SELECT json_group_array(json_array(id, task_id)) FROM checkpoints
-              WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)})))`
-      } AS stored_checkpoints`.pipe(Effect.flatMap(Schema.decodeUnknown(SaveReturning)))
-      const stored = returned[0]
-      if (stored === undefined) {
-        const current = yield* sql`SELECT state FROM workflow_states WHERE task_id = ${state.taskId}`.pipe(
-          Effect.flatMap(Schema.decodeUnknown(StateOnly))
-        )
+      const saved = yield* Queries.saveState(sql, {
+        taskId: state.taskId,
+        projectId: state.projectId,
+        state: state.state,
+        context,
+        at,
+        history: state.history.map((t) => [t.from, t.to, t.timestamp] as const),
+        checkpointIds: checkpoints.map((checkpoint) => checkpoint.id)
+      })
+      if (Option.isNone(saved)) {
+        const actual = yield* Queries.selectState(sql, state.taskId)
         return yield* new StaleState({
           taskId: state.taskId,
           expected: state.history.at(-1)?.to ?? state.state,
-          actual: current[0]?.state ?? state.state
+          actual: Option.getOrElse(actual, () => state.state)
         })
       }
+      const stored = saved.value
       // Refused (and the upsert rolled back) when a checkpoint id is another task's.
-      yield* storedCheckpointsConflict(state.taskId, checkpoints, stored.stored_checkpoints)
+      yield* storedCheckpointsConflict(state.taskId, checkpoints, stored.storedCheckpoints)
 
-      const transitions = state.history.slice(stored.stored_transitions).map((transition, i) => ({
-        task_id: state.taskId,
-        seq: stored.stored_transitions + i + 1,
-        from_state: transition.from,
-        to_state: transition.to,
-        event: redactor.redactText(transition.event),
-        metadata: transition.metadata === undefined ? null : JSON.stringify(redactor.redactJson(transition.metadata)),
-        created_at: transition.timestamp
+      const appended = transitions.slice(stored.storedTransitions).map((row, i) => ({
+        ...row,
+        seq: stored.storedTransitions + i + 1
       }))
-      for (const chunk of chunksOf(sql, transitions)) {
-        yield* sql`INSERT INTO state_transitions ${sql.insert(chunk)}`
+      for (const chunk of chunksOf(sql, appended)) {
+        yield* Queries.insertTransitions(sql, chunk)
       }
-
-      const known = new Set(stored.stored_checkpoints.map(([id]) => id))
-      const rows = checkpoints.filter((checkpoint) => !known.has(checkpoint.id)).map((checkpoint) => ({
-        id: checkpoint.id,
-        task_id: state.taskId,
-        state: checkpoint.state,
-        context: JSON.stringify(checkpointRedactor.redactJson(omitKey(checkpoint.context, "checkpoints"))),
-        artifacts: JSON.stringify(checkpointRedactor.redactJson(checkpoint.artifacts)),
-        created_at: checkpoint.timestamp
-      }))
-      for (const chunk of chunksOf(sql, rows)) {
-        yield* sql`INSERT INTO checkpoints ${sql.insert(chunk)}`
+      const known = new Set(stored.storedCheckpoints.map(([id]) => id))
+      for (const chunk of chunksOf(sql, checkpointRows.filter((row) => !known.has(row.id)))) {
+        yield* Queries.insertCheckpoints(sql, chunk)
       }
     }).pipe(sql.withTransaction, withDatabaseErrors("StateStore.save"))
   })
@@ -340,39 +317,26 @@ const make = Effect.gen(function*() {
       : JSON.stringify(redactor.redactJson(omitKey(move.context, "checkpoints")))
     const checkpointId = move.checkpoint === undefined ? undefined : randomUUID()
     const artifacts = JSON.stringify(checkpointRedactor.redactJson(move.checkpoint?.artifacts ?? []))
+    const event = redactor.redactText(move.event)
     return yield* Effect.gen(function*() {
-      const appended = yield* appendTransition(sql, taskId, {
-        to: move.to,
-        event: redactor.redactText(move.event),
-        metadata,
-        expected: move.expected,
-        at
-      })
-      const seq = appended[0]?.seq
-      if (seq === undefined) {
-        const current = yield* sql`SELECT state FROM workflow_states WHERE task_id = ${taskId}`.pipe(
-          Effect.flatMap(Schema.decodeUnknown(StateOnly))
-        )
-        const actual = current[0]
-        if (actual === undefined) return yield* new NotFound({ entity: "task", id: taskId })
-        return yield* new StaleState({ taskId, expected: move.expected ?? actual.state, actual: actual.state })
-      }
-      yield* moveTask(sql, taskId, { to: move.to, context, at })
-      if (checkpointId !== undefined) yield* checkpointTask(sql, taskId, { id: checkpointId, artifacts, at })
-      const result: StepResult = { taskId, state: move.to, seq, checkpointId: Option.fromNullable(checkpointId) }
+      const appended = yield* Queries.appendTransition(sql, taskId, { to: move.to, event, metadata, expected: move.expected, at })
+      if (Option.isNone(appended)) return yield* refused(taskId, move.expected)
+      yield* Queries.moveTask(sql, taskId, { to: move.to, context, at })
+      if (checkpointId !== undefined) yield* Queries.checkpointTask(sql, taskId, { id: checkpointId, artifacts, at })
+      const result: StepResult = { taskId, state: move.to, seq: appended.value, checkpointId: Option.fromNullable(checkpointId) }
       return result
     }).pipe(sql.withTransaction, groupCommit, withDatabaseErrors("StateStore.step"))
   })
 
   const current = Effect.fn("StateStore.current")(function*(taskId: string, options?: CurrentOptions) {
-    const rows = yield* selectCurrent(sql, taskId, wholeOr(options?.recent, DEFAULT_RECENT, 0)).pipe(
+    const row = yield* Queries.selectCurrent(sql, taskId, wholeOr(options?.recent, DEFAULT_RECENT, 0)).pipe(
       withDatabaseErrors("StateStore.current")
     )
-    return Option.map(Option.fromNullable(rows[0]), toCurrent)
+    return Option.map(row, toCurrent)
   })
 
   const history = Effect.fn("StateStore.history")(function*(taskId: string, page?: HistoryPage) {
-    const rows = yield* selectHistory(
+    const rows = yield* Queries.selectHistory(
       sql,
       taskId,
       wholeOr(page?.after, 0, 0),
@@ -383,22 +347,14 @@ const make = Effect.gen(function*() {
 
   const list = Effect.fn("StateStore.list")(function*(projectId: string, page?: StatePage) {
     const valid = yield* validate(Page, "page")(page ?? {})
-    const limit = valid.limit ?? -1
-    const offset = valid.offset ?? 0
-    return yield* selectStates(
-      sql,
-      sql`SELECT task_id, ROW_NUMBER() OVER (ORDER BY created_at, task_id) AS pos
-        FROM workflow_states WHERE project_id = ${projectId}
-        ORDER BY created_at, task_id LIMIT ${limit} OFFSET ${offset}`
-    ).pipe(withDatabaseErrors("StateStore.list"))
+    return yield* Queries.selectStateRows(sql, Queries.projectTasks(sql, projectId, valid.limit, valid.offset ?? 0)).pipe(
+      Effect.flatMap(decodeStates),
+      withDatabaseErrors("StateStore.list")
+    )
   })
 
   const delete_ = Effect.fn("StateStore.delete")(function*(taskId: string) {
-    // Transitions and checkpoints go with it: ON DELETE CASCADE, in this one statement.
-    const deleted = yield* sql`DELETE FROM workflow_states WHERE task_id = ${taskId} RETURNING task_id`.pipe(
-      withDatabaseErrors("StateStore.delete")
-    )
-    return deleted.length > 0
+    return yield* Queries.deleteTask(sql, taskId).pipe(withDatabaseErrors("StateStore.delete"))
   })
 
   const transition = Effect.fn("StateStore.transition")(function*(taskId: string, request: TransitionRequest) {
@@ -406,25 +362,13 @@ const make = Effect.gen(function*() {
     const move = yield* validate(TransitionRequest, "transition")(request)
     const at = yield* now
     const metadata = move.metadata === undefined ? null : JSON.stringify(redactor.redactJson(move.metadata))
+    const event = redactor.redactText(move.event)
     return yield* Effect.gen(function*() {
       // The compare-and-set is this one conditional write: it reads the
       // current state under the write lock and appends only if it matches.
-      const appended = yield* appendTransition(sql, taskId, {
-        to: move.to,
-        event: redactor.redactText(move.event),
-        metadata,
-        expected: move.expected,
-        at
-      })
-      if (appended.length === 0) {
-        const current = yield* sql`SELECT state FROM workflow_states WHERE task_id = ${taskId}`.pipe(
-          Effect.flatMap(Schema.decodeUnknown(StateOnly))
-        )
-        const actual = current[0]
-        if (actual === undefined) return yield* new NotFound({ entity: "task", id: taskId })
-        return yield* new StaleState({ taskId, expected: move.expected ?? actual.state, actual: actual.state })
-      }
-      yield* sql`UPDATE workflow_states SET state = ${move.to}, updated_at = ${at} WHERE task_id = ${taskId}`
+      const appended = yield* Queries.appendTransition(sql, taskId, { to: move.to, event, metadata, expected: move.expected, at })
+      if (Option.isNone(appended)) return yield* refused(taskId, move.expected)
+      yield* Queries.moveTask(sql, taskId, { to: move.to, at })
       return yield* loaded(taskId)
     }).pipe(sql.withTransaction, withDatabaseErrors("StateStore.transition"))
   })
@@ -433,57 +377,40 @@ const make = Effect.gen(function*() {
     yield* checkStoredInput("checkpoint")({ taskId, ...request })
     const wanted = yield* validate(CheckpointRequest, "checkpoint")(request)
     const at = yield* now
-    const context = wanted.context === undefined
-      ? sql`context`
-      : sql`${JSON.stringify(checkpointRedactor.redactJson(omitKey(wanted.context, "checkpoints")))}`
-    const artifacts = JSON.stringify(checkpointRedactor.redactJson(wanted.artifacts ?? []))
-    const rows = yield* sql`INSERT INTO checkpoints (id, task_id, state, context, artifacts, created_at)
-      SELECT ${randomUUID()}, task_id, ${wanted.state ?? sql`state`}, ${context}, ${artifacts}, ${at}
-      FROM workflow_states WHERE task_id = ${taskId}
-      RETURNING id, task_id, state, context, artifacts, created_at`.pipe(
-      Effect.flatMap(Schema.decodeUnknown(CheckpointRows)),
-      withDatabaseErrors("StateStore.checkpoint")
-    )
-    const row = rows[0]
-    if (row === undefined) return yield* new NotFound({ entity: "task", id: taskId })
-    return toCheckpoint(row)
+    const taken = yield* Queries.takeCheckpoint(sql, taskId, {
+      id: randomUUID(),
+      state: wanted.state,
+      context: wanted.context === undefined
+        ? undefined
+        : JSON.stringify(checkpointRedactor.redactJson(omitKey(wanted.context, "checkpoints"))),
+      artifacts: JSON.stringify(checkpointRedactor.redactJson(wanted.artifacts ?? [])),
+      at
+    }).pipe(withDatabaseErrors("StateStore.checkpoint"))
+    if (Option.isNone(taken)) return yield* new NotFound({ entity: "task", id: taskId })
+    return toCheckpoint(taken.value)
   })
 
   const checkpoints = Effect.fn("StateStore.checkpoints")(function*(taskId: string) {
-    const rows = yield* sql`SELECT id, task_id, state, context, artifacts, created_at FROM checkpoints
-      WHERE task_id = ${taskId} ORDER BY created_at, rowid`.pipe(
-      Effect.flatMap(Schema.decodeUnknown(CheckpointRows)),
-      withDatabaseErrors("StateStore.checkpoints")
-    )
+    const rows = yield* Queries.selectCheckpoints(sql, taskId).pipe(withDatabaseErrors("StateStore.checkpoints"))
     return rows.map(toCheckpoint)
   })
 
   const restore = Effect.fn("StateStore.restore")(function*(taskId: string, checkpointId?: string) {
     const at = yield* now
     return yield* Effect.gen(function*() {
-      const restored = yield* sql`INSERT INTO state_transitions (task_id, seq, from_state, to_state, event, metadata, created_at)
-        SELECT w.task_id,
-          COALESCE((SELECT MAX(t.seq) FROM state_transitions t WHERE t.task_id = w.task_id), 0) + 1,
-          w.state, c.state, ${RESTORE_EVENT}, json_object('checkpointId', c.id), ${at}
-        FROM workflow_states w JOIN checkpoints c ON c.task_id = w.task_id
-        WHERE w.task_id = ${taskId}${checkpointId === undefined ? sql`` : sql` AND c.id = ${checkpointId}`}
-        ORDER BY c.created_at DESC, c.rowid DESC LIMIT 1
-        RETURNING json_extract(metadata, '$.checkpointId') AS checkpoint_id`.pipe(
-        Effect.flatMap(Schema.decodeUnknown(Restored))
-      )
-      const checkpoint = restored[0]
-      if (checkpoint === undefined) {
-        const task = yield* sql`SELECT state FROM workflow_states WHERE task_id = ${taskId}`.pipe(
-          Effect.flatMap(Schema.decodeUnknown(StateOnly))
-        )
-        return yield* task.length === 0
+      const point = yield* Queries.selectRestorePoint(sql, taskId, checkpointId)
+      if (Option.isNone(point)) {
+        return yield* Option.isNone(yield* Queries.selectState(sql, taskId))
           ? new NotFound({ entity: "task", id: taskId })
           : new NotFound({ entity: "checkpoint", id: checkpointId ?? `latest of task ${taskId}` })
       }
-      yield* sql`UPDATE workflow_states
-        SET (state, context) = (SELECT state, context FROM checkpoints WHERE id = ${checkpoint.checkpoint_id}),
-          updated_at = ${at}
-        WHERE task_id = ${taskId}`
+      yield* Queries.appendTransition(sql, taskId, {
+        to: point.value.state,
+        event: RESTORE_EVENT,
+        metadata: JSON.stringify({ checkpointId: point.value.id }),
+        at
+      })
+      yield* Queries.restoreTask(sql, taskId, point.value.id, at)
       return yield* loaded(taskId)
     }).pipe(sql.withTransaction, withDatabaseErrors("StateStore.restore"))
   })
@@ -491,7 +418,8 @@ const make = Effect.gen(function*() {
   const tasks = Effect.fn("StateStore.tasks")(function*(filter?: TaskFilter) {
     const valid = yield* validate(TaskFilterSchema, "task filter")(filter ?? {})
     const limit = valid.limit ?? DEFAULT_TASK_PAGE
-    const rows = yield* Effect.flatMap(selectTaskSummaries(sql, valid, limit), decodeTaskSummaries)
+    // One row more than the page tells that a page follows.
+    const rows = yield* Effect.flatMap(Queries.selectTaskSummaries(sql, valid, limit + 1), decodeTaskSummaries)
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
     const result: TaskPage = {

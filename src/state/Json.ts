@@ -7,6 +7,7 @@
  * @module
  */
 import * as Schema from "effect/Schema"
+import { Json } from "../database/Columns.js"
 
 /** Where a value stops being JSON, and why. */
 export interface JsonProblem {
@@ -104,10 +105,11 @@ export const JsonObject: Schema.Schema<{ readonly [key: string]: unknown }> = Sc
   description: "a JSON object"
 }).pipe(Schema.filter(checkJson))
 
-/** A JSON object stored as text (a TEXT column), decoded with `JSON.parse`. */
-export const JsonObjectFromText = Schema.parseJson(
-  Schema.declare(isPlainObject, { identifier: "JsonObject", description: "a JSON object" })
-)
+/**
+ * A JSON object column: the JSON text stored (parsed here) or the value the
+ * PostgreSQL driver parsed from it.
+ */
+export const JsonObjectColumn = Json(Schema.declare(isPlainObject, { identifier: "JsonObject", description: "a JSON object" }))
 
 /** An object without one of its members (a shallow copy; the input is untouched). */
 export const omitKey = (

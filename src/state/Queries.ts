@@ -1,30 +1,194 @@
 /**
- * The SQL of the `StateStore` that reads and moves one task without walking
- * its history: a step (the move, the new context and a checkpoint), the
- * task's current state with its latest checkpoint and last transitions, and
- * the pages of its history and checkpoints. SQLite-only pieces go through
- * `sql.onDialectOrElse`, so another dialect can give its own.
+ * Every statement of the `StateStore`, one builder per statement, each
+ * decoding its rows with column schemas that accept what either driver
+ * returns (`database/Columns.ts`).
  *
- * JSON columns are read as text and parsed in JavaScript (never through the
- * database's JSON functions, which may rewrite numbers): a transition's
- * metadata travels as a JSON string inside the aggregated array.
+ * Most statements are the same SQL on SQLite and PostgreSQL. Dialect
+ * variants, each chosen here with `sql.onDialectOrElse`:
+ * - the stale-copy check of {@link saveState}, which walks the caller's
+ *   history as a JSON array (`json_each` / `json_array_elements`), and its
+ *   lookup of stored checkpoints (`json_group_array` / `json_agg`);
+ * - the last transitions of {@link selectCurrent}, aggregated into one JSON
+ *   array (`json_group_array` / `json_agg`);
+ * - the insertion order of checkpoints, which breaks ties between
+ *   checkpoints of the same millisecond (SQLite's `rowid`; the identity
+ *   column `seq` on PostgreSQL, migration 0013);
+ * - the join that keeps a page of tasks as the outer loop of
+ *   {@link selectStates} (`CROSS JOIN ... ON` on SQLite, a plain join on
+ *   PostgreSQL, whose planner needs no hint);
+ * - a page without a limit (`Dialect.page`).
+ *
+ * JSON columns are read as the JSON text that was written (SQLite's `TEXT`,
+ * PostgreSQL's `json`) and parsed in JavaScript, never rewritten by the
+ * database's JSON functions, so numbers and member order come back as they
+ * went in.
+ *
+ * On PostgreSQL transactions are serializable (`database/Postgres.ts`): the
+ * conditional writes below are compare-and-sets there too, a racing writer's
+ * transaction failing as `Busy` and retried whole.
  *
  * @module
  */
-import type * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import type * as Statement from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { JsonObjectFromText } from "./Json.js"
+import { Json, Num, Stamp } from "../database/Columns.js"
+import { page, type Sql, unsupported } from "../database/Dialect.js"
+import { JsonObjectColumn } from "./Json.js"
 
-const Appended = Schema.Array(Schema.Struct({ seq: Schema.Number }))
+/** How a statement of this module fails: the driver, or a row that does not match its schema. */
+export type Failure = SqlError | ParseResult.ParseError
+
+const decode = <A, I>(schema: Schema.Schema<A, I>) => Effect.flatMap(Schema.decodeUnknown(schema))
+
+/** A JSON array column (artifacts). */
+const JsonArray = Json(Schema.Array(Schema.Unknown))
+
+/** The insertion order of checkpoints (alias `alias`), the tie-break after `created_at`. */
+const checkpointOrder = (sql: Sql, alias: string): Statement.Fragment =>
+  sql.onDialectOrElse({
+    sqlite: () => sql`${sql(alias)}.rowid`,
+    pg: () => sql`${sql(alias)}.seq`,
+    orElse: unsupported(sql)
+  })
+
+// ---------------------------------------------------------------------------
+// save
+
+/** What {@link saveState} writes, and the caller's copy it checks. */
+export interface SavedState {
+  readonly taskId: string
+  readonly projectId: string
+  readonly state: string
+  /** The context as JSON text, without `checkpoints`. */
+  readonly context: string
+  readonly at: string
+  /** The caller's history, oldest first: from, to and timestamp of each transition. */
+  readonly history: ReadonlyArray<readonly [from: string, to: string, timestamp: string]>
+  /** The ids of the caller's checkpoints. */
+  readonly checkpointIds: ReadonlyArray<string>
+}
+
+const SaveReturning = Schema.Array(Schema.Struct({
+  stored_transitions: Num,
+  stored_checkpoints: Json(Schema.Array(Schema.Tuple(Schema.String, Schema.String)))
+}))
+
+/** What is stored for the task when {@link saveState} wrote it. */
+export interface SaveOutcome {
+  /** How many transitions were stored before the save. */
+  readonly storedTransitions: number
+  /** The stored `[id, taskId]` pairs among the caller's checkpoint ids. */
+  readonly storedCheckpoints: ReadonlyArray<readonly [id: string, taskId: string]>
+}
+
+/**
+ * Inserts the task or replaces its state, project and context, only if the
+ * caller's history is a copy of the stored one (not shorter, no stored
+ * transition different at the same step); none when the copy is stale and
+ * nothing was written. A write first: the transaction holds the write lock
+ * before it reads anything.
+ */
+export const saveState = (sql: Sql, saved: SavedState): Effect.Effect<Option.Option<SaveOutcome>, Failure> => {
+  const copy = JSON.stringify(saved.history)
+  const departed = sql.onDialectOrElse({
+    sqlite: () =>
+      sql`SELECT 1 FROM json_each(${copy}) AS copy
+        CROSS JOIN state_transitions AS stored ON stored.task_id = excluded.task_id AND stored.seq = copy.key + 1
+        WHERE stored.from_state IS NOT copy.value ->> 0 OR stored.to_state IS NOT copy.value ->> 1
+          OR stored.created_at IS NOT copy.value ->> 2`,
+    pg: () =>
+      sql`SELECT 1 FROM json_array_elements(${copy}::json) WITH ORDINALITY AS copy (value, seq)
+        JOIN state_transitions AS stored ON stored.task_id = excluded.task_id AND stored.seq = copy.seq
+        WHERE stored.from_state IS DISTINCT FROM copy.value ->> 0 OR stored.to_state IS DISTINCT FROM copy.value ->> 1
+          OR stored.created_at IS DISTINCT FROM copy.value ->> 2`,
+    orElse: unsupported(sql)
+  })
+  const ids = JSON.stringify(saved.checkpointIds)
+  const storedCheckpoints = saved.checkpointIds.length === 0
+    ? sql`'[]'`
+    : sql.onDialectOrElse({
+      sqlite: () =>
+        sql`(SELECT json_group_array(json_array(id, task_id)) FROM checkpoints
+          WHERE id IN (SELECT value FROM json_each(${ids})))`,
+      pg: () =>
+        sql`(SELECT COALESCE(json_agg(json_build_array(id, task_id)), '[]') FROM checkpoints
+          WHERE id IN (SELECT json_array_elements_text(${ids}::json)))`,
+      orElse: unsupported(sql)
+    })
+  return sql`INSERT INTO workflow_states (task_id, project_id, state, context, created_at, updated_at)
+    VALUES (${saved.taskId}, ${saved.projectId}, ${saved.state}, ${saved.context}, ${saved.at}, ${saved.at})
+    ON CONFLICT (task_id) DO UPDATE SET
+      project_id = excluded.project_id, state = excluded.state,
+      context = excluded.context, updated_at = excluded.updated_at
+    WHERE (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = excluded.task_id) <= ${saved.history.length}
+      AND NOT EXISTS (${departed})
+    RETURNING
+      (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = ${saved.taskId}) AS stored_transitions,
+      ${storedCheckpoints} AS stored_checkpoints`.pipe(
+    decode(SaveReturning),
+    Effect.map((rows) =>
+      Option.map(Option.fromNullable(rows[0]), (row) => ({
+        storedTransitions: row.stored_transitions,
+        storedCheckpoints: row.stored_checkpoints
+      }))
+    )
+  )
+}
+
+/** A row of `state_transitions` to insert; `metadata` is JSON text. */
+export interface TransitionInsert {
+  readonly task_id: string
+  readonly seq: number
+  readonly from_state: string
+  readonly to_state: string
+  readonly event: string
+  readonly metadata: string | null
+  readonly created_at: string
+}
+
+/** Inserts transitions (one chunk under the parameter limit: `Dialect.parameterChunks`). */
+export const insertTransitions = (sql: Sql, rows: ReadonlyArray<TransitionInsert>) =>
+  sql`INSERT INTO state_transitions ${sql.insert(rows.map((row) => ({ ...row })))}`
+
+/** A row of `checkpoints` to insert; `context` and `artifacts` are JSON text. */
+export interface CheckpointInsert {
+  readonly id: string
+  readonly task_id: string
+  readonly state: string
+  readonly context: string
+  readonly artifacts: string
+  readonly created_at: string
+}
+
+/** Inserts checkpoints (one chunk under the parameter limit: `Dialect.parameterChunks`). */
+export const insertCheckpoints = (sql: Sql, rows: ReadonlyArray<CheckpointInsert>) =>
+  sql`INSERT INTO checkpoints ${sql.insert(rows.map((row) => ({ ...row })))}`
+
+// ---------------------------------------------------------------------------
+// moves
+
+const StateOnly = Schema.Array(Schema.Struct({ state: Schema.String }))
+
+/** The task's current state; none for an unknown task. */
+export const selectState = (sql: Sql, taskId: string): Effect.Effect<Option.Option<string>, Failure> =>
+  sql`SELECT state FROM workflow_states WHERE task_id = ${taskId}`.pipe(
+    decode(StateOnly),
+    Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.state))
+  )
+
+const Appended = Schema.Array(Schema.Struct({ seq: Num }))
 
 /**
  * Appends a transition from the task's current state and returns its `seq`;
- * no row when the task is unknown or (with `expected`) not in that state.
- * The compare-and-set is this one conditional write, under the write lock.
+ * none when the task is unknown or (with `expected`) not in that state. The
+ * compare-and-set is this one conditional write, under the write lock.
  */
 export const appendTransition = (
-  sql: SqlClient.SqlClient,
+  sql: Sql,
   taskId: string,
   values: {
     readonly to: string
@@ -33,29 +197,53 @@ export const appendTransition = (
     readonly expected?: string | undefined
     readonly at: string
   }
-) =>
+): Effect.Effect<Option.Option<number>, Failure> =>
   sql`INSERT INTO state_transitions (task_id, seq, from_state, to_state, event, metadata, created_at)
     SELECT w.task_id,
       COALESCE((SELECT MAX(t.seq) FROM state_transitions t WHERE t.task_id = w.task_id), 0) + 1,
       w.state, ${values.to}, ${values.event}, ${values.metadata}, ${values.at}
     FROM workflow_states w
     WHERE w.task_id = ${taskId}${values.expected === undefined ? sql`` : sql` AND w.state = ${values.expected}`}
-    RETURNING seq`.pipe(Effect.flatMap(Schema.decodeUnknown(Appended)))
+    RETURNING seq`.pipe(
+    decode(Appended),
+    Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.seq))
+  )
 
-/** Moves the task to `to`, replacing its context when one is given. */
+/** Moves the task to `to`, replacing its context (JSON text) when one is given. */
 export const moveTask = (
-  sql: SqlClient.SqlClient,
+  sql: Sql,
   taskId: string,
-  values: { readonly to: string; readonly context: string | undefined; readonly at: string }
+  values: { readonly to: string; readonly context?: string | undefined; readonly at: string }
 ) =>
   values.context === undefined
     ? sql`UPDATE workflow_states SET state = ${values.to}, updated_at = ${values.at} WHERE task_id = ${taskId}`
     : sql`UPDATE workflow_states SET state = ${values.to}, context = ${values.context}, updated_at = ${values.at}
       WHERE task_id = ${taskId}`
 
-/** Checkpoints the task as it is now (its state and context), with `artifacts` (JSON text). */
+/** Deletes the task, its transitions and checkpoints going with it (ON DELETE CASCADE); whether it existed. */
+export const deleteTask = (sql: Sql, taskId: string): Effect.Effect<boolean, Failure> =>
+  sql`DELETE FROM workflow_states WHERE task_id = ${taskId} RETURNING task_id`.pipe(
+    Effect.map((rows) => rows.length > 0)
+  )
+
+// ---------------------------------------------------------------------------
+// checkpoints
+
+const CheckpointRows = Schema.Array(Schema.Struct({
+  id: Schema.String,
+  task_id: Schema.String,
+  state: Schema.String,
+  context: JsonObjectColumn,
+  artifacts: JsonArray,
+  created_at: Stamp
+}))
+
+/** A checkpoint row as read. */
+export type CheckpointRow = typeof CheckpointRows.Type[number]
+
+/** Checkpoints the task as it is now (its state and context), with `artifacts` (JSON text): the step's checkpoint. */
 export const checkpointTask = (
-  sql: SqlClient.SqlClient,
+  sql: Sql,
   taskId: string,
   values: { readonly id: string; readonly artifacts: string; readonly at: string }
 ) =>
@@ -63,13 +251,66 @@ export const checkpointTask = (
     SELECT ${values.id}, task_id, state, context, ${values.artifacts}, ${values.at}
     FROM workflow_states WHERE task_id = ${taskId}`
 
-/** A stored transition as a tuple: seq, from, to, event, metadata (JSON text or null), timestamp. */
+/**
+ * Takes a checkpoint of the task and returns it: `state` and `context` (JSON
+ * text) when given, else the task's own. None for an unknown task.
+ */
+export const takeCheckpoint = (
+  sql: Sql,
+  taskId: string,
+  values: {
+    readonly id: string
+    readonly state: string | undefined
+    readonly context: string | undefined
+    readonly artifacts: string
+    readonly at: string
+  }
+): Effect.Effect<Option.Option<CheckpointRow>, Failure> =>
+  sql`INSERT INTO checkpoints (id, task_id, state, context, artifacts, created_at)
+    SELECT ${values.id}, task_id, ${values.state ?? sql`state`}, ${values.context ?? sql`context`}, ${values.artifacts}, ${values.at}
+    FROM workflow_states WHERE task_id = ${taskId}
+    RETURNING id, task_id, state, context, artifacts, created_at`.pipe(
+    decode(CheckpointRows),
+    Effect.map((rows) => Option.fromNullable(rows[0]))
+  )
+
+/** A task's checkpoints, oldest first (then in insertion order). */
+export const selectCheckpoints = (sql: Sql, taskId: string): Effect.Effect<ReadonlyArray<CheckpointRow>, Failure> =>
+  sql`SELECT id, task_id, state, context, artifacts, created_at FROM checkpoints c
+    WHERE task_id = ${taskId} ORDER BY created_at, ${checkpointOrder(sql, "c")}`.pipe(decode(CheckpointRows))
+
+const RestorePoints = Schema.Array(Schema.Struct({ id: Schema.String, state: Schema.String }))
+
+/** The checkpoint `restore` goes back to: `checkpointId` of the task, or its latest. None when there is none. */
+export const selectRestorePoint = (
+  sql: Sql,
+  taskId: string,
+  checkpointId: string | undefined
+): Effect.Effect<Option.Option<typeof RestorePoints.Type[number]>, Failure> =>
+  sql`SELECT c.id, c.state FROM checkpoints c
+    WHERE c.task_id = ${taskId}${checkpointId === undefined ? sql`` : sql` AND c.id = ${checkpointId}`}
+    ORDER BY c.created_at DESC, ${checkpointOrder(sql, "c")} DESC LIMIT 1`.pipe(
+    decode(RestorePoints),
+    Effect.map((rows) => Option.fromNullable(rows[0]))
+  )
+
+/** Puts the task back to the checkpoint's state and context. */
+export const restoreTask = (sql: Sql, taskId: string, checkpointId: string, at: string) =>
+  sql`UPDATE workflow_states
+    SET (state, context) = (SELECT state, context FROM checkpoints WHERE id = ${checkpointId}),
+      updated_at = ${at}
+    WHERE task_id = ${taskId}`
+
+// ---------------------------------------------------------------------------
+// reads
+
+/** A stored transition as a tuple: seq, from, to, event, metadata (JSON, or JSON text, or null), timestamp. */
 const TransitionTuple = Schema.Tuple(
-  Schema.Number,
+  Num,
   Schema.String,
   Schema.String,
   Schema.String,
-  Schema.NullOr(JsonObjectFromText),
+  Schema.NullOr(JsonObjectColumn),
   Schema.String
 )
 
@@ -77,15 +318,15 @@ const CurrentRows = Schema.Array(Schema.Struct({
   task_id: Schema.String,
   project_id: Schema.String,
   state: Schema.String,
-  context: JsonObjectFromText,
-  updated_at: Schema.String,
-  transitions: Schema.Number,
-  recent: Schema.parseJson(Schema.Array(TransitionTuple)),
+  context: JsonObjectColumn,
+  updated_at: Stamp,
+  transitions: Num,
+  recent: Json(Schema.Array(TransitionTuple)),
   checkpoint_id: Schema.NullOr(Schema.String),
   checkpoint_state: Schema.NullOr(Schema.String),
-  checkpoint_context: Schema.NullOr(JsonObjectFromText),
-  checkpoint_artifacts: Schema.NullOr(Schema.parseJson(Schema.Array(Schema.Unknown))),
-  checkpoint_at: Schema.NullOr(Schema.String)
+  checkpoint_context: Schema.NullOr(JsonObjectColumn),
+  checkpoint_artifacts: Schema.NullOr(JsonArray),
+  checkpoint_at: Schema.NullOr(Stamp)
 }))
 
 /** The row {@link selectCurrent} reads. */
@@ -95,10 +336,10 @@ export type CurrentRow = typeof CurrentRows.Type[number]
  * A task's current state and context, its number of transitions, its last
  * `recent` transitions (newest first) and its latest checkpoint, in one
  * statement whose cost does not depend on the length of the history: the
- * transitions are read backwards through the primary key, the checkpoint
+ * transitions are read backwards through `(task_id, seq)`, the checkpoint
  * through `(task_id, created_at)`.
  */
-export const selectCurrent = (sql: SqlClient.SqlClient, taskId: string, recent: number) =>
+export const selectCurrent = (sql: Sql, taskId: string, recent: number): Effect.Effect<Option.Option<CurrentRow>, Failure> =>
   sql`SELECT w.task_id, w.project_id, w.state, w.context, w.updated_at,
       COALESCE((SELECT MAX(t.seq) FROM state_transitions t WHERE t.task_id = w.task_id), 0) AS transitions,
       ${
@@ -107,35 +348,108 @@ export const selectCurrent = (sql: SqlClient.SqlClient, taskId: string, recent: 
         sql`(SELECT json_group_array(json_array(seq, from_state, to_state, event, metadata, created_at))
           FROM (SELECT seq, from_state, to_state, event, metadata, created_at FROM state_transitions
             WHERE task_id = w.task_id ORDER BY seq DESC LIMIT ${recent}))`,
-      orElse: () =>
-        sql`(SELECT COALESCE(json_agg(json_build_array(seq, from_state, to_state, event, metadata, created_at) ORDER BY seq DESC), '[]')::text
+      pg: () =>
+        sql`(SELECT COALESCE(json_agg(json_build_array(seq, from_state, to_state, event, metadata, created_at) ORDER BY seq DESC), '[]')
           FROM (SELECT seq, from_state, to_state, event, metadata, created_at FROM state_transitions
-            WHERE task_id = w.task_id ORDER BY seq DESC LIMIT ${recent}) AS r)`
+            WHERE task_id = w.task_id ORDER BY seq DESC LIMIT ${recent}) AS r)`,
+      orElse: unsupported(sql)
     })
   } AS recent,
       c.id AS checkpoint_id, c.state AS checkpoint_state, c.context AS checkpoint_context,
       c.artifacts AS checkpoint_artifacts, c.created_at AS checkpoint_at
     FROM workflow_states w
     LEFT JOIN checkpoints c ON c.id = (
-      SELECT l.id FROM checkpoints l WHERE l.task_id = w.task_id ORDER BY l.created_at DESC, l.rowid DESC LIMIT 1
+      SELECT l.id FROM checkpoints l WHERE l.task_id = w.task_id
+      ORDER BY l.created_at DESC, ${checkpointOrder(sql, "l")} DESC LIMIT 1
     )
-    WHERE w.task_id = ${taskId}`.pipe(Effect.flatMap(Schema.decodeUnknown(CurrentRows)))
+    WHERE w.task_id = ${taskId}`.pipe(decode(CurrentRows), Effect.map((rows) => Option.fromNullable(rows[0])))
 
 const HistoryRows = Schema.Array(Schema.Struct({
-  seq: Schema.Number,
+  seq: Num,
   from_state: Schema.String,
   to_state: Schema.String,
   event: Schema.String,
-  metadata: Schema.NullOr(JsonObjectFromText),
-  created_at: Schema.String
+  metadata: Schema.NullOr(JsonObjectColumn),
+  created_at: Stamp
 }))
 
 /** The row {@link selectHistory} reads. */
 export type HistoryRow = typeof HistoryRows.Type[number]
 
 /** A page of a task's transitions, oldest first, after transition number `after`. */
-export const selectHistory = (sql: SqlClient.SqlClient, taskId: string, after: number, limit: number) =>
+export const selectHistory = (
+  sql: Sql,
+  taskId: string,
+  after: number,
+  limit: number
+): Effect.Effect<ReadonlyArray<HistoryRow>, Failure> =>
   sql`SELECT seq, from_state, to_state, event, metadata, created_at FROM state_transitions
-    WHERE task_id = ${taskId} AND seq > ${after} ORDER BY seq LIMIT ${limit}`.pipe(
-    Effect.flatMap(Schema.decodeUnknown(HistoryRows))
-  )
+    WHERE task_id = ${taskId} AND seq > ${after} ORDER BY seq LIMIT ${limit}`.pipe(decode(HistoryRows))
+
+/** The page of {@link selectStates} holding one task. */
+export const oneTask = (sql: Sql, taskId: string): Statement.Fragment =>
+  sql`SELECT task_id, 0 AS pos FROM workflow_states WHERE task_id = ${taskId}`
+
+/** The page of {@link selectStates} of a project's tasks, in creation order (then task id); every one after `offset` without `limit`. */
+export const projectTasks = (sql: Sql, projectId: string, limit: number | undefined, offset: number): Statement.Fragment =>
+  sql`SELECT task_id, ROW_NUMBER() OVER (ORDER BY created_at, task_id) AS pos
+    FROM workflow_states WHERE project_id = ${projectId}
+    ORDER BY created_at, task_id ${page(sql, limit, offset)}`
+
+/**
+ * The rows of the tasks that `tasks` selects (a query of `task_id` and its
+ * position `pos`: {@link oneTask}, {@link projectTasks}) with their full
+ * history and checkpoints, in page order, as the rows of one `UNION ALL`
+ * statement told apart by `kind` (`state/StateRows.ts` decodes and assembles
+ * them). Within a task: its checkpoints (by time, then insertion), its state,
+ * its transitions (by number).
+ */
+export const selectStateRows = (sql: Sql, tasks: Statement.Fragment) => {
+  // SQLite: CROSS JOIN keeps the page as the outer loop, so each task's rows
+  // are found through the task_id indexes instead of a scan of every task's.
+  const join = sql.onDialectOrElse({
+    sqlite: () => sql.literal("CROSS JOIN"),
+    pg: () => sql.literal("JOIN"),
+    orElse: unsupported(sql)
+  })
+  return sql`WITH page AS (${tasks})
+SELECT page.pos AS pos, 'checkpoint' AS kind, c.task_id AS task_id, c.id AS ref, c.state AS state,
+  NULL AS to_state, NULL AS event, c.context AS body, c.artifacts AS artifacts, c.created_at AS at,
+  0 AS seq, ${checkpointOrder(sql, "c")} AS ord
+FROM page ${join} checkpoints c ON c.task_id = page.task_id
+UNION ALL
+SELECT page.pos, 'state', w.task_id, w.project_id, w.state,
+  NULL, NULL, w.context, NULL, w.updated_at, 0, 0
+FROM page ${join} workflow_states w ON w.task_id = page.task_id
+UNION ALL
+SELECT page.pos, 'transition', t.task_id, NULL, t.from_state,
+  t.to_state, t.event, t.metadata, NULL, t.created_at, t.seq, 0
+FROM page ${join} state_transitions t ON t.task_id = page.task_id
+ORDER BY pos, kind, seq, at, ord`
+}
+
+/** Which tasks `StateStore.tasks` lists, and from where. */
+export interface TaskSummaryFilter {
+  readonly projectId?: string | undefined
+  readonly state?: string | undefined
+  readonly after?: { readonly updatedAt: string; readonly taskId: string } | undefined
+}
+
+/** Tasks matching the filter, most recently updated first, with their counts of transitions and checkpoints; `limit` rows at most. */
+export const selectTaskSummaries = (sql: Sql, filter: TaskSummaryFilter, limit: number) => {
+  const clauses: Array<Statement.Fragment> = []
+  if (filter.projectId !== undefined) clauses.push(sql`w.project_id = ${filter.projectId}`)
+  if (filter.state !== undefined) clauses.push(sql`w.state = ${filter.state}`)
+  if (filter.after !== undefined) {
+    clauses.push(sql`(w.updated_at < ${filter.after.updatedAt}
+      OR (w.updated_at = ${filter.after.updatedAt} AND w.task_id < ${filter.after.taskId}))`)
+  }
+  return sql`SELECT w.task_id AS "taskId", w.project_id AS "projectId", w.state, w.created_at AS "createdAt",
+        w.updated_at AS "updatedAt",
+        (SELECT count(*) FROM state_transitions s WHERE s.task_id = w.task_id) AS transitions,
+        (SELECT count(*) FROM checkpoints c WHERE c.task_id = w.task_id) AS checkpoints
+      FROM workflow_states w
+      ${clauses.length === 0 ? sql.literal("") : sql`WHERE ${sql.and(clauses)}`}
+      ORDER BY w.updated_at DESC, w.task_id DESC
+      LIMIT ${limit}`
+}

@@ -1,19 +1,17 @@
 /**
- * Reading workflow states back in one statement: the tasks of a page, their
- * transitions and their checkpoints come as the rows of one `UNION ALL`
- * query, told apart by `kind`, and are assembled into {@link PersistedState}s.
- * JSON columns are read as text and parsed in JavaScript (never through
- * SQLite's JSON functions, which may rewrite numbers). `CROSS JOIN` keeps
- * the page as the outer loop, so each task's rows are found through the
- * `task_id` indexes instead of a scan of every task's transitions.
+ * Workflow states read back in one statement (`Queries.selectStateRows`):
+ * the tasks of a page, their transitions and their checkpoints come as the
+ * rows of one `UNION ALL` query, told apart by `kind`, and are decoded and
+ * assembled here into {@link PersistedState}s. JSON columns are parsed in
+ * JavaScript from the text that was written.
  *
  * @module
  */
-import type * as SqlClient from "@effect/sql/SqlClient"
-import type * as Statement from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { JsonObjectFromText } from "./Json.js"
+import { Json, Stamp } from "../database/Columns.js"
+import { JsonObjectColumn } from "./Json.js"
 import type { Checkpoint, PersistedState, Transition } from "./PersistedState.js"
 
 const StateRow = Schema.Struct({
@@ -22,7 +20,7 @@ const StateRow = Schema.Struct({
   /** The project id. */
   ref: Schema.String,
   state: Schema.String,
-  body: JsonObjectFromText
+  body: JsonObjectColumn
 })
 
 const TransitionRow = Schema.Struct({
@@ -32,8 +30,8 @@ const TransitionRow = Schema.Struct({
   state: Schema.String,
   to_state: Schema.String,
   event: Schema.String,
-  body: Schema.NullOr(JsonObjectFromText),
-  at: Schema.String
+  body: Schema.NullOr(JsonObjectColumn),
+  at: Stamp
 })
 
 const CheckpointRow = Schema.Struct({
@@ -42,35 +40,16 @@ const CheckpointRow = Schema.Struct({
   /** The checkpoint id. */
   ref: Schema.String,
   state: Schema.String,
-  body: JsonObjectFromText,
-  artifacts: Schema.parseJson(Schema.Array(Schema.Unknown)),
-  at: Schema.String
+  body: JsonObjectColumn,
+  artifacts: Json(Schema.Array(Schema.Unknown)),
+  at: Stamp
 })
 
 const StateRows = Schema.Array(Schema.Union(StateRow, TransitionRow, CheckpointRow))
 
-/**
- * The states of the tasks that `page` selects (a query of `task_id` and its
- * position `pos`), with their full history and checkpoints, in page order.
- * One statement, whatever the number of tasks.
- */
-export const selectStates = (sql: SqlClient.SqlClient, page: Statement.Fragment) =>
-  sql`WITH page AS (${page})
-SELECT page.pos AS pos, 'state' AS kind, w.task_id AS task_id, w.project_id AS ref, w.state AS state,
-  NULL AS to_state, NULL AS event, w.context AS body, NULL AS artifacts, w.updated_at AS at, 0 AS s1, 0 AS s2
-FROM page CROSS JOIN workflow_states w ON w.task_id = page.task_id
-UNION ALL
-SELECT page.pos, 'transition', t.task_id, NULL, t.from_state,
-  t.to_state, t.event, t.metadata, NULL, t.created_at, t.seq, 0
-FROM page CROSS JOIN state_transitions t ON t.task_id = page.task_id
-UNION ALL
-SELECT page.pos, 'checkpoint', c.task_id, c.id, c.state,
-  NULL, NULL, c.context, c.artifacts, c.created_at, c.created_at, c.rowid
-FROM page CROSS JOIN checkpoints c ON c.task_id = page.task_id
-ORDER BY pos, kind, s1, s2`.pipe(
-    Effect.flatMap(Schema.decodeUnknown(StateRows)),
-    Effect.map(assemble)
-  )
+/** The states that the rows of `Queries.selectStateRows` hold, in page order. */
+export const decodeStates = (rows: unknown): Effect.Effect<ReadonlyArray<PersistedState>, ParseResult.ParseError> =>
+  Effect.map(Schema.decodeUnknown(StateRows)(rows), assemble)
 
 interface Assembly {
   state: typeof StateRow.Type | undefined

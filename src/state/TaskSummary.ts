@@ -3,9 +3,8 @@
  * transitions and checkpoints it has, listed most recently updated first,
  * a keyset page at a time.
  */
-import type * as SqlClient from "@effect/sql/SqlClient"
-import type * as Statement from "@effect/sql/Statement"
 import * as Schema from "effect/Schema"
+import { Num, Stamp } from "../database/Columns.js"
 import { Limit } from "../domain/Page.js"
 
 /** The most tasks one page of `StateStore.tasks` returns. */
@@ -43,28 +42,11 @@ export const TaskPage = Schema.Struct({
 })
 export interface TaskPage extends Schema.Schema.Type<typeof TaskPage> {}
 
-/** Tasks matching the filter, most recently updated first; one row more than `limit` tells that a page follows. */
-export const selectTaskSummaries = (
-  sql: SqlClient.SqlClient,
-  filter: typeof TaskFilter.Type,
-  limit: number
-) => {
-  const clauses: Array<Statement.Fragment> = []
-  if (filter.projectId !== undefined) clauses.push(sql`w.project_id = ${filter.projectId}`)
-  if (filter.state !== undefined) clauses.push(sql`w.state = ${filter.state}`)
-  if (filter.after !== undefined) {
-    clauses.push(sql`(w.updated_at < ${filter.after.updatedAt}
-      OR (w.updated_at = ${filter.after.updatedAt} AND w.task_id < ${filter.after.taskId}))`)
-  }
-  return sql`SELECT w.task_id AS taskId, w.project_id AS projectId, w.state, w.created_at AS createdAt,
-        w.updated_at AS updatedAt,
-        (SELECT count(*) FROM state_transitions s WHERE s.task_id = w.task_id) AS transitions,
-        (SELECT count(*) FROM checkpoints c WHERE c.task_id = w.task_id) AS checkpoints
-      FROM workflow_states w
-      ${clauses.length === 0 ? sql.literal("") : sql`WHERE ${sql.and(clauses)}`}
-      ORDER BY w.updated_at DESC, w.task_id DESC
-      LIMIT ${limit + 1}`
-}
-
-/** Rows of {@link selectTaskSummaries}. */
-export const decodeTaskSummaries = Schema.decodeUnknown(Schema.Array(TaskSummary))
+/** Rows of `Queries.selectTaskSummaries`: counts as either driver gives them. */
+export const decodeTaskSummaries = Schema.decodeUnknown(Schema.Array(Schema.Struct({
+  ...TaskSummary.fields,
+  createdAt: Stamp,
+  updatedAt: Stamp,
+  transitions: Num,
+  checkpoints: Num
+})))
