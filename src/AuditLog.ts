@@ -13,20 +13,20 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { AuditCategory, type AuditEntryInput } from "./audit/AuditEntry.js"
 import { type AuditExportFormat, exportPieces } from "./audit/AuditExport.js"
-import { type AuditFilter, AuditQuery, filterConditions } from "./audit/AuditQuery.js"
+import { type AuditFilter, AuditQuery } from "./audit/AuditQuery.js"
 import { AuditEntryFromRow } from "./audit/AuditRow.js"
 import { AuditSink } from "./audit/AuditSink.js"
 import { insertEntries } from "./audit/insertEntries.js"
 import { prepareEntries, prepareEntry } from "./audit/prepareEntries.js"
-import { countEntries, detailsColumn } from "./audit/Queries.js"
+import * as Queries from "./audit/Queries.js"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { Num } from "./database/Columns.js"
-import { page } from "./database/Dialect.js"
 import { toDatabaseError, withDatabaseErrors } from "./database/SqlFailure.js"
 import type { DatabaseError, ValidationError } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
 import { validate } from "./Validation.js"
+import { neverFails } from "./writeBehind/NeverFails.js"
 import { WriteBehind } from "./writeBehind/WriteBehind.js"
 
 export { AuditCategory, AuditEntry, AuditEntryInput } from "./audit/AuditEntry.js"
@@ -89,46 +89,24 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
     const record = (entry: AuditEntryInput): Effect.Effect<void> =>
       prepareEntry(redactor)(entry).pipe(
         Effect.flatMap((value) => writeBehind.enqueue(AuditSink, value)),
-        Effect.catchAll((error) =>
-          Effect.logWarning("AuditLog.record dropped an invalid audit entry").pipe(
-            Effect.annotateLogs({ operation: "AuditLog.record", reason: error._tag, message: error.message })
-          )
-        ),
-        Effect.catchAllDefect((defect) =>
-          Effect.logWarning("AuditLog.record dropped an audit entry it could not prepare").pipe(
-            Effect.annotateLogs({
-              operation: "AuditLog.record",
-              reason: "Defect",
-              message: defect instanceof Error ? defect.message : String(defect)
-            })
-          )
-        ),
-        Effect.withSpan("AuditLog.record", { captureStackTrace: false })
+        neverFails("AuditLog.record")
       )
 
     const query = Effect.fn("AuditLog.query")(function*(options?: AuditQuery) {
       const filter = yield* validateQuery(options)
-      return yield* sql`SELECT id, timestamp, project_id, task_id, agent, action, category, ${detailsColumn(sql)}, user_id, ip_address
-        FROM audit_logs
-        WHERE ${sql.and(filterConditions(sql, filter))}
-        ORDER BY timestamp DESC, id ASC
-        ${page(sql, filter.limit, filter.offset ?? 0)}`.pipe(
+      return yield* Queries.selectEntries(sql, filter).pipe(
         Effect.flatMap(Schema.decodeUnknown(Entries)),
         withDatabaseErrors("AuditLog.query")
       )
     })
 
     const summary = Effect.fn("AuditLog.summary")(function*(projectId: string) {
-      return yield* sql`SELECT category, COUNT(*) AS count
-        FROM audit_logs
-        WHERE project_id = ${id(projectId)}
-        GROUP BY category
-        ORDER BY count DESC, category ASC`.pipe(Effect.flatMap(Schema.decodeUnknown(CategoryCounts)))
+      return yield* Queries.categoryCounts(sql, id(projectId)).pipe(Effect.flatMap(Schema.decodeUnknown(CategoryCounts)))
     }, withDatabaseErrors("AuditLog.summary"))
 
     const count = Effect.fn("AuditLog.count")(function*(options?: AuditQuery) {
       const filter = yield* validateQuery(options)
-      const [row] = yield* countEntries(sql, filter).pipe(
+      const [row] = yield* Queries.countEntries(sql, filter).pipe(
         Effect.flatMap(Schema.decodeUnknown(Count)),
         withDatabaseErrors("AuditLog.count")
       )
@@ -168,7 +146,7 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
        * redacts it on the caller's fiber, then returns at once; the entry is
        * committed with the next batch. Never fails: an invalid entry is
        * dropped with a structured warning (`Effect.logWarning`, annotated with
-       * the operation, reason and redacted message).
+       * the operation and reason, its redacted message in the cause).
        */
       record,
       /**

@@ -13,8 +13,10 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { ConfigEntryFromRow, type ConfigEntry } from "./config/ConfigEntry.js"
 import { ConfigKey, ConfigScope, GLOBAL_SCOPE } from "./config/ConfigScope.js"
+import * as Queries from "./config/Queries.js"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
+import { Json } from "./database/Columns.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
 import type { DatabaseError, ValidationError } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
@@ -74,7 +76,7 @@ export interface ConfigStoreService {
   readonly list: (options?: ConfigListOptions) => Effect.Effect<ReadonlyArray<ConfigEntry>, ValidationError | DatabaseError>
 }
 
-const Found = Schema.Array(Schema.Struct({ value: Schema.parseJson() }))
+const Found = Schema.Array(Schema.Struct({ value: Json(Schema.Unknown) }))
 const Entries = Schema.Array(ConfigEntryFromRow)
 const Deleted = Schema.Array(Schema.Struct({ key: Schema.String }))
 
@@ -92,9 +94,7 @@ const make = Effect.gen(function*() {
     Effect.gen(function*() {
       const name = id(yield* checkKey(key))
       const scope = id(yield* checkScope(options))
-      const found = yield* sql`SELECT CAST(value AS TEXT) AS value FROM configurations
-        WHERE key = ${name} AND scope IN (${scope}, ${GLOBAL_SCOPE})
-        ORDER BY scope = ${GLOBAL_SCOPE} LIMIT 1`.pipe(
+      const found = yield* Queries.selectValue(sql, name, scope).pipe(
         Effect.flatMap(Schema.decodeUnknown(Found)),
         withDatabaseErrors("ConfigStore.get")
       )
@@ -115,9 +115,7 @@ const make = Effect.gen(function*() {
       // Redacted as a member named after the key, so that a sensitive key name counts.
       const redacted = Object.values(redactor.redactJson({ [name]: json }))[0]
       const at = yield* now
-      yield* sql`INSERT INTO configurations (scope, key, value, updated_at)
-        VALUES (${scope}, ${name}, ${JSON.stringify(redacted)}, ${at})
-        ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`.pipe(
+      yield* Queries.upsertValue(sql, scope, name, JSON.stringify(redacted), at).pipe(
         withDatabaseErrors("ConfigStore.set")
       )
     }).pipe(Effect.withSpan("ConfigStore.set"))
@@ -125,7 +123,7 @@ const make = Effect.gen(function*() {
   const delete_ = Effect.fn("ConfigStore.delete")(function*(key: string, options?: ConfigScopeOption) {
     const name = id(yield* checkKey(key))
     const scope = id(yield* checkScope(options))
-    const deleted = yield* sql`DELETE FROM configurations WHERE scope = ${scope} AND key = ${name} RETURNING key`.pipe(
+    const deleted = yield* Queries.deleteValue(sql, scope, name).pipe(
       Effect.flatMap(Schema.decodeUnknown(Deleted)),
       withDatabaseErrors("ConfigStore.delete")
     )
@@ -133,22 +131,16 @@ const make = Effect.gen(function*() {
   })
 
   const list = Effect.fn("ConfigStore.list")(function*(options?: ConfigListOptions) {
-    // JSON as its text on both dialects (PostgreSQL's jsonb would come back parsed).
-    const columns = sql`scope, key, CAST(value AS TEXT) AS value, updated_at`
     if (options?.scope === undefined) {
-      return yield* sql`SELECT ${columns} FROM configurations ORDER BY scope, key`.pipe(
+      return yield* Queries.selectAll(sql).pipe(
         Effect.flatMap(Schema.decodeUnknown(Entries)),
         withDatabaseErrors("ConfigStore.list")
       )
     }
     const scope = id(yield* checkScope(options))
     const query = options.effective === true && scope !== GLOBAL_SCOPE
-      ? sql`SELECT ${columns} FROM configurations WHERE scope = ${scope}
-        UNION ALL
-        SELECT ${columns} FROM configurations g WHERE g.scope = ${GLOBAL_SCOPE}
-          AND NOT EXISTS (SELECT 1 FROM configurations p WHERE p.scope = ${scope} AND p.key = g.key)
-        ORDER BY scope, key`
-      : sql`SELECT ${columns} FROM configurations WHERE scope = ${scope} ORDER BY key`
+      ? Queries.selectEffective(sql, scope)
+      : Queries.selectScope(sql, scope)
     return yield* query.pipe(Effect.flatMap(Schema.decodeUnknown(Entries)), withDatabaseErrors("ConfigStore.list"))
   })
 

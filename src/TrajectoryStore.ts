@@ -5,6 +5,7 @@
  * beside it.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -13,6 +14,7 @@ import * as Stream from "effect/Stream"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { Num } from "./database/Columns.js"
+import { keysetPages } from "./database/KeysetPages.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
 import { type DatabaseError, ValidationError } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
@@ -38,6 +40,7 @@ import * as Queries from "./trajectory/Queries.js"
 import { TrajectorySink } from "./trajectory/TrajectorySink.js"
 import { upsertTrajectories } from "./trajectory/TrajectoryWrite.js"
 import { validate } from "./Validation.js"
+import { neverFails } from "./writeBehind/NeverFails.js"
 import { WriteBehind } from "./writeBehind/WriteBehind.js"
 
 export { ATIF_VERSIONS, type AtifVersion, Trajectory } from "./trajectory/Atif.js"
@@ -149,18 +152,7 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
     const record = (trajectory: Trajectory, options?: SaveOptions): Effect.Effect<void> =>
       prepareTrajectory(trajectory, options, redactor).pipe(
         Effect.flatMap((value) => writeBehind.enqueue(TrajectorySink, value)),
-        Effect.catchAll((error) =>
-          Effect.logWarning("logbook: an invalid trajectory was not recorded").pipe(
-            Effect.annotateLogs({
-              operation: "TrajectoryStore.record",
-              reason: "ValidationError",
-              error: error.message,
-              issues: error.issues.slice(0, 20)
-            })
-          )
-        ),
-        Effect.catchAllCause((cause) => Effect.logError("logbook: a trajectory could not be recorded", cause)),
-        Effect.withSpan("TrajectoryStore.record")
+        neverFails("TrajectoryStore.record")
       )
 
     /**
@@ -266,18 +258,17 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
     }, withDatabaseErrors("TrajectoryStore.count"))
 
     const exportStream = (selection: TrajectorySelection = {}): Stream.Stream<string, ValidationError | DatabaseError> =>
-      Stream.unwrap(Effect.map(validate(TrajectorySelection, "trajectory selection")(selection), (f) => {
-        return Stream.paginateEffect(0, (afterSeq: number) =>
-          Queries.exportPage(sql, f, afterSeq, EXPORT_PAGE).pipe(
-            Effect.flatMap(Schema.decodeUnknown(DataRows)),
-            withDatabaseErrors("TrajectoryStore.exportStream"),
-            Effect.map((rows) => {
-              const last = rows.at(-1)
-              const next = last === undefined || rows.length < EXPORT_PAGE ? Option.none<number>() : Option.some(last.seq)
-              return [rows.map((row) => `${row.data}\n`).join(""), next] as const
-            })
-          ))
-      })).pipe(Stream.filter((piece) => piece !== ""), Stream.withSpan("TrajectoryStore.exportStream"))
+      Stream.unwrap(Effect.map(validate(TrajectorySelection, "trajectory selection")(selection), (f) =>
+        keysetPages({
+          page: (afterSeq: number | undefined, size) =>
+            Queries.exportPage(sql, f, afterSeq ?? 0, size).pipe(
+              Effect.flatMap(Schema.decodeUnknown(DataRows)),
+              withDatabaseErrors("TrajectoryStore.exportStream")
+            ),
+          keyOf: (row) => row.seq,
+          pageSize: EXPORT_PAGE
+        }).pipe(Stream.map((rows) => Chunk.join(Chunk.map(rows, (row) => `${row.data}\n`), "")))
+      )).pipe(Stream.withSpan("TrajectoryStore.exportStream"))
 
     /** Deletes the trajectory `id` (and its test-generation details); true when there was one. */
     const delete_ = Effect.fn("TrajectoryStore.delete")(function*(id: string) {

@@ -1,11 +1,9 @@
 /**
- * Which audit entries to read: the filters of `AuditLog.query` and the
- * exports, and the SQL `WHERE` clause they compile to.
+ * Which audit entries to read: the filters of `AuditLog.query`, `count`
+ * and the exports (their SQL is in `Queries.ts`).
  *
  * @module
  */
-import type * as SqlClient from "@effect/sql/SqlClient"
-import type { Fragment } from "@effect/sql/Statement"
 import * as Schema from "effect/Schema"
 import { Limit, Offset } from "../domain/Page.js"
 import { AuditCategory } from "./AuditEntry.js"
@@ -38,16 +36,3 @@ export type AuditQuery = typeof AuditQuery.Encoded
 
 /** Validated query options. */
 export type AuditFilter = typeof AuditQuery.Type
-
-/** The `WHERE` conditions of a query's filters (without `limit`/`offset`). */
-export const filterConditions = (sql: SqlClient.SqlClient, filter: AuditFilter): Array<Fragment> => {
-  const conditions: Array<Fragment> = []
-  if (filter.projectId !== undefined) conditions.push(sql`project_id = ${filter.projectId}`)
-  if (filter.taskId !== undefined) conditions.push(sql`task_id = ${filter.taskId}`)
-  if (filter.category !== undefined) conditions.push(sql`category = ${filter.category}`)
-  if (filter.agent !== undefined) conditions.push(sql`agent = ${filter.agent}`)
-  if (filter.action !== undefined) conditions.push(sql`action = ${filter.action}`)
-  if (filter.since !== undefined) conditions.push(sql`timestamp >= ${filter.since}`)
-  if (filter.until !== undefined) conditions.push(sql`timestamp < ${filter.until}`)
-  return conditions
-}

@@ -5,7 +5,7 @@
  * @module
  */
 import * as Schema from "effect/Schema"
-import { Num } from "../database/Columns.js"
+import { Num, Stamp } from "../database/Columns.js"
 import { AuditCategory, AuditEntry } from "./AuditEntry.js"
 
 /** The columns read back, in export order. */
@@ -24,7 +24,7 @@ export const AUDIT_COLUMNS = [
 
 /**
  * `details` as JSON text: SQLite's text as stored, or the one-element array
- * PostgreSQL gives for it (`detailsColumn`), its value written back as
+ * PostgreSQL gives for it (see `Queries.ts`), its value written back as
  * compact JSON text, as SQLite stores it.
  */
 const DetailsText = Schema.transform(
@@ -36,7 +36,7 @@ const DetailsText = Schema.transform(
 /** A row of `audit_logs` with `details` as JSON text or `null`. */
 export const AuditRow = Schema.Struct({
   id: Num,
-  timestamp: Schema.String,
+  timestamp: Stamp,
   project_id: Schema.NullOr(Schema.String),
   task_id: Schema.NullOr(Schema.String),
   agent: Schema.NullOr(Schema.String),

@@ -12,6 +12,7 @@ import * as Schema from "effect/Schema"
 import { Num } from "../database/Columns.js"
 import { parameterChunks } from "../database/Dialect.js"
 import type { AuditRecord } from "./AuditRecord.js"
+import { type AuditInsert, INSERT_COLUMNS, insertEntries as insertRows } from "./Queries.js"
 
 /** A record to insert and its write-behind idempotency key (`null` for direct writes). */
 export interface KeyedRecord {
@@ -19,12 +20,9 @@ export interface KeyedRecord {
   readonly record: AuditRecord
 }
 
-/** Columns per inserted row. */
-const COLUMNS = 10
-
 const Ids = Schema.Array(Schema.Struct({ id: Num }))
 
-const toRow = ({ key, record }: KeyedRecord) => ({
+const toRow = ({ key, record }: KeyedRecord): AuditInsert => ({
   timestamp: record.timestamp,
   project_id: record.projectId,
   task_id: record.taskId,
@@ -50,11 +48,8 @@ export const insertEntries = (
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const ids: Array<number> = []
-    for (const chunk of parameterChunks(sql, records, COLUMNS)) {
-      const rows = chunk.map(toRow)
-      const inserted = yield* sql`INSERT INTO audit_logs ${sql.insert(rows)}
-        ON CONFLICT (record_key) WHERE record_key IS NOT NULL DO NOTHING
-        RETURNING id`.pipe(Effect.flatMap(Schema.decodeUnknown(Ids)))
+    for (const chunk of parameterChunks(sql, records, INSERT_COLUMNS)) {
+      const inserted = yield* insertRows(sql, chunk.map(toRow)).pipe(Effect.flatMap(Schema.decodeUnknown(Ids)))
       // RETURNING order is unspecified; the ids of one statement ascend in input order.
       ids.push(...inserted.map((row) => row.id).sort((a, b) => a - b))
     }

@@ -4,6 +4,7 @@
  * @module
  */
 import * as Schema from "effect/Schema"
+import { Json, Stamp } from "../database/Columns.js"
 import { ConfigScope } from "./ConfigScope.js"
 
 /** One stored configuration value, with where it applies and when it was last set. */
@@ -19,7 +20,7 @@ export type ConfigEntry = typeof ConfigEntry.Type
 
 /** A row of the `configurations` table, decoded to a {@link ConfigEntry}. */
 export const ConfigEntryFromRow = Schema.transform(
-  Schema.Struct({ scope: ConfigScope, key: Schema.String, value: Schema.parseJson(), updated_at: Schema.String }),
+  Schema.Struct({ scope: ConfigScope, key: Schema.String, value: Json(Schema.Unknown), updated_at: Stamp }),
   ConfigEntry,
   {
     strict: true,

@@ -16,8 +16,9 @@ import { hostname } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { DatabaseError, MigrationError } from "../Errors.js"
-import { insertOrSkip } from "../database/Dialect.js"
+import { insertOrSkip, unsupported } from "../database/Dialect.js"
 import { toDatabaseError, withDatabaseErrors } from "../database/SqlFailure.js"
+import { now } from "../domain/Timestamp.js"
 import { type MigrationFile, readMigrations } from "./MigrationFile.js"
 
 /** The dialects logbook migrates: embedded SQLite and PostgreSQL. */
@@ -88,7 +89,6 @@ export interface MigrateOptions {
   readonly lockTimeout?: Duration.DurationInput | undefined
 }
 
-const now = () => new Date().toISOString()
 const holder = `${hostname()}:${process.pid}`
 
 const fromSql = (operation: string) => (error: SqlError) => {
@@ -101,9 +101,10 @@ const fromSql = (operation: string) => (error: SqlError) => {
 const trackingExists = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const rows = yield* sql.onDialectOrElse({
+    sqlite: () => sql<{ readonly name: string }>`
+      SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'logbook_migrations'`,
     pg: () => sql<{ readonly name: string }>`SELECT 'logbook_migrations' AS name WHERE to_regclass('logbook_migrations') IS NOT NULL`,
-    orElse: () => sql<{ readonly name: string }>`
-      SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'logbook_migrations'`
+    orElse: unsupported(sql)
   })
   return rows.length > 0
 })
@@ -119,8 +120,7 @@ const ensureTracking = Effect.gen(function*() {
     execution_ms INTEGER NOT NULL
   )`
   yield* sql.onDialectOrElse({
-    pg: () => Effect.void,
-    orElse: () =>
+    sqlite: () =>
       Effect.zipRight(
         sql`CREATE TABLE IF NOT EXISTS logbook_migration_lock (
           id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -128,7 +128,9 @@ const ensureTracking = Effect.gen(function*() {
           taken_at TEXT
         )`,
         insertOrSkip(sql, "logbook_migration_lock", sql`(id) VALUES (1)`)
-      )
+      ),
+    pg: () => Effect.void,
+    orElse: unsupported(sql)
   })
 })
 
@@ -147,8 +149,10 @@ const appliedOrNone = Effect.flatMap(trackingExists, (exists) => (exists ? readA
  */
 const takeLock = Effect.flatMap(SqlClient.SqlClient, (sql) =>
   sql.onDialectOrElse({
+    sqlite: () =>
+      Effect.flatMap(now, (at) => sql`UPDATE logbook_migration_lock SET holder = ${holder}, taken_at = ${at} WHERE id = 1`),
     pg: () => Effect.void,
-    orElse: () => Effect.asVoid(sql`UPDATE logbook_migration_lock SET holder = ${holder}, taken_at = ${now()} WHERE id = 1`)
+    orElse: unsupported(sql)
   }))
 
 /** How long a PostgreSQL migrator waits for another one's lock by default. */
@@ -173,7 +177,8 @@ const withMigrationLock = (lockTimeout: Duration.Duration) =>
           (lock) =>
             lock.withAdvisoryLock(effect, lockTimeout)
         ),
-      orElse: () => effect
+      sqlite: () => effect,
+      orElse: unsupported(sql)
     }))
 
 /** Compares the files with the tracking table. */
@@ -291,12 +296,13 @@ const applyOne = (migration: MigrationFile) =>
       )
     }
     const executionMs = Math.round(performance.now() - started)
+    const appliedAt = yield* now
     yield* sql`INSERT INTO logbook_migrations ${
       sql.insert({
         version: migration.version,
         name: migration.name,
         checksum: migration.checksum,
-        applied_at: now(),
+        applied_at: appliedAt,
         execution_ms: executionMs
       })
     }`

@@ -36,5 +36,6 @@ export const neverFails = (operation: string, annotations: Record<string, unknow
           Effect.annotateLogs({ operation, reason: reasonOf(cause), ...annotations })
         )
     ),
-    Effect.withSpan(operation)
+    // A record is on the caller's hot path: its span skips the stack capture.
+    Effect.withSpan(operation, { captureStackTrace: false })
   )

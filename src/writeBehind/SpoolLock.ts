@@ -21,12 +21,13 @@ const isBusy = (error: unknown) =>
 /**
  * Takes the exclusive lock of `lockPath` (creating the file), without
  * waiting: none when a live process holds it. Throws on other failures
- * (e.g. an unwritable folder).
+ * (e.g. an unwritable folder). The file is ours alone and stays in SQLite's
+ * default rollback-journal mode, where `BEGIN EXCLUSIVE` locks the file
+ * itself; nothing ever switches it to WAL.
  */
 export const tryLock = (lockPath: string): HeldLock | undefined => {
   const db = new Sqlite(lockPath, { timeout: 0 })
   try {
-    db.pragma("journal_mode = DELETE")
     db.exec("BEGIN EXCLUSIVE")
   } catch (error) {
     db.close()

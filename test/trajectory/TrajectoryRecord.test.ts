@@ -85,8 +85,8 @@ describe("TrajectoryStore.record", () => {
       const messages: Array<string> = []
       const capture = Logger.replace(
         Logger.defaultLogger,
-        Logger.make(({ logLevel, message }) => {
-          messages.push(`${logLevel.label} ${JSON.stringify(message)}`)
+        Logger.make(({ annotations, logLevel, message }) => {
+          messages.push(`${logLevel.label} ${JSON.stringify(message)} ${JSON.stringify(Object.fromEntries(annotations))}`)
         })
       )
       const invalid = JSON.parse(fixtureText)
@@ -97,7 +97,8 @@ describe("TrajectoryStore.record", () => {
       expect(yield* countRows("trajectories")).toBe(0)
       expect(messages.length).toBe(2)
       expect(messages[0]).toContain("WARN")
-      expect(messages[0]).toContain("invalid trajectory")
+      expect(messages[0]).toContain("TrajectoryStore.record: record dropped")
+      expect(messages[0]).toContain(`"reason":"ValidationError"`)
     }).pipe(Effect.provide(TestLayer)))
 })
 })
