@@ -58,6 +58,13 @@ const ftsQueryError = (error: SqlError) => {
   })
 }
 
+/** Raw FTS5 syntax asked of a database without FTS5 (PostgreSQL): its search takes plain text only. */
+const fts5Unavailable = () =>
+  new ValidationError({
+    message: "invalid FTS5 query: raw FTS5 syntax needs SQLite; this database searches plain text (syntax \"plain\")",
+    issues: [{ path: "syntax", message: "raw FTS5 syntax needs SQLite" }]
+  })
+
 /**
  * Lessons learned, per project or global.
  *
@@ -121,11 +128,13 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
      *
      * A plain query never fails, whatever it contains. Fails with
      * `ValidationError` when an option is malformed, or when `syntax: "fts5"`
-     * and SQLite rejects the raw FTS5 query.
+     * and SQLite rejects the raw FTS5 query (on PostgreSQL, which has no FTS5,
+     * `syntax: "fts5"` is always a `ValidationError`).
      */
     const search = Effect.fn("LessonsStore.search")(function*(options: LessonSearchOptions = {}) {
       const valid = yield* validate(LessonSearchOptions, "lesson search")(options)
       const raw = valid.syntax === "fts5"
+      if (raw && !Queries.takesFts5Syntax(sql)) return yield* fts5Unavailable()
       const text = valid.query ?? ""
       const match = raw
         ? (text.trim() === "" ? Option.none() : Option.some({ fts5: text, words: ftsTokens(text) }))

@@ -127,7 +127,8 @@ export const DEFAULT_SEARCH_LIMIT = 50
  *   empty query, or one with no letters or digits, matches every lesson.
  * - `syntax`: `"fts5"` hands `query` to SQLite FTS5 as a raw query
  *   expression (phrases, `NEAR`, column filters, `OR`/`NOT`); a malformed one
- *   fails with `ValidationError`. Default `"plain"`.
+ *   fails with `ValidationError`, and so does any on PostgreSQL (no FTS5
+ *   there). Default `"plain"`.
  * - `category`: only that category.
  * - `projectId`: that project's lessons and the global ones; `null` for the
  *   global ones only. Absent: every lesson.

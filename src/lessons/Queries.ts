@@ -9,6 +9,7 @@
 import type * as Statement from "@effect/sql/Statement"
 import * as Option from "effect/Option"
 import { type Sql, unsupported } from "../database/Dialect.js"
+import { prefixTsQuery } from "../search/TsQuery.js"
 import type { LessonCategory } from "./Lesson.js"
 
 /** bm25 column weights of `lessons_fts (title, summary, details)`. */
@@ -107,7 +108,7 @@ export const searchLessons = (sql: Sql, plan: SearchPlan): Statement.Statement<u
             ORDER BY hit_rank, l.updated_at DESC, l.seq DESC
             LIMIT ${plan.limit} OFFSET ${plan.offset}`,
         pg: () => {
-          const query = sql`to_tsquery('simple', ${prefixQuery(match.words)})`
+          const query = sql`to_tsquery('simple', ${prefixTsQuery(match.words)})`
           // ts_headline needs MinWords < MaxWords.
           const options = `StartSel=${open}, StopSel=${close}, MaxWords=${Math.max(2, tokens)}, MinWords=1`
           // The excerpt with the ellipsis where it cuts the text, as SQLite's snippet writes it.
@@ -128,9 +129,9 @@ export const searchLessons = (sql: Sql, plan: SearchPlan): Statement.Statement<u
   })
 }
 
-/** PostgreSQL: a `tsquery` text where every word must match as a prefix (`'a':* & 'b':*`). */
-const prefixQuery = (words: ReadonlyArray<string>): string =>
-  words.map((word) => `'${word.replaceAll("\\", "\\\\").replaceAll("'", "''")}':*`).join(" & ")
+/** Whether the database takes raw FTS5 query syntax (`syntax: "fts5"`): SQLite only. */
+export const takesFts5Syntax = (sql: Sql): boolean =>
+  sql.onDialectOrElse({ sqlite: () => true, pg: () => false, orElse: unsupported(sql) })
 
 /** Inserts a lesson and returns its row. */
 export const insertLesson = (sql: Sql, row: Readonly<Record<string, unknown>>) =>

@@ -43,5 +43,8 @@ export const EventRow = Schema.Struct({
   timestamp: Stamp
 })
 
-/** The select list that {@link EventRow} decodes. */
-export const eventColumns = `id, trace_id AS "traceId", type, data, timestamp`
+/**
+ * The select list that {@link EventRow} decodes; `data` (any JSON, a string
+ * too) as JSON text, which a parsed `jsonb` string could not be told apart from.
+ */
+export const eventColumns = `id, trace_id AS "traceId", type, CAST(data AS TEXT) AS data, timestamp`

@@ -3,10 +3,11 @@
  * variants: the upsert of a batch (SQLite takes two `ON CONFLICT` clauses,
  * one skipping a replayed write-behind key; PostgreSQL takes one, the skip
  * moving into its `WHERE`), and text search (FTS5 over `trajectories_fts` on
- * SQLite, a `tsvector` of `search_text` on PostgreSQL).
+ * SQLite, the indexed `search` tsvector on PostgreSQL).
  */
 import type * as Statement from "@effect/sql/Statement"
 import { page, type Sql, unsupported } from "../database/Dialect.js"
+import { prefixTsQuery } from "../search/TsQuery.js"
 import { INFO_COLUMNS } from "./StoredTrajectory.js"
 
 /** A row of `trajectories` to write. */
@@ -103,9 +104,16 @@ export const upsertTestGen = (sql: Sql, row: Readonly<Record<string, unknown>>) 
 export const selectTrajectory = (sql: Sql, id: string) =>
   sql`SELECT ${sql.literal(INFO_COLUMNS)}, CAST(t.data AS TEXT) AS data FROM trajectories t WHERE t.id = ${id}`
 
-/** The test-generation details of the trajectory `id`, with its session. */
+/**
+ * The test-generation details of the trajectory `id`, with its session.
+ * `environment` may be any JSON, a string too: it is read as JSON text, which
+ * a parsed `jsonb` string could not be told apart from.
+ */
 export const selectTestGen = (sql: Sql, id: string) =>
-  sql`SELECT g.*, t.session_id FROM testgen_trajectories g
+  sql`SELECT g.trajectory_id, t.session_id, g.task_id, g.task_description, g.total_tests, g.total_rounds,
+      g.category_rounds, g.comprehensiveness_score, g.total_tokens_used, g.duration_ms, g.tests, g.reflections,
+      CAST(g.environment AS TEXT) AS environment, g.uncertainties, g.created_at, g.updated_at
+    FROM testgen_trajectories g
     JOIN trajectories t ON t.id = g.trajectory_id WHERE g.trajectory_id = ${id}`
 
 /** The stored id of each of these identities. */
@@ -173,18 +181,21 @@ export const searchTrajectories = (
         ORDER BY trajectories_fts.rank, t.seq DESC
         LIMIT ${limit} OFFSET ${offset}`,
     pg: () => {
-      const query = sql`to_tsquery('simple', ${
-        match.words.map((word) => `'${word.replaceAll("\\", "\\\\").replaceAll("'", "''")}':*`).join(" & ")
-      })`
-      return sql`SELECT ${sql.literal(INFO_COLUMNS)}, -ts_rank(to_tsvector('simple', t.search_text), ${query}) AS rank,
-          ts_headline('simple', t.search_text, ${query}, 'StartSel=[, StopSel=], FragmentDelimiter=…, MaxWords=16, MinWords=1') AS snippet
+      const query = sql`to_tsquery('simple', ${prefixTsQuery(match.words)})`
+      // Rank divided by the text's length: like bm25, a short text with as many hits ranks above a long one.
+      return sql`SELECT ${sql.literal(INFO_COLUMNS)}, -ts_rank(t.search, ${query}, 2) AS rank,
+          ts_headline('simple', left(t.search_text, ${SEARCH_TEXT_INDEXED}), ${query},
+            'StartSel=[, StopSel=], FragmentDelimiter=…, MaxWords=16, MinWords=1') AS snippet
         FROM trajectories t
-        WHERE ${sql.and([sql`to_tsvector('simple', t.search_text) @@ ${query}`, ...conditions(sql, filter)])}
+        WHERE ${sql.and([sql`t.search @@ ${query}`, ...conditions(sql, filter)])}
         ORDER BY rank, t.seq DESC
         LIMIT ${limit} OFFSET ${offset}`
     },
     orElse: unsupported(sql)
   })
+
+/** PostgreSQL: how much of `search_text` its `search` tsvector indexes (migrations/postgres/0005). */
+const SEARCH_TEXT_INDEXED = 262144
 
 /** A page of stored embeddings of `dimension`, after `seq` `after`. */
 export const trajectoryVectors = (sql: Sql, dimension: number, after: number, size: number) =>

@@ -87,6 +87,30 @@ const resolveIds = (sql: SqlClient.SqlClient, values: ReadonlyArray<TrajectoryRe
   })
 
 /**
+ * `rows` cut, in order, into runs that each hold an identity and a record key
+ * at most once: one statement may not change a row twice on PostgreSQL
+ * (`ON CONFLICT DO UPDATE`), so the same trajectory twice in a batch goes in
+ * two statements, applied in order as SQLite applies the rows of one.
+ */
+const distinctRuns = (rows: ReadonlyArray<Queries.TrajectoryInsert>): ReadonlyArray<ReadonlyArray<Queries.TrajectoryInsert>> => {
+  const runs: Array<Array<Queries.TrajectoryInsert>> = []
+  let run: Array<Queries.TrajectoryInsert> = []
+  const seen = new Set<string>()
+  for (const row of rows) {
+    const keys = [`identity ${row.identity}`, ...(row.record_key === null ? [] : [`key ${row.record_key}`])]
+    if (keys.some((key) => seen.has(key))) {
+      runs.push(run)
+      run = []
+      seen.clear()
+    }
+    run.push(row)
+    for (const key of keys) seen.add(key)
+  }
+  if (run.length > 0) runs.push(run)
+  return runs
+}
+
+/**
  * Inserts trajectories, replacing a stored one that is the same trajectory
  * (same identity, see `Identity`; its id and `created_at` are kept; its task id, score and embedding are kept when
  * the new row has none) unless the stored one was written later: a row
@@ -107,7 +131,9 @@ export const upsertTrajectories = (batch: ReadonlyArray<{ readonly key: string |
     for (const chunk of parameterChunks(sql, batch, Queries.TRAJECTORY_COLUMNS, MAX_ROWS)) {
       const ids = yield* resolveIds(sql, chunk.map(({ value }) => value))
       result.push(...ids)
-      yield* Queries.upsertTrajectories(sql, chunk.map(({ key, value }, i) => toRow(value, key, ids[i]!)))
+      for (const rows of distinctRuns(chunk.map(({ key, value }, i) => toRow(value, key, ids[i]!)))) {
+        yield* Queries.upsertTrajectories(sql, rows)
+      }
     }
     return result
   })

@@ -1,3 +1,4 @@
+import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -30,17 +31,21 @@ describe("TrajectoryStore.similar", () => {
   it.effect("returns the true nearest neighbours, checked by brute force over a random set", () =>
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
+      const sql = yield* SqlClient.SqlClient
       const next = random(7)
       const vector = (dim: number) => Float32Array.from({ length: dim }, () => next() * 2 - 1)
       // More than two pages of candidates, plus rows the search must leave out.
       const count = PAGE_SIZE * 2 + 137
       const stored = new Map<string, Float32Array>()
-      for (let i = 0; i < count; i++) {
-        const id = `s-${i}`
-        const embedding = vector(DIM)
-        stored.set(id, embedding)
-        yield* store.save(tiny(id, `vector number ${i}`), { embedding })
-      }
+      // Stored in one transaction: one commit instead of one per trajectory.
+      yield* sql.withTransaction(Effect.gen(function*() {
+        for (let i = 0; i < count; i++) {
+          const id = `s-${i}`
+          const embedding = vector(DIM)
+          stored.set(id, embedding)
+          yield* store.save(tiny(id, `vector number ${i}`), { embedding })
+        }
+      }))
       yield* store.save(tiny("no-embedding"))
       yield* store.save(tiny("other-dimension"), { embedding: vector(DIM / 2) })
       yield* store.save(tiny("zero-vector"), { embedding: new Float32Array(DIM) })
@@ -72,7 +77,7 @@ describe("TrajectoryStore.similar", () => {
       const half = yield* store.similar(vector(DIM / 2), { k: 5 })
       expect(half.map((h) => h.sessionId)).toEqual(["other-dimension"])
       expect(yield* store.similar(vector(7), { k: 5 })).toEqual([])
-    }).pipe(Effect.provide(TestLayer)))
+    }).pipe(Effect.provide(TestLayer)), 180_000)
 
   it.effect("invalid queries are ValidationErrors", () =>
     Effect.gen(function*() {
