@@ -90,5 +90,29 @@ export class StaleState extends Schema.TaggedError<StaleState>()("StaleState", {
   }
 }
 
+/** A table whose copy does not match its source. */
+export const CopiedTable = Schema.Struct({
+  table: Schema.String,
+  sourceRows: Schema.Number,
+  targetRows: Schema.Number,
+  sourceChecksum: Schema.String,
+  targetChecksum: Schema.String
+})
+export type CopiedTable = typeof CopiedTable.Type
+
+/**
+ * After `copy`, some tables of the target differ from the source: other
+ * rows were already there, or the source changed while it was copied.
+ */
+export class CopyMismatch extends Schema.TaggedError<CopyMismatch>()("CopyMismatch", {
+  tables: Schema.Array(CopiedTable)
+}) {
+  override get message() {
+    return `the copy differs from its source in ${
+      this.tables.map((t) => `${t.table} (${t.sourceRows} rows, checksum ${t.sourceChecksum.slice(0, 8)}; copy ${t.targetRows} rows, checksum ${t.targetChecksum.slice(0, 8)})`).join(", ")
+    }`
+  }
+}
+
 /** Any error a logbook operation can fail with. */
-export type LogbookError = DatabaseError | MigrationError | NotFound | ValidationError | StaleState
+export type LogbookError = DatabaseError | MigrationError | NotFound | ValidationError | StaleState | CopyMismatch

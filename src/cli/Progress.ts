@@ -16,9 +16,11 @@ export interface ProgressTarget {
 export interface Progress {
   /** Counts `n` more units done. */
   readonly advance: (n: number) => Effect.Effect<void>
+  /** Sets the total once it is known (a bar started without one). */
+  readonly setTotal: (total: number) => Effect.Effect<void>
 }
 
-const silent: Progress = { advance: () => Effect.void }
+const silent: Progress = { advance: () => Effect.void, setTotal: () => Effect.void }
 
 const WIDTH = 24
 const FRAME = "100 millis"
@@ -47,12 +49,13 @@ export const renderProgress = (label: string, done: number, total: number | unde
  */
 export const withProgress = <A, E, R>(
   label: string,
-  total: number | undefined,
+  initialTotal: number | undefined,
   use: (progress: Progress) => Effect.Effect<A, E, R>,
   target: ProgressTarget = process.stderr
 ): Effect.Effect<A, E, R> => {
   if (target.isTTY !== true) return use(silent)
   return Effect.scoped(Effect.gen(function*() {
+    let total = initialTotal
     let done = 0
     let tick = 0
     const draw = () => {
@@ -71,6 +74,10 @@ export const withProgress = <A, E, R>(
       advance: (n) =>
         Effect.sync(() => {
           done += n
+        }),
+      setTotal: (n) =>
+        Effect.sync(() => {
+          total = n
         })
     })
   }))

@@ -1,0 +1,191 @@
+/**
+ * `copy`: moves every table of one logbook database into another, across
+ * dialects (SQLite to PostgreSQL when a team outgrows one machine, and
+ * back). The target is migrated first; each table is read in keyset pages
+ * and written a page per transaction, skipping rows already there, so that
+ * a copy run twice (or resumed after a failure) stores each row once.
+ * PostgreSQL's identity sequences are then set past the copied keys, and
+ * every table is verified: its row count and a content checksum
+ * (`copy/Checksum.ts`) must be the same on both sides.
+ *
+ * Copy a database that is not being written: rows written to the source
+ * during the copy may be missed, and the verification then says so.
+ *
+ * @module
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import { Num } from "./database/Columns.js"
+import { parameterChunks } from "./database/Dialect.js"
+import { displayUrl, locate } from "./database/DatabaseOptions.js"
+import { withDatabaseErrors } from "./database/SqlFailure.js"
+import { Database, type DatabaseOptions, type DatabaseService } from "./Database.js"
+import { type CopiedTable, CopyMismatch, ValidationError } from "./Errors.js"
+import { tableSum } from "./copy/Checksum.js"
+import { forEachPage, type Row } from "./copy/Pages.js"
+import { planCopy, type TablePlan } from "./copy/Plan.js"
+import * as Queries from "./copy/Queries.js"
+import { refusedByPostgres, toTarget } from "./copy/Values.js"
+
+export { COPY_ORDER } from "./copy/Plan.js"
+
+/** How a copy reports its progress, in rows. */
+export interface CopyProgress {
+  /** Called once, before the first row: the rows of the source, every table. */
+  readonly total: (rows: number) => Effect.Effect<void>
+  /** Called after each page: its rows. */
+  readonly advance: (rows: number) => Effect.Effect<void>
+}
+
+/** What to copy where. */
+export interface CopyOptions {
+  /** The source database: a URL (file path, `file:...`, `postgres://...`) or its options. It is verified, never migrated. */
+  readonly from: string | DatabaseOptions
+  /** The target database: a URL or its options. It is migrated first (created when it is a new file). */
+  readonly to: string | DatabaseOptions
+  /** Rows per page read and per transaction written (default 500). */
+  readonly pageSize?: number | undefined
+  readonly progress?: CopyProgress | undefined
+}
+
+/** One table copied and verified. */
+export interface TableCopy extends CopiedTable {
+  /** Rows written; the others were already in the target. */
+  readonly inserted: number
+}
+
+/** What `copy` did. */
+export interface CopyReport {
+  /** The URLs, passwords shown as `***`. */
+  readonly from: string
+  readonly to: string
+  readonly tables: ReadonlyArray<TableCopy>
+  readonly rows: number
+  readonly inserted: number
+}
+
+const OPERATION = "Copy.copy"
+const DEFAULT_PAGE = 500
+
+const optionsOf = (given: string | DatabaseOptions): DatabaseOptions => typeof given === "string" ? { url: given } : given
+
+const invalid = (path: string, message: string) => new ValidationError({ message: `invalid copy options: ${message}`, issues: [{ path, message }] })
+
+/** A stable name of a database's location, to refuse copying a database onto itself. */
+const placeOf = (url: string | undefined) => {
+  const location = locate(url ?? "./.logbook/logbook.db")
+  return location._tag === "File" ? `file:${location.filename}` : location._tag === "Postgres" ? displayUrl(location.url) : undefined
+}
+
+const open = (options: DatabaseOptions) =>
+  Effect.map(Layer.build(Database.layer(options)), (context) => Context.get(context, Database))
+
+const Count = Schema.Tuple(Schema.Struct({ n: Num }))
+
+const countOf = (db: DatabaseService, table: string) =>
+  Queries.count(db.sql, table).pipe(
+    Effect.flatMap(Schema.decodeUnknown(Count)),
+    Effect.map(([row]) => row.n),
+    withDatabaseErrors(OPERATION)
+  )
+
+const keyText = (plan: TablePlan, row: Row) => plan.key.map((column) => `${column}=${String(row[column])}`).join(", ")
+
+/** The rows of a page as the target binds them; fails on a value PostgreSQL cannot store. */
+const converted = (plan: TablePlan, rows: ReadonlyArray<Row>, dialect: "sqlite" | "pg") =>
+  Effect.forEach(rows, (row) =>
+    Effect.gen(function*() {
+      const out: Record<string, unknown> = {}
+      for (const column of plan.columns) {
+        const value = row[column.name]
+        if (dialect === "pg" && refusedByPostgres(value, column.targetKind)) {
+          return yield* invalid(
+            `${plan.table}.${column.name}`,
+            `${plan.table} (${keyText(plan, row)}) column ${column.name} holds the NUL character (\\u0000), which PostgreSQL cannot store`
+          )
+        }
+        out[column.name] = toTarget(value, column.kind, dialect)
+      }
+      return out
+    }))
+
+/** Copies one table page by page; returns the rows inserted. */
+const copyTable = (source: DatabaseService, target: DatabaseService, plan: TablePlan, size: number, progress: CopyProgress | undefined) =>
+  Effect.gen(function*() {
+    let inserted = 0
+    yield* forEachPage(source.sql, plan, size, OPERATION, (rows) =>
+      Effect.gen(function*() {
+        const values = yield* converted(plan, rows, target.dialect)
+        const added = yield* target.transaction(
+          OPERATION,
+          Effect.forEach(parameterChunks(target.sql, values, plan.columns.length), (chunk) => Queries.insertMissing(target.sql, plan.table, chunk))
+        )
+        inserted += added.reduce((n, chunk) => n + chunk.length, 0)
+        if (progress !== undefined) yield* progress.advance(rows.length)
+      }))
+    if (target.dialect === "pg") {
+      for (const column of plan.identity) {
+        yield* Queries.resetIdentity(target.sql, plan.table, column).pipe(withDatabaseErrors(OPERATION))
+      }
+    }
+    return inserted
+  })
+
+/**
+ * Copies every table of `options.from` into `options.to` (migrated first)
+ * and verifies each: same row count, same content checksum. Rows already in
+ * the target (same key or unique value) are kept and not written again, so
+ * running it twice is harmless. Fails with `ValidationError` on malformed
+ * options, a copy of a database onto itself, a target whose schema lacks a
+ * table or column of the source, or a value PostgreSQL cannot store (the
+ * NUL character); `CopyMismatch` when a table of the target differs from
+ * the source afterwards; `DatabaseError` / `MigrationError` when either
+ * database fails (a source with pending migrations: migrate it first).
+ */
+export const copy = (options: CopyOptions) =>
+  Effect.gen(function*() {
+    const size = options.pageSize ?? DEFAULT_PAGE
+    if (!Number.isSafeInteger(size) || size < 1) return yield* invalid("pageSize", `pageSize must be a positive integer, got ${size}`)
+    const from = optionsOf(options.from)
+    const to = optionsOf(options.to)
+    const place = placeOf(from.url)
+    if (place !== undefined && place === placeOf(to.url)) return yield* invalid("to", `the source and the target are the same database (${place})`)
+    const source = yield* open({ ...from, migrate: "verify", retention: undefined })
+    const target = yield* open({ ...to, migrate: "apply", retention: undefined })
+    const plans = yield* planCopy(source.sql, target.sql)
+    const totals = yield* Effect.forEach(plans, (plan) => countOf(source, plan.table))
+    if (options.progress !== undefined) yield* options.progress.total(totals.reduce((a, b) => a + b, 0))
+    const inserted: Array<number> = []
+    for (const plan of plans) inserted.push(yield* copyTable(source, target, plan, size, options.progress))
+    const tables = yield* Effect.forEach(plans, (plan, i) =>
+      Effect.gen(function*() {
+        const [before, after] = yield* Effect.all([tableSum(source.sql, plan, size, OPERATION), tableSum(target.sql, plan, size, OPERATION)], {
+          concurrency: 2
+        })
+        const table: TableCopy = {
+          table: plan.table,
+          sourceRows: before.rows,
+          targetRows: after.rows,
+          sourceChecksum: before.checksum,
+          targetChecksum: after.checksum,
+          inserted: inserted[i] ?? 0
+        }
+        return table
+      }))
+    const different = tables.filter((t) => t.sourceRows !== t.targetRows || t.sourceChecksum !== t.targetChecksum)
+    if (different.length > 0) {
+      return yield* new CopyMismatch({
+        tables: different.map(({ inserted: _, ...table }) => table)
+      })
+    }
+    const report: CopyReport = {
+      from: place ?? displayUrl(from.url ?? ""),
+      to: placeOf(to.url) ?? displayUrl(to.url ?? ""),
+      tables,
+      rows: tables.reduce((n, t) => n + t.sourceRows, 0),
+      inserted: tables.reduce((n, t) => n + t.inserted, 0)
+    }
+    return report
+  }).pipe(Effect.scoped, Effect.withSpan(OPERATION))
