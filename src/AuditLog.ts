@@ -87,24 +87,7 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
     })
 
     const record = (entry: AuditEntryInput): Effect.Effect<void> =>
-      prepareEntry(redactor)(entry).pipe(
-        Effect.flatMap((value) => writeBehind.enqueue(AuditSink, value)),
-        Effect.catchAll((error) =>
-          Effect.logWarning("AuditLog.record dropped an invalid audit entry").pipe(
-            Effect.annotateLogs({ operation: "AuditLog.record", reason: error._tag, message: error.message })
-          )
-        ),
-        Effect.catchAllDefect((defect) =>
-          Effect.logWarning("AuditLog.record dropped an audit entry it could not prepare").pipe(
-            Effect.annotateLogs({
-              operation: "AuditLog.record",
-              reason: "Defect",
-              message: defect instanceof Error ? defect.message : String(defect)
-            })
-          )
-        ),
-        Effect.withSpan("AuditLog.record", { captureStackTrace: false })
-      )
+      writeBehind.submit(AuditSink, "AuditLog.record", prepareEntry(redactor)(entry))
 
     const query = Effect.fn("AuditLog.query")(function*(options?: AuditQuery) {
       const filter = yield* validateQuery(options)
@@ -164,11 +147,14 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
        */
       logMany,
       /**
-       * Records an entry through the write-behind recorder: validates and
-       * redacts it on the caller's fiber, then returns at once; the entry is
-       * committed with the next batch. Never fails: an invalid entry is
-       * dropped with a structured warning (`Effect.logWarning`, annotated with
-       * the operation, reason and redacted message).
+       * Records an entry through the write-behind recorder: the caller only
+       * hands it over and returns at once; the recorder's writer validates
+       * and redacts it (its timestamp defaults to the instant of the call)
+       * and commits it with the next batch. Never fails: an invalid entry is
+       * dropped with a structured warning `AuditLog.record: record dropped`
+       * (annotated with the operation and reason, its message redacted) and
+       * counted in `logbook_records_refused`. The entry is read by the
+       * writer: do not change it after the call.
        */
       record,
       /**

@@ -97,7 +97,7 @@ describe("TrajectoryStore.record", () => {
       expect(yield* countRows("trajectories")).toBe(0)
       expect(messages.length).toBe(2)
       expect(messages[0]).toContain("WARN")
-      expect(messages[0]).toContain("invalid trajectory")
+      expect(messages[0]).toContain("TrajectoryStore.record: record dropped")
     }).pipe(Effect.provide(TestLayer)))
 })
 })
