@@ -26,7 +26,6 @@ import { toDatabaseError, withDatabaseErrors } from "./database/SqlFailure.js"
 import type { DatabaseError, ValidationError } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
 import { validate } from "./Validation.js"
-import { neverFails } from "./writeBehind/NeverFails.js"
 import { WriteBehind } from "./writeBehind/WriteBehind.js"
 
 export { AuditCategory, AuditEntry, AuditEntryInput } from "./audit/AuditEntry.js"
@@ -87,10 +86,7 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
     })
 
     const record = (entry: AuditEntryInput): Effect.Effect<void> =>
-      prepareEntry(redactor)(entry).pipe(
-        Effect.flatMap((value) => writeBehind.enqueue(AuditSink, value)),
-        neverFails("AuditLog.record")
-      )
+      writeBehind.submit(AuditSink, "AuditLog.record", prepareEntry(redactor)(entry))
 
     const query = Effect.fn("AuditLog.query")(function*(options?: AuditQuery) {
       const filter = yield* validateQuery(options)
@@ -142,11 +138,14 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
        */
       logMany,
       /**
-       * Records an entry through the write-behind recorder: validates and
-       * redacts it on the caller's fiber, then returns at once; the entry is
-       * committed with the next batch. Never fails: an invalid entry is
-       * dropped with a structured warning (`Effect.logWarning`, annotated with
-       * the operation and reason, its redacted message in the cause).
+       * Records an entry through the write-behind recorder: the caller only
+       * hands it over and returns at once; the recorder's writer validates
+       * and redacts it (its timestamp defaults to the instant of the call)
+       * and commits it with the next batch. Never fails: an invalid entry is
+       * dropped with a structured warning `AuditLog.record: record dropped`
+       * (annotated with the operation and reason, its message redacted) and
+       * counted in `logbook_records_refused`. The entry is read by the
+       * writer: do not change it after the call.
        */
       record,
       /**

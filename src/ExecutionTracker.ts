@@ -66,7 +66,6 @@ import {
 import { EventRow, type TraceEvent, TraceEventInput } from "./tracker/TraceEvent.js"
 import { Page } from "./domain/Page.js"
 import { checkStoredInput, validate } from "./Validation.js"
-import { neverFails } from "./writeBehind/NeverFails.js"
 
 const validatePage = validate(Page, "page")
 import { WriteBehind } from "./writeBehind/WriteBehind.js"
@@ -140,9 +139,10 @@ export interface ExecutionTrackerService {
   readonly agentMetrics: (agent: string, window?: MetricsWindow) => Effect.Effect<AgentMetrics, DatabaseError>
   /**
    * Records an event of a trace, write-behind: returns at once and never
-   * fails. The event is validated and redacted on the caller's fiber; an
-   * invalid one is logged as a warning and dropped. Events of a trace id that
-   * is not stored are kept all the same.
+   * fails. The caller only hands the event over; the recorder's writer
+   * validates and redacts it (timestamped at the call); an invalid one is
+   * logged as a warning and dropped. Events of a trace id that is not stored
+   * are kept all the same. Do not change the event after the call.
    */
   readonly recordEvent: (traceId: string, event: TraceEventInput) => Effect.Effect<void>
   /**
@@ -153,8 +153,9 @@ export interface ExecutionTrackerService {
   readonly events: (traceId: string, query?: EventQuery) => Effect.Effect<ReadonlyArray<TraceEvent>, DatabaseError>
   /**
    * Records one LLM call, write-behind: returns at once and never fails.
-   * Validated and redacted on the caller's fiber; an invalid record is logged
-   * as a warning and dropped.
+   * Validated and redacted by the recorder's writer (timestamped at the
+   * call); an invalid record is logged as a warning and dropped. Do not
+   * change the record after the call.
    */
   readonly recordLlmUsage: (usage: LlmUsageInput) => Effect.Effect<void>
   /** LLM calls, newest first, optionally of one agent and/or trace (`limit` as every page, default 100). */
@@ -372,25 +373,30 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
       }),
 
       recordEvent: (traceId, event) =>
-        Effect.gen(function*() {
-          yield* checkStoredInput("trace event")({ traceId, ...event })
-          const trace = yield* validateTraceId(traceId)
-          const valid = yield* validateEvent(event)
-          const data = valid.data === null ? null : yield* redactedJson(valid.data, "data")
-          yield* writeBehind.enqueue(EventSink, { traceId: id(trace), type: id(valid.type), data, timestamp: yield* now })
-        }).pipe(neverFails("ExecutionTracker.recordEvent", { traceId: id(traceId) })),
+        writeBehind.submit(
+          EventSink,
+          "ExecutionTracker.recordEvent",
+          Effect.gen(function*() {
+            yield* checkStoredInput("trace event")({ traceId, ...event })
+            const trace = yield* validateTraceId(traceId)
+            const valid = yield* validateEvent(event)
+            const data = valid.data === null ? null : yield* redactedJson(valid.data, "data")
+            return { traceId: id(trace), type: id(valid.type), data, timestamp: yield* now }
+          }),
+          () => ({ traceId: id(traceId) })
+        ),
 
       events: Effect.fn("ExecutionTracker.events")(function*(traceId: string, query?: EventQuery) {
         return yield* Effect.flatMap(Queries.events(sql, id(traceId), query?.type === undefined ? undefined : id(query.type)), decodeEvents)
       }, withDatabaseErrors("ExecutionTracker.events")),
 
       recordLlmUsage: (usage) =>
-        Effect.gen(function*() {
+        writeBehind.submit(LlmUsageSink, "ExecutionTracker.recordLlmUsage", Effect.gen(function*() {
           yield* checkStoredInput("LLM usage")(usage)
           const valid = yield* validateLlmUsage(usage)
           const inputTokens = valid.inputTokens ?? 0
           const outputTokens = valid.outputTokens ?? 0
-          yield* writeBehind.enqueue(LlmUsageSink, {
+          return {
             traceId: idOrNull(valid.traceId),
             agent: idOrNull(valid.agent),
             provider: id(valid.provider),
@@ -407,8 +413,8 @@ export class ExecutionTracker extends Effect.Service<ExecutionTracker>()("logboo
             status: valid.status ?? (valid.error === undefined ? "success" : "error"),
             error: redactNullable(valid.error),
             timestamp: yield* now
-          })
-        }).pipe(neverFails("ExecutionTracker.recordLlmUsage", {})),
+          }
+        })),
 
       llmUsage: Effect.fn("ExecutionTracker.llmUsage")(function*(query?: LlmUsageQuery) {
         const limit = (yield* validatePage({ limit: query?.limit })).limit ?? DEFAULT_LLM_USAGE_LIMIT

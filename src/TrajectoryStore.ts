@@ -40,7 +40,6 @@ import * as Queries from "./trajectory/Queries.js"
 import { TrajectorySink } from "./trajectory/TrajectorySink.js"
 import { upsertTrajectories } from "./trajectory/TrajectoryWrite.js"
 import { validate } from "./Validation.js"
-import { neverFails } from "./writeBehind/NeverFails.js"
 import { WriteBehind } from "./writeBehind/WriteBehind.js"
 
 export { ATIF_VERSIONS, type AtifVersion, Trajectory } from "./trajectory/Atif.js"
@@ -144,16 +143,14 @@ export class TrajectoryStore extends Effect.Service<TrajectoryStore>()("logbook/
 
     /**
      * Records a trajectory through the write-behind recorder: returns at
-     * once and never fails. It is validated and redacted here, on the
-     * caller's fiber; an invalid trajectory is logged as a warning (with its
-     * issues) and dropped. Committed in batches, spooled while the database
+     * once and never fails. The caller only hands it over; the recorder's
+     * writer validates and redacts it; an invalid trajectory is logged as a
+     * warning `TrajectoryStore.record: record dropped` (with its issues) and
+     * dropped. Do not change the trajectory after the call. Committed in batches, spooled while the database
      * is unavailable; `Logbook.flush` waits for it.
      */
     const record = (trajectory: Trajectory, options?: SaveOptions): Effect.Effect<void> =>
-      prepareTrajectory(trajectory, options, redactor).pipe(
-        Effect.flatMap((value) => writeBehind.enqueue(TrajectorySink, value)),
-        neverFails("TrajectoryStore.record")
-      )
+      writeBehind.submit(TrajectorySink, "TrajectoryStore.record", prepareTrajectory(trajectory, options, redactor))
 
     /**
      * The stored trajectory of `id` (what `save` returned: the session id for

@@ -1,6 +1,7 @@
 /**
  * Counters of the write-behind recorder, as Effect metrics: records enqueued,
- * committed, spooled, replayed from the spool, and failed (set aside or lost).
+ * committed, spooled, replayed from the spool, refused (invalid input) and
+ * failed (set aside or lost).
  */
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
@@ -13,6 +14,8 @@ export const recordsCommitted = Metric.counter("logbook_records_committed", { in
 export const recordsSpooled = Metric.counter("logbook_records_spooled", { incremental: true })
 /** Records replayed from the spool into the database. */
 export const recordsReplayed = Metric.counter("logbook_records_replayed", { incremental: true })
+/** Records refused before they were queued for the database: invalid input, logged as a warning and dropped. */
+export const recordsRefused = Metric.counter("logbook_records_refused", { incremental: true })
 /** Records set aside (rejected by the database, corrupt spool lines) or lost. */
 export const recordsFailed = Metric.counter("logbook_records_failed", { incremental: true })
 
@@ -23,3 +26,4 @@ export const committed = add(recordsCommitted)
 export const spooled = add(recordsSpooled)
 export const replayed = add(recordsReplayed)
 export const failed = add(recordsFailed)
+export const refused = add(recordsRefused)

@@ -1,7 +1,7 @@
 /**
  * The one wrapper of the write-behind `record` methods: whatever goes wrong
- * while a record is validated, redacted and enqueued on the caller's fiber,
- * the caller's flow goes on.
+ * while a write-behind record is validated, redacted and enqueued (by the
+ * writer, on the caller's behalf), the caller's flow goes on.
  *
  * @module
  */

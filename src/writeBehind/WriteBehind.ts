@@ -9,8 +9,24 @@ import type { RecordSink } from "./RecordSink.js"
 
 /** The write-behind recorder's interface. */
 export interface WriteBehindService {
-  /** Queues one record; returns at once and never fails. */
+  /** Queues one record whose value is ready; returns at once and never fails. */
   readonly enqueue: <A, I>(sink: RecordSink<A, I>, value: A) => Effect.Effect<void>
+  /**
+   * Queues one record still to be prepared: the caller's fiber only hands it
+   * over (no validation, redaction or encoding there) and goes on. The
+   * writer runs `prepare` later, with the clock standing at the instant of
+   * the call; when it fails the record is refused: a warning
+   * `<operation>: record dropped` goes to the caller's logger (with
+   * `annotations()`), `logbook_records_refused` counts it, nothing is
+   * written. Never fails. `prepare` must not depend on values the caller
+   * changes after the call.
+   */
+  readonly submit: <A, I, E>(
+    sink: RecordSink<A, I>,
+    operation: string,
+    prepare: Effect.Effect<A, E>,
+    annotations?: () => Record<string, unknown>
+  ) => Effect.Effect<void>
   /** Waits until every record enqueued before the call is durable (in the database or the spool). */
   readonly flush: Effect.Effect<void>
 }

@@ -17,7 +17,11 @@
  * while or after the recorder closes is written (fsynced) to a spool file of
  * its own, which the next process replays.
  *
- * Bound: at most `maxPending` records wait in memory; past that `enqueue`
+ * Callers hand records over unprepared (`submit`): validation, redaction,
+ * encoding and the idempotency key are the writer's work, done when it takes
+ * the records, so a caller pays only for putting one item on the queue.
+ *
+ * Bound: at most `maxPending` records wait in memory; past that `submit`
  * waits for room (backpressure) rather than dropping anything.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -32,9 +36,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Queue from "effect/Queue"
-import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
-import { randomUUID } from "node:crypto"
 import { mkdirSync } from "node:fs"
 import * as path from "node:path"
 import { Database } from "../Database.js"
@@ -55,7 +57,8 @@ import {
   writeSpoolFile
 } from "./Spool.js"
 import { allSinks } from "./sinks.js"
-import { WriteBehind } from "./WriteBehind.js"
+import { prepare, type Submission, submission } from "./Submission.js"
+import { WriteBehind, type WriteBehindService } from "./WriteBehind.js"
 
 /** Tuning of the recorder. */
 export interface WriteBehindOptions {
@@ -74,7 +77,7 @@ export interface WriteBehindOptions {
 }
 
 type Item =
-  | { readonly _tag: "Record"; readonly line: SpoolLine }
+  | Submission
   | { readonly _tag: "Flush"; readonly done: Deferred.Deferred<void> }
   | { readonly _tag: "Tick" }
   | { readonly _tag: "Stop"; readonly done: Deferred.Deferred<void> }
@@ -372,8 +375,9 @@ const make = (options: WriteBehindOptions) =>
         let lines: Array<SpoolLine> = []
         let stop = false
         for (const item of items) {
-          if (item._tag === "Record") {
-            lines.push(item.line)
+          if (item._tag === "Submission") {
+            const line = yield* prepare(item)
+            if (line !== undefined) lines.push(line)
             continue
           }
           yield* processRecords(lines)
@@ -407,7 +411,7 @@ const make = (options: WriteBehindOptions) =>
       yield* tryReplay(true)
       while (true) {
         const first = yield* Queue.takeBetween(queue, 1, maxBatch)
-        const urgent = Chunk.some(first, (item) => item._tag !== "Record")
+        const urgent = Chunk.some(first, (item) => item._tag !== "Submission")
         const items = urgent || first.length >= maxBatch
           ? first
           : yield* Effect.sleep(linger).pipe(
@@ -460,8 +464,12 @@ const make = (options: WriteBehindOptions) =>
     const drainLate = Effect.gen(function*() {
       while (true) {
         const items = yield* Queue.takeAll(queue)
-        const lines = Chunk.toReadonlyArray(items).flatMap((item) => item._tag === "Record" ? [item.line] : [])
+        const lines: Array<SpoolLine> = []
         for (const item of items) {
+          if (item._tag === "Submission") {
+            const line = yield* prepare(item)
+            if (line !== undefined) lines.push(line)
+          }
           if (item._tag === "Flush" || item._tag === "Stop") yield* Deferred.succeed(item.done, undefined)
         }
         if (lines.length > 0) yield* spoolLate(lines)
@@ -481,24 +489,19 @@ const make = (options: WriteBehindOptions) =>
       }).pipe(Effect.withClock(realClock))
     )
 
+    /** Hands a submission to the writer: the only work `submit` does on the caller's fiber. */
+    const handOver = (item: Submission): Effect.Effect<void> => {
+      if (closed) return Effect.flatMap(prepare(item), (line) => line === undefined ? Effect.void : spoolLate([line]))
+      Metrics.recordsEnqueued.unsafeUpdate(1, [])
+      return queue.unsafeOffer(item) ? Effect.void : Queue.offer(queue, item)
+    }
+
+    const submit: WriteBehindService["submit"] = (sink, operation, prepareValue, annotations) =>
+      submission(sink, operation, prepareValue, annotations, handOver)
+
     return WriteBehind.of({
-      enqueue: (sink, value) =>
-        Effect.suspend(() => {
-          const encoded = Schema.encodeEither(sink.schema)(value)
-          if (encoded._tag === "Left") {
-            return Effect.logError("logbook: a record does not match its schema and was not recorded").pipe(
-              Effect.annotateLogs({ kind: sink.kind, error: encoded.left.message })
-            )
-          }
-          const line: SpoolLine = { kind: sink.kind, key: randomUUID(), value: encoded.right }
-          if (closed) return spoolLate([line])
-          const item: Item = { _tag: "Record", line }
-          return queue.unsafeOffer(item)
-            ? Metrics.enqueued(1)
-            : Queue.offer(queue, item).pipe(Effect.zipRight(Metrics.enqueued(1)))
-        }).pipe(
-          Effect.catchAllCause((cause) => Effect.logError("logbook: a record could not be enqueued", cause))
-        ),
+      submit,
+      enqueue: (sink, value) => submit(sink, "WriteBehind.enqueue", Effect.succeed(value)),
       flush: Effect.suspend(() => closed ? Effect.void : flush)
     })
   })

@@ -98,7 +98,6 @@ describe("TrajectoryStore.record", () => {
       expect(messages.length).toBe(2)
       expect(messages[0]).toContain("WARN")
       expect(messages[0]).toContain("TrajectoryStore.record: record dropped")
-      expect(messages[0]).toContain(`"reason":"ValidationError"`)
     }).pipe(Effect.provide(TestLayer)))
 })
 })

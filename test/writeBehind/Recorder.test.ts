@@ -3,11 +3,14 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
+import * as TestClock from "effect/TestClock"
 import * as path from "node:path"
 import { AuditLog } from "../../src/AuditLog.js"
 import { coreOn } from "../../src/Core.js"
 import { Database } from "../../src/Database.js"
 import * as Logbook from "../../src/Logbook.js"
+import { AuditSink } from "../../src/audit/AuditSink.js"
+import { WriteBehind } from "../../src/writeBehind/WriteBehind.js"
 import { layerWith } from "../../src/writeBehind/WriteBehindLive.js"
 import * as Metrics from "../../src/writeBehind/Metrics.js"
 import { tempDir } from "../support/TempDir.js"
@@ -15,6 +18,18 @@ import { range, readStored } from "./Stored.js"
 
 const countAudit = Effect.flatMap(SqlClient.SqlClient, (sql) =>
   sql<{ n: number }>`SELECT count(*) AS n FROM audit_logs`.pipe(Effect.orDie, Effect.map((rows) => rows[0]!.n)))
+
+const entryRecord = {
+  timestamp: "2025-02-01T00:00:00.000Z",
+  projectId: null,
+  taskId: null,
+  agent: null,
+  action: "prepared",
+  category: "agent" as const,
+  details: null,
+  userId: null,
+  ipAddress: null
+}
 
 const entry = (step: number) => ({ projectId: "flow", action: `step-${step}`, category: "agent" as const, details: { step } })
 
@@ -62,12 +77,42 @@ describe("write-behind recorder", () => {
       expect((yield* Metric.value(Metrics.recordsCommitted)).count - committed).toBe(50)
     }).pipe(Effect.provide(Logbook.layerMemory)))
 
-  it.scopedLive("an invalid record is a logged warning, never a failure", () =>
+  it.scopedLive("an invalid record is a logged warning, never a failure, and is counted as refused", () =>
     Effect.gen(function*() {
+      const refused = (yield* Metric.value(Metrics.recordsRefused)).count
       const audit = yield* AuditLog
       const invalid = { action: "x", category: "not-a-category" } as unknown as Parameters<typeof audit.record>[0]
       yield* audit.record(invalid)
       yield* Logbook.flush
       expect(yield* countAudit).toBe(0)
+      expect((yield* Metric.value(Metrics.recordsRefused)).count - refused).toBe(1)
+    }).pipe(Effect.provide(Logbook.layerMemory)))
+
+  it.scoped("the writer prepares a record as of the instant of the call", () =>
+    Effect.gen(function*() {
+      const audit = yield* AuditLog
+      yield* TestClock.setTime(Date.UTC(2025, 1, 1))
+      yield* audit.record({ action: "stamped", category: "agent" })
+      yield* TestClock.adjust("1 hour")
+      yield* Logbook.flush
+      const [stored] = yield* audit.query()
+      expect(stored!.timestamp).toBe("2025-02-01T00:00:00.000Z")
+    }).pipe(Effect.provide(Logbook.layerMemory)))
+
+  it.scopedLive("the caller's fiber only hands the record over: preparing it is the writer's work", () =>
+    Effect.gen(function*() {
+      const writeBehind = yield* WriteBehind
+      const callers: Array<boolean> = []
+      const caller = yield* Effect.fiberId
+      const prepare = Effect.flatMap(Effect.fiberId, (fiber) =>
+        Effect.sync(() => {
+          callers.push(fiber === caller)
+          return entryRecord
+        }))
+      yield* writeBehind.submit(AuditSink, "Recorder.test", prepare)
+      expect(callers).toEqual([])
+      yield* Logbook.flush
+      expect(callers).toEqual([false])
+      expect(yield* countAudit).toBe(1)
     }).pipe(Effect.provide(Logbook.layerMemory)))
 })

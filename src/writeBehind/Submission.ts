@@ -1,0 +1,127 @@
+/**
+ * One record as its caller hands it over: the sink, the preparation still to
+ * run (validation, redaction, the default timestamp) and just enough of the
+ * caller's fiber to run it later as if it ran at the call: the instant of the
+ * call, the caller's context and fiber refs (its logger, log annotations and
+ * span, for the warning of a refused record).
+ *
+ * Taking a submission is the only work done on the caller's fiber; the
+ * writer prepares it (see {@link prepare}).
+ *
+ * @module
+ */
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as FiberRefs from "effect/FiberRefs"
+import type * as ParseResult from "effect/ParseResult"
+import * as Runtime from "effect/Runtime"
+import * as Schema from "effect/Schema"
+import { randomUUID } from "node:crypto"
+import * as Metrics from "./Metrics.js"
+import { neverFails } from "./NeverFails.js"
+import type { RecordSink } from "./RecordSink.js"
+import type { SpoolLine } from "./Spool.js"
+
+/** A record waiting to be prepared by the writer. */
+export interface Submission {
+  readonly _tag: "Submission"
+  readonly kind: string
+  /** The sink's encoder (to the spool's JSON form). */
+  readonly encode: (value: unknown) => Either.Either<unknown, ParseResult.ParseError>
+  /** The operation named in the warning when the record is refused (`AuditLog.record`). */
+  readonly operation: string
+  /** Validates, redacts and builds the value; its failure refuses the record. */
+  readonly prepare: Effect.Effect<unknown, unknown>
+  /** Annotations of the refusal warning, computed only when the record is refused. */
+  readonly annotations: (() => Record<string, unknown>) | undefined
+  /** The caller's clock at the call, in milliseconds. */
+  readonly at: number
+  readonly context: Context.Context<never>
+  readonly fiberRefs: FiberRefs.FiberRefs
+}
+
+const encoders = new WeakMap<object, (value: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
+
+const encoderOf = <A, I>(sink: RecordSink<A, I>) => {
+  const known = encoders.get(sink)
+  if (known !== undefined) return known
+  const encode = Schema.encodeUnknownEither(sink.schema)
+  encoders.set(sink, encode)
+  return encode
+}
+
+/**
+ * Takes a submission on the caller's fiber: reads the caller's clock, context
+ * and fiber refs, nothing more (no validation, no allocation beyond the
+ * submission itself).
+ */
+export const submission = <A, I, E>(
+  sink: RecordSink<A, I>,
+  operation: string,
+  prepare: Effect.Effect<A, E>,
+  annotations: (() => Record<string, unknown>) | undefined,
+  handOver: (submission: Submission) => Effect.Effect<void>
+): Effect.Effect<void> =>
+  Effect.withFiberRuntime((fiber) =>
+    handOver({
+      _tag: "Submission",
+      kind: sink.kind,
+      encode: encoderOf(sink),
+      operation,
+      prepare,
+      annotations,
+      at: Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis(),
+      context: fiber.currentContext,
+      fiberRefs: fiber.getFiberRefs()
+    })
+  )
+
+/** A clock standing still at `millis`: the preparation sees the instant of the call. */
+const frozenAt = (millis: number): Clock.Clock => {
+  const nanos = BigInt(millis) * 1_000_000n
+  return {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => millis,
+    currentTimeMillis: Effect.succeed(millis),
+    unsafeCurrentTimeNanos: () => nanos,
+    currentTimeNanos: Effect.succeed(nanos),
+    sleep: (duration: Duration.Duration) => Effect.sleep(duration)
+  }
+}
+
+/**
+ * Logs the refusal as the caller would have (its logger, annotations and
+ * span): `<operation>: record dropped`, with the reason, through
+ * {@link neverFails}; counts it in `logbook_records_refused`.
+ */
+const refuse = (submitted: Submission, cause: Cause.Cause<unknown>) =>
+  Effect.zipRight(
+    Metrics.refused(1),
+    Effect.sync(() => {
+      const runtime = Runtime.make({
+        context: submitted.context,
+        fiberRefs: submitted.fiberRefs,
+        runtimeFlags: Runtime.defaultRuntimeFlags
+      })
+      Runtime.runSync(runtime)(Effect.failCause(cause).pipe(neverFails(submitted.operation, submitted.annotations?.() ?? {})))
+    })
+  )
+
+/**
+ * Prepares a submission on the writer's fiber, with the clock frozen at the
+ * call: the spool line to write (value encoded, a new idempotency key), or
+ * nothing when the record is refused (logged and counted, never a failure).
+ */
+export const prepare = (submitted: Submission): Effect.Effect<SpoolLine | undefined> =>
+  Effect.exit(Effect.withClock(submitted.prepare, frozenAt(submitted.at))).pipe(
+    Effect.flatMap((exit) => {
+      if (exit._tag === "Failure") return Effect.as(refuse(submitted, exit.cause), undefined)
+      const encoded = submitted.encode(exit.value)
+      if (Either.isLeft(encoded)) return Effect.as(refuse(submitted, Cause.die(encoded.left)), undefined)
+      return Effect.succeed<SpoolLine>({ kind: submitted.kind, key: randomUUID(), value: encoded.right })
+    })
+  )
