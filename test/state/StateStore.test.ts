@@ -9,6 +9,7 @@ import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import { NotFound, StaleState, ValidationError } from "../../src/Errors.js"
 import { type PersistedStateInput, RESTORE_EVENT, StateStore, type TransitionInput } from "../../src/StateStore.js"
+import { Num } from "../../src/database/Columns.js"
 import { describeBackends } from "../support/Backends.js"
 
 describeBackends("StateStore", ({ core }) => {
@@ -49,7 +50,7 @@ const task = (taskId: string, overrides: Partial<PersistedStateInput> = {}): Per
   ...overrides
 })
 
-const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
+const Count = Schema.Tuple(Schema.Struct({ n: Num }))
 
 /** Rows of one table for one task (or in all, with no task). */
 const rowsIn = (table: "workflow_states" | "state_transitions" | "checkpoints", taskId?: string) =>
@@ -61,11 +62,20 @@ const rowsIn = (table: "workflow_states" | "state_transitions" | "checkpoints", 
     return (yield* Schema.decodeUnknown(Count)(rows))[0].n
   }).pipe(Effect.orDie)
 
+const TransitionRows = Schema.Array(Schema.Struct({
+  id: Num,
+  seq: Num,
+  from_state: Schema.String,
+  to_state: Schema.String,
+  event: Schema.String
+}))
+
 const rawTransitions = (taskId: string) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    return yield* sql<{ seq: number; from_state: string; to_state: string; event: string; id: number }>`
-      SELECT id, seq, from_state, to_state, event FROM state_transitions WHERE task_id = ${taskId} ORDER BY seq`
+    return yield* sql`SELECT id, seq, from_state, to_state, event FROM state_transitions WHERE task_id = ${taskId} ORDER BY seq`.pipe(
+      Effect.flatMap(Schema.decodeUnknown(TransitionRows))
+    )
   }).pipe(Effect.orDie)
 
 const loadSome = (taskId: string) =>

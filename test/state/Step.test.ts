@@ -10,17 +10,19 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { coreLayerMemory } from "../../src/Core.js"
+import { Num } from "../../src/database/Columns.js"
 import { NotFound, StaleState, ValidationError } from "../../src/Errors.js"
 import { StateStore } from "../../src/StateStore.js"
+import { describeBackends } from "../support/Backends.js"
 
-const TestLayer = StateStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
+describeBackends("StateStore.step, current and history", ({ core }) => {
+const TestLayer = StateStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
 
 const created = (taskId: string) =>
   Effect.flatMap(StateStore, (store) =>
     store.save({ taskId, projectId: "p", state: "S0", context: { n: 0 }, history: [] }))
 
-const Count = Schema.Tuple(Schema.Struct({ n: Schema.Number }))
+const Count = Schema.Tuple(Schema.Struct({ n: Num }))
 const count = (table: "state_transitions" | "checkpoints", taskId: string) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -124,15 +126,23 @@ describe("StateStore.current / history", () => {
       const store = yield* StateStore
       yield* created("t4")
       for (let i = 1; i <= 25; i++) {
-        yield* store.step("t4", { to: `S${i}`, event: "NEXT", context: { n: i }, ...(i % 10 === 0 ? { checkpoint: {} } : {}) })
+        yield* store.step("t4", {
+          to: `S${i}`,
+          event: "NEXT",
+          context: { n: i },
+          ...(i % 2 === 0 ? { metadata: { i, ratio: i / 3 } } : {}),
+          ...(i % 10 === 0 ? { checkpoint: {} } : {})
+        })
       }
+      const loaded = Option.getOrThrow(yield* store.load("t4"))
       const current = Option.getOrThrow(yield* store.current("t4", { recent: 3 }))
       expect(current).toMatchObject({ taskId: "t4", projectId: "p", state: "S25", context: { n: 25 }, transitions: 25 })
       expect(current.recent.map((t) => t.to)).toEqual(["S23", "S24", "S25"])
+      expect(current.recent.map((t) => t.metadata)).toEqual([undefined, { i: 24, ratio: 24 / 3 }, undefined])
+      expect(current.recent).toEqual(loaded.history.slice(-3))
       expect(Option.map(current.checkpoint, (c) => [c.state, c.context])).toEqual(Option.some(["S20", { n: 20 }]))
       expect((yield* store.history("t4", { limit: 10 })).map((t) => t.to)).toEqual(Array.from({ length: 10 }, (_, i) => `S${i + 1}`))
       expect((yield* store.history("t4", { after: 20 })).map((t) => t.to)).toEqual(["S21", "S22", "S23", "S24", "S25"])
-      const loaded = Option.getOrThrow(yield* store.load("t4"))
       expect(yield* store.history("t4")).toEqual(loaded.history)
     }).pipe(Effect.provide(TestLayer)))
 
@@ -145,4 +155,5 @@ describe("StateStore.current / history", () => {
       expect(yield* store.current("unknown")).toEqual(Option.none())
       expect(yield* store.history("unknown")).toEqual([])
     }).pipe(Effect.provide(TestLayer)))
+})
 })
