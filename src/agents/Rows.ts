@@ -1,9 +1,12 @@
 /**
  * How the registry's rows are selected and decoded: each select list names
  * its columns as the public fields (quoted, so that every dialect keeps their
- * case), and each row schema decodes straight to the public type.
+ * case), and each row schema decodes straight to the public type, with the
+ * driver-neutral columns of `Columns` (PostgreSQL gives `bigint` keys and
+ * counts as strings).
  */
 import * as Schema from "effect/Schema"
+import { Num, Stamp } from "../database/Columns.js"
 import { PermissionMode } from "./Agent.js"
 import { StoredJsonObject } from "./Json.js"
 import { SessionOverrides, SessionStatus } from "./Session.js"
@@ -46,10 +49,10 @@ export const AgentRow = Schema.Struct({
   knowledgeIds: StoredIds,
   accessiblePaths: StoredIds,
   permissionMode: PermissionMode,
-  maxSteps: nullable(Schema.Number),
+  maxSteps: nullable(Num),
   configuration: nullable(StoredJsonObject),
-  createdAt: Schema.String,
-  updatedAt: Schema.String
+  createdAt: Stamp,
+  updatedAt: Stamp
 })
 
 /** The select list of a session. */
@@ -63,8 +66,8 @@ export const SessionRow = Schema.Struct({
   name: nullable(Schema.String),
   status: SessionStatus,
   overrides: Schema.parseJson(SessionOverrides),
-  createdAt: Schema.String,
-  updatedAt: Schema.String
+  createdAt: Stamp,
+  updatedAt: Stamp
 })
 
 /** A session's agent (as {@link AgentRow}) with the session's overrides. */
@@ -81,14 +84,14 @@ export const LOG_COLUMNS = "id, parent_id, role, type, content, metadata, create
 
 /** A log row (a row of {@link LOG_COLUMNS} with its session) as its schema reads it. */
 export const LogRow = Schema.Struct({
-  id: Schema.Number,
+  id: Num,
   sessionId: Schema.String,
-  parentId: nullable(Schema.Number),
+  parentId: nullable(Num),
   role: LogRole,
   type: LogType,
   content: Schema.parseJson(),
   metadata: nullable(StoredJsonObject),
-  createdAt: Schema.String
+  createdAt: Stamp
 })
 
 /** Decodes agent rows. */
@@ -100,6 +103,6 @@ export const decodeSessions = Schema.decodeUnknown(Schema.Array(SessionRow))
 /** Decodes the row of an effective configuration. */
 export const decodeEffectiveConfig = Schema.decodeUnknown(Schema.Array(EffectiveConfigRow))
 /** Decodes `RETURNING id` rows. */
-export const decodeIds = Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Schema.Number })))
+export const decodeIds = Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Num })))
 /** Decodes the one row of an existence check. */
-export const decodeExists = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ found: Schema.Number })))
+export const decodeExists = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ found: Num })))

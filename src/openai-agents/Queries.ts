@@ -1,10 +1,15 @@
 /**
  * Every SQL statement of the OpenAI Agents session store, written once on
- * `SqlClient` with bound parameters.
+ * `SqlClient` with bound parameters; SQLite and PostgreSQL read them alike
+ * (items are stored as the JSON text the session wrote, `text` on both).
  */
 import type * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { parameterChunks } from "../database/Dialect.js"
+
+/** Items per INSERT. */
+const MAX_ROWS = 200
 
 const ItemRows = Schema.Array(Schema.Struct({ item: Schema.String }))
 const decodeItems = Schema.decodeUnknown(ItemRows)
@@ -12,7 +17,7 @@ const decodeItems = Schema.decodeUnknown(ItemRows)
 /** Appends items (JSON texts) to a session, in order. */
 export const insertItems = (sql: SqlClient.SqlClient, sessionId: string, items: ReadonlyArray<string>) =>
   Effect.forEach(
-    chunksOf(items.map((item) => ({ session_id: sessionId, item })), 200),
+    parameterChunks(sql, items.map((item) => ({ session_id: sessionId, item })), 2, MAX_ROWS),
     (chunk) => sql`INSERT INTO openai_agents_session_items ${sql.insert(chunk)}`,
     { discard: true }
   )
@@ -24,7 +29,7 @@ export const selectItems = (sql: SqlClient.SqlClient, sessionId: string, limit: 
       ? sql`SELECT item FROM openai_agents_session_items WHERE session_id = ${sessionId} ORDER BY seq`
       : sql`SELECT item FROM (
           SELECT seq, item FROM openai_agents_session_items WHERE session_id = ${sessionId}
-          ORDER BY seq DESC LIMIT ${limit}) ORDER BY seq`,
+          ORDER BY seq DESC LIMIT ${limit}) AS newest ORDER BY seq`,
     decodeItems
   )
 
@@ -40,9 +45,3 @@ export const popItem = (sql: SqlClient.SqlClient, sessionId: string) =>
 /** Removes every item of a session. */
 export const clearSession = (sql: SqlClient.SqlClient, sessionId: string) =>
   sql`DELETE FROM openai_agents_session_items WHERE session_id = ${sessionId}`
-
-const chunksOf = <A>(rows: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
-  const out: Array<ReadonlyArray<A>> = []
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
-  return out
-}

@@ -4,9 +4,7 @@
  */
 import * as Layer from "effect/Layer"
 import { AgentRegistry } from "../../src/AgentRegistry.js"
-import { backends } from "../support/Backends.js"
+import { describeBackends } from "../support/Backends.js"
 import { agentRegistrySuite } from "./agentRegistrySuite.js"
 
-for (const backend of backends) {
-  agentRegistrySuite(backend.name, AgentRegistry.DefaultWithoutDependencies.pipe(Layer.provideMerge(backend.core)))
-}
+describeBackends("AgentRegistry", ({ core }) => agentRegistrySuite(AgentRegistry.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))))

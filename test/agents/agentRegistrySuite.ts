@@ -1,7 +1,7 @@
 /**
  * The AgentRegistry's specs, written once as a function of the layer that
- * provides the registry and its database, and run by each backend's test
- * file on that backend. Only portable SQL is used to look under the hood.
+ * provides the registry and its database, and run on every backend by
+ * AgentRegistry.test.ts. Only portable SQL is used to look under the hood.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
@@ -12,6 +12,7 @@ import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import { type AgentPage, AgentRegistry, type SessionFilter, type SessionLog, type SessionLogNode } from "../../src/AgentRegistry.js"
 import type { Core } from "../../src/Core.js"
+import { Num } from "../../src/database/Columns.js"
 import type { DatabaseError, MigrationError } from "../../src/Errors.js"
 import { expectFailure } from "../records/support.js"
 
@@ -30,7 +31,7 @@ function untyped(value: unknown) {
 const count = (table: "agents" | "agent_sessions" | "agent_session_logs") =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     sql`SELECT count(*) AS n FROM ${sql(table)}`.pipe(
-      Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ n: Schema.Number })))),
+      Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ n: Num })))),
       Effect.map(([row]) => row.n),
       Effect.orDie
     ))
@@ -55,8 +56,8 @@ const shapeOf = (roots: ReadonlyArray<SessionLogNode>) => {
 
 const planner = { name: "planner", model: "claude-sonnet-4-5" } as const
 
-export const agentRegistrySuite = (backend: string, layer: RegistryLayer) =>
-  describe(`AgentRegistry on ${backend}`, () => {
+export const agentRegistrySuite = (layer: RegistryLayer) =>
+  describe("AgentRegistry", () => {
     const test = (name: string, body: () => Effect.Effect<void, unknown, AgentRegistry | Core>, timeout?: number) =>
       it.effect(name, () => body().pipe(Effect.provide(layer)), timeout)
 

@@ -1,33 +1,38 @@
 import { emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint"
 import type { Checkpoint } from "@langchain/langgraph-checkpoint"
 import { describe, expect, it } from "@effect/vitest"
-import Sqlite from "better-sqlite3"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type * as Statement from "@effect/sql/Statement"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import { writeFileSync } from "node:fs"
 import * as path from "node:path"
+import { Database } from "../../src/Database.js"
+import { Num } from "../../src/database/Columns.js"
 import { DatabaseError, ValidationError } from "../../src/Errors.js"
 import { LogbookCheckpointSaver } from "../../src/langgraph/index.js"
+import { type Backend, describeBackends, sharedBackends, sqliteFileBackend } from "../support/Backends.js"
 
 const SECRET = "sk-ant-api03-" + "a".repeat(40)
 
-const withDatabase = async (body: (url: string, rows: (sql: string) => number) => Promise<void>) => {
-  const dir = mkdtempSync(path.join(tmpdir(), "logbook-saver-"))
-  const url = path.join(dir, "logbook.db")
-  const rows = (sql: string): number => {
-    const db = new Sqlite(url, { readonly: true })
-    try {
-      const row: unknown = db.prepare(sql).get()
-      return typeof row === "object" && row !== null && "n" in row && typeof row.n === "number" ? row.n : -1
-    } finally {
-      db.close()
-    }
-  }
-  try {
-    await body(url, rows)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
+/** Runs `query` (one row with a count `n`) on the database at `url`. */
+const countOf = (url: string, query: (sql: SqlClient.SqlClient) => Statement.Statement<unknown>) =>
+  Effect.flatMap(Database, ({ sql }) => query(sql)).pipe(
+    Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ n: Num })))),
+    Effect.map(([row]) => row.n),
+    Effect.provide(Database.layer({ url })),
+    Effect.runPromise
+  )
+
+/** Runs `body` on a fresh database of `backend`, with a way to count rows of its tables beside the saver. */
+const withDatabaseOn = (backend: Backend) =>
+(
+  body: (url: string, rows: (query: (sql: SqlClient.SqlClient) => Statement.Statement<unknown>) => Promise<number>) => Promise<void>
+) =>
+  Effect.gen(function*() {
+    const url = yield* backend.url
+    yield* Effect.promise(() => body(url, (query) => countOf(url, query)))
+  }).pipe(Effect.scoped, Effect.runPromise)
 
 /** Puts `steps` checkpoints of a thread: `log` grows by one entry a step, `docs` is set once and never changes. */
 const run = async (saver: LogbookCheckpointSaver, threadId: string, steps: number) => {
@@ -48,6 +53,9 @@ const run = async (saver: LogbookCheckpointSaver, threadId: string, steps: numbe
   }
 }
 
+describeBackends("LogbookCheckpointSaver", (backend) => {
+const withDatabase = withDatabaseOn(backend)
+
 describe("LogbookCheckpointSaver storage", () => {
   it("stores a channel value once per version: an unchanged channel is not stored again", () =>
     withDatabase(async (url, rows) => {
@@ -59,8 +67,8 @@ describe("LogbookCheckpointSaver storage", () => {
         log: Array.from({ length: 20 }, (_, i) => `entry ${i}`),
         docs: "a large document ".repeat(100)
       })
-      expect(rows("SELECT count(*) AS n FROM langgraph_blobs WHERE channel = 'docs'")).toBe(1)
-      expect(rows("SELECT count(*) AS n FROM langgraph_blobs WHERE channel = 'log'")).toBe(20)
+      expect(await rows((sql) => sql.unsafe("SELECT count(*) AS n FROM langgraph_blobs WHERE channel = 'docs'"))).toBe(1)
+      expect(await rows((sql) => sql.unsafe("SELECT count(*) AS n FROM langgraph_blobs WHERE channel = 'log'"))).toBe(20)
     }))
 
   it("keepLast keeps the newest checkpoints of each thread, with their writes and the values they use", () =>
@@ -74,11 +82,11 @@ describe("LogbookCheckpointSaver storage", () => {
       expect(kept.map((t) => t.metadata?.step)).toEqual([9, 8, 7])
       expect(kept[0].checkpoint.channel_values.docs).toBe("a large document ".repeat(100))
       expect(kept[2].pendingWrites).toEqual([["task-7", "log", "write 7"]])
-      expect(rows("SELECT count(*) AS n FROM langgraph_checkpoints WHERE thread_id = 'kept'")).toBe(3)
-      expect(rows("SELECT count(*) AS n FROM langgraph_writes WHERE thread_id = 'kept'")).toBe(3)
+      expect(await rows((sql) => sql.unsafe("SELECT count(*) AS n FROM langgraph_checkpoints WHERE thread_id = 'kept'"))).toBe(3)
+      expect(await rows((sql) => sql.unsafe("SELECT count(*) AS n FROM langgraph_writes WHERE thread_id = 'kept'"))).toBe(3)
       // log versions 8..10 and docs version 1.
-      expect(rows("SELECT count(*) AS n FROM langgraph_blobs WHERE thread_id = 'kept'")).toBe(4)
-      expect(rows("SELECT count(*) AS n FROM langgraph_checkpoints WHERE thread_id = 'other'")).toBe(2)
+      expect(await rows((sql) => sql.unsafe("SELECT count(*) AS n FROM langgraph_blobs WHERE thread_id = 'kept'"))).toBe(4)
+      expect(await rows((sql) => sql.unsafe("SELECT count(*) AS n FROM langgraph_checkpoints WHERE thread_id = 'other'"))).toBe(2)
     }))
 
   it("redacts secrets in state by default; a store exempted with redaction off keeps state as given", () =>
@@ -110,7 +118,12 @@ describe("LogbookCheckpointSaver storage", () => {
       await exempt.close()
       expect(kept?.checkpoint.channel_values).toEqual({ messages: [`my key is ${SECRET}`] })
       expect(kept?.pendingWrites).toEqual([["task", "messages", { api_key: "hunter2" }]])
-      expect(rows(`SELECT count(*) AS n FROM langgraph_blobs WHERE thread_id = 'redacted' AND CAST(blob AS TEXT) LIKE '%${SECRET}%'`)).toBe(0)
+      const blobText = (sql: SqlClient.SqlClient) =>
+        sql.onDialectOrElse({ pg: () => sql`convert_from(blob, 'UTF8')`, orElse: () => sql`CAST(blob AS TEXT)` })
+      expect(await rows((sql) => sql`SELECT count(*) AS n FROM langgraph_blobs WHERE thread_id = 'redacted' AND ${blobText(sql)} LIKE ${`%${SECRET}%`}`))
+        .toBe(0)
+      expect(await rows((sql) => sql`SELECT count(*) AS n FROM langgraph_blobs WHERE thread_id = 'exempt' AND ${blobText(sql)} LIKE ${`%${SECRET}%`}`))
+        .toBe(1)
     }))
 
   it("deleteThread removes a thread's checkpoints, values and writes, and nothing else", () =>
@@ -123,12 +136,15 @@ describe("LogbookCheckpointSaver storage", () => {
       expect((await saver.getTuple({ configurable: { thread_id: "stays" } }))?.metadata?.step).toBe(1)
       await saver.close()
       for (const table of ["langgraph_checkpoints", "langgraph_blobs", "langgraph_writes"]) {
-        expect(rows(`SELECT count(*) AS n FROM ${table} WHERE thread_id = 'gone'`)).toBe(0)
+        expect(await rows((sql) => sql.unsafe(`SELECT count(*) AS n FROM ${table} WHERE thread_id = 'gone'`))).toBe(0)
       }
     }))
+})
+}, sharedBackends)
 
+describe("LogbookCheckpointSaver on SQLite", () => {
   it("bad options are a ValidationError; a database that cannot be opened rejects with DatabaseError", () =>
-    withDatabase(async (url) => {
+    withDatabaseOn(sqliteFileBackend)(async (url) => {
     expect(() => LogbookCheckpointSaver.open({ url: ":memory:" }, { keepLast: 0 })).toThrow(ValidationError)
     expect(() => LogbookCheckpointSaver.open({ url: ":memory:" }, { keepLast: 1.5 })).toThrow(ValidationError)
     writeFileSync(url, "not a folder")

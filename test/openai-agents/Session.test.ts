@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { ValidationError } from "../../src/Errors.js"
-import * as Logbook from "../../src/Logbook.js"
 import { LogbookSession } from "../../src/openai-agents/index.js"
+import { type Backend, describeBackends } from "../support/Backends.js"
 import { runScript } from "../support/ChildProcess.js"
 
 const SECRET = "sk-ant-api03-" + "b".repeat(40)
@@ -20,20 +20,32 @@ const assistant = (text: string): AgentInputItem => ({
   content: [{ type: "output_text", text, providerData: { logprobs: [0.5], nested: { a: [1, null, true] } } }]
 })
 
-const withSession = async (body: (session: LogbookSession) => Promise<void>, options?: { sessionId?: string }) => {
-  const session = LogbookSession.open({ url: ":memory:" }, options)
-  try {
-    await body(session)
-  } finally {
-    await session.close()
-  }
-}
+/** Runs `body` on a session opened on a fresh database of `backend` (`url` opens more on the same one). */
+const withSessionOn = (backend: Backend) =>
+(
+  body: (session: LogbookSession, url: string) => Promise<void>,
+  options?: { sessionId?: string }
+) =>
+  Effect.gen(function*() {
+    const url = yield* backend.url
+    yield* Effect.promise(async () => {
+      const session = LogbookSession.open({ url }, options)
+      try {
+        await body(session, url)
+      } finally {
+        await session.close()
+      }
+    })
+  }).pipe(Effect.scoped, Effect.runPromise)
+
+describeBackends("LogbookSession", (backend) => {
+const withSession = withSessionOn(backend)
 
 describe("LogbookSession: the SDK's MemorySession behaviours", () => {
   it("keeps the session id it is given, or makes one", () =>
-    withSession(async (session) => {
+    withSession(async (session, url) => {
       expect(await session.getSessionId()).toBe("fixed")
-      const other = LogbookSession.open({ url: ":memory:" })
+      const other = LogbookSession.open({ url })
       expect(await other.getSessionId()).toMatch(/^[0-9a-f-]{36}$/)
       await other.close()
     }, { sessionId: "fixed" }))
@@ -81,19 +93,20 @@ describe("LogbookSession: the SDK's MemorySession behaviours", () => {
         expect(await a.getItems()).toEqual([])
         expect(await b.getItems()).toEqual([user("for b")])
       })
-    }).pipe(Effect.provide(Logbook.layerMemory), Effect.runPromise))
+    }).pipe(Effect.provide(backend.core), Effect.runPromise))
 
   it("redacts secrets by default; a session exempted with redaction off returns them as given", () =>
-    withSession(async (session) => {
+    withSession(async (session, url) => {
       await session.addItems([user(`key ${SECRET}`)])
       const [redacted] = await session.getItems()
       expect(JSON.stringify(redacted)).not.toContain(SECRET)
-      const exempt = LogbookSession.open({ url: ":memory:" }, { redaction: "off" })
+      const exempt = LogbookSession.open({ url }, { redaction: "off" })
       await exempt.addItems([user(`key ${SECRET}`)])
       expect(await exempt.getItems()).toEqual([user(`key ${SECRET}`)])
       await exempt.close()
       expect(() => LogbookSession.open({ url: ":memory:" }, { sessionId: "" })).toThrow(ValidationError)
     }))
+})
 })
 
 describe("LogbookSession with the SDK's Runner", () => {

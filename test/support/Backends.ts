@@ -8,6 +8,7 @@
 import { describe } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import * as path from "node:path"
 import { type Core, coreLayer, coreLayerMemory } from "../../src/Core.js"
 import type { DatabaseOptions } from "../../src/Database.js"
@@ -26,6 +27,13 @@ export interface Backend {
   readonly core: Layer.Layer<Core, DatabaseError | MigrationError>
   /** {@link core} with other database options. */
   readonly coreWith: (options: BackendOptions) => Layer.Layer<Core, DatabaseError | MigrationError>
+  /**
+   * The URL of a fresh database, for the stores opened by URL (the LangGraph
+   * saver, the OpenAI Agents session): a file in a fresh folder, `:memory:`
+   * (a new database at each opening), or a new PostgreSQL database, removed
+   * when the scope closes.
+   */
+  readonly url: Effect.Effect<string, never, Scope.Scope>
 }
 
 /**
@@ -46,17 +54,26 @@ const sqliteMemory = (options: BackendOptions) =>
     ? coreLayerMemory
     : Layer.unwrapScoped(Effect.map(tempDir, (spoolDirectory) => coreLayer({ spoolDirectory, ...options, url: ":memory:" })))
 
-const backend = (name: string, coreWith: (options: BackendOptions) => Layer.Layer<Core, DatabaseError | MigrationError>): Backend => ({
+const backend = (
+  name: string,
+  url: Effect.Effect<string, never, Scope.Scope>,
+  coreWith: (options: BackendOptions) => Layer.Layer<Core, DatabaseError | MigrationError>
+): Backend => ({
   name,
   core: coreWith({}),
-  coreWith
+  coreWith,
+  url
 })
 
 /** SQLite as a file in a fresh temporary folder, removed afterwards. */
-export const sqliteFileBackend = backend("SQLite (file)", sqliteFile)
+export const sqliteFileBackend = backend(
+  "SQLite (file)",
+  Effect.map(tempDir, (dir) => path.join(dir, "logbook.db")),
+  sqliteFile
+)
 
 /** SQLite in memory. */
-export const sqliteMemoryBackend = backend("SQLite (:memory:)", sqliteMemory)
+export const sqliteMemoryBackend = backend("SQLite (:memory:)", Effect.succeed(":memory:"), sqliteMemory)
 
 /** Every backend the store specs run on: SQLite (file and memory), and PostgreSQL when `LOGBOOK_TEST_PG_URL` is set. */
 export const backends: ReadonlyArray<Backend> = [
@@ -64,9 +81,16 @@ export const backends: ReadonlyArray<Backend> = [
   sqliteMemoryBackend,
   ...(postgresUrl === undefined
     ? []
-    : [backend("PostgreSQL", (options: BackendOptions) =>
+    : [backend("PostgreSQL", freshPostgresUrl, (options: BackendOptions) =>
       Layer.unwrapScoped(Effect.map(freshPostgresUrl, (url) => coreLayer({ ...options, url }))))])
 ]
+
+/**
+ * The backends whose {@link Backend.url} names one database that every
+ * opening shares (every backend but SQLite in memory): for specs that open a
+ * store twice, or look at its tables beside it.
+ */
+export const sharedBackends: ReadonlyArray<Backend> = backends.filter((backend) => backend !== sqliteMemoryBackend)
 
 /**
  * One backend, for the specs too costly to run on every one (property
