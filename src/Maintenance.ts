@@ -11,7 +11,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { existsSync, statSync } from "node:fs"
-import { Database } from "./Database.js"
+import { Database, type DatabaseService, type PostgresHealth } from "./Database.js"
 import { Num } from "./database/Columns.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
 import { DatabaseError, ValidationError } from "./Errors.js"
@@ -24,6 +24,7 @@ import * as Queries from "./maintenance/Queries.js"
 import { countSelected, pruneTables } from "./maintenance/Prune.js"
 import { countRows } from "./maintenance/Queries.js"
 import { describeIssues, isEmpty, type RetentionPolicy, type RetentionPolicyInput, spanEntries, spanOf, validatePolicy } from "./maintenance/RetentionPolicy.js"
+import { databaseBytes, type IndexValidity, indexValidity, type TableSize, tableSizes } from "./maintenance/PostgresChecks.js"
 import { checkSearchIndexes, rebuildSearchIndexes, type SearchIndexCheck } from "./maintenance/SearchIndex.js"
 import { type StorageReport, storageReport } from "./maintenance/Storage.js"
 import { type MigrationStatus, status } from "./migrations/Migrator.js"
@@ -33,6 +34,7 @@ import { spoolFiles } from "./writeBehind/Spool.js"
 export type { CheckpointRetention, RetentionPolicyInput, Span } from "./maintenance/RetentionPolicy.js"
 export type { StorageGrowth, StorageObject, StorageReport, TaskCheckpoints } from "./maintenance/Storage.js"
 export type { FreeSpace } from "./maintenance/FreePages.js"
+export type { IndexValidity, TableSize } from "./maintenance/PostgresChecks.js"
 export { DATA_TABLES, DataTable } from "./maintenance/DataTables.js"
 
 /** What `prune` to do. */
@@ -84,6 +86,23 @@ export interface DoctorReport {
   readonly logbookVersion: string
   /** Spool files of write-behind records waiting for the database, with their sizes. */
   readonly spool: ReadonlyArray<{ readonly path: string; readonly bytes: number }>
+  /** PostgreSQL only (null on SQLite): the server, the indexes that are not valid, and each table's size. */
+  readonly postgres: PostgresDoctor | null
+}
+
+/**
+ * What `doctor` finds on a PostgreSQL database, beside the common report
+ * (where `integrity` lists the invalid indexes, `journalMode` is `wal`,
+ * `walBytes` 0 and `sqliteVersion` empty).
+ */
+export interface PostgresDoctor {
+  readonly serverVersion: string
+  readonly database: string
+  readonly poolSize: number
+  /** Indexes with `pg_index.indisvalid` (or `indisready`) false: the planner does not use them. */
+  readonly invalidIndexes: ReadonlyArray<IndexValidity>
+  /** Every table's `pg_total_relation_size` (TOAST and indexes included), largest first. */
+  readonly tables: ReadonlyArray<TableSize>
 }
 
 /** What `vacuum` gave back. */
@@ -221,18 +240,66 @@ export const vacuum: Effect.Effect<VacuumReport, DatabaseError, Database> = Effe
   return report
 }).pipe(Effect.withSpan("Maintenance.vacuum"))
 
-/** Runs every health check: integrity, foreign keys, search indexes, migrations, journal, sizes, spool. */
+const migrationSummary = (db: DatabaseService, operation: string) =>
+  Effect.provideService(status(db.migrationDirectories), SqlClient.SqlClient, db.sql).pipe(
+    Effect.map(summarize),
+    Effect.catchTag("MigrationError", (error) =>
+      Effect.fail(new DatabaseError({ reason: "Query", operation, message: error.message, cause: error })))
+  )
+
+/**
+ * The doctor of a PostgreSQL database: the connection and server version,
+ * migrations, the validity of every index (`pg_index.indisvalid`), the
+ * search indexes, table sizes (`pg_total_relation_size`) and the spool.
+ */
+const postgresDoctor = (db: DatabaseService, health: PostgresHealth) =>
+  Effect.gen(function*() {
+    const sql = db.sql
+    const indexes = yield* indexValidity(sql).pipe(withDatabaseErrors("Maintenance.doctor"))
+    const invalid = indexes.filter((index) => !index.valid)
+    const searchIndexes = yield* Effect.provideService(checkSearchIndexes, SqlClient.SqlClient, sql)
+    const migrations = yield* migrationSummary(db, "Maintenance.doctor")
+    const tables = yield* tableSizes(sql).pipe(withDatabaseErrors("Maintenance.doctor"))
+    const bytes = yield* databaseBytes(sql).pipe(withDatabaseErrors("Maintenance.doctor"))
+    const space = yield* freeSpace(sql, "Maintenance.doctor")
+    const report: DoctorReport = {
+      ok: invalid.length === 0 && searchIndexes.every((check) => check.ok) && migrations.pending.length === 0 &&
+        migrations.drifted.length === 0 && migrations.missing.length === 0,
+      integrity: invalid.length === 0
+        ? ["ok"]
+        : invalid.map((index) => `index ${index.index} on ${index.table} is not valid (REINDEX INDEX CONCURRENTLY ${index.index})`),
+      foreignKeyViolations: 0,
+      searchIndexes,
+      migrations,
+      journalMode: "wal",
+      walBytes: 0,
+      databaseBytes: bytes,
+      freeSpace: space,
+      sqliteVersion: "",
+      logbookVersion: health.logbookVersion,
+      spool: spoolFiles(db.options.spool).map((path) => ({ path, bytes: fileSize(path) })),
+      postgres: {
+        serverVersion: health.serverVersion,
+        database: health.database,
+        poolSize: health.poolSize,
+        invalidIndexes: invalid,
+        tables
+      }
+    }
+    return report
+  })
+
+/**
+ * Runs every health check. SQLite: integrity, foreign keys, search indexes,
+ * migrations, journal, sizes, spool. PostgreSQL: connection and server
+ * version, migrations, index validity, search indexes, table sizes, spool
+ * (see {@link PostgresDoctor}).
+ */
 export const doctor = Effect.gen(function*() {
   const db = yield* Database
   const sql = db.sql
   const health = yield* db.health
-  if (health.dialect !== "sqlite") {
-    return yield* new DatabaseError({
-      reason: "Query",
-      operation: "Maintenance.doctor",
-      message: "doctor checks an embedded SQLite database; on PostgreSQL use the server's own tools (amcheck, pg_stat_user_tables)"
-    })
-  }
+  if (health.dialect !== "sqlite") return yield* postgresDoctor(db, health)
   const provide = Effect.provideService(SqlClient.SqlClient, sql)
   const integrity = yield* Queries.integrityCheck(sql, "Maintenance.doctor").pipe(
     Effect.flatMap(Schema.decodeUnknown(Strings)),
@@ -245,11 +312,7 @@ export const doctor = Effect.gen(function*() {
     withDatabaseErrors("Maintenance.doctor")
   )
   const searchIndexes = yield* provide(checkSearchIndexes)
-  const migrations = yield* provide(status(db.migrationDirectories)).pipe(
-    Effect.map(summarize),
-    Effect.catchTag("MigrationError", (error) =>
-      Effect.fail(new DatabaseError({ reason: "Query", operation: "Maintenance.doctor", message: error.message, cause: error })))
-  )
+  const migrations = yield* migrationSummary(db, "Maintenance.doctor")
   const file = Option.getOrUndefined(db.filename)
   const space = yield* freeSpace(sql, "Maintenance.doctor")
   const report: DoctorReport = {
@@ -266,7 +329,8 @@ export const doctor = Effect.gen(function*() {
     freeSpace: space,
     sqliteVersion: health.sqliteVersion,
     logbookVersion: health.logbookVersion,
-    spool: spoolFiles(db.options.spool).map((path) => ({ path, bytes: fileSize(path) }))
+    spool: spoolFiles(db.options.spool).map((path) => ({ path, bytes: fileSize(path) })),
+    postgres: null
   }
   return report
 }).pipe(Effect.withSpan("Maintenance.doctor"))

@@ -217,7 +217,11 @@ const describeDoctor = (report: Maintenance.DoctorReport) => {
         ? "empty"
         : report.spool.filter((file) => file.bytes > 0).map((file) => `${bytes(file.bytes)} pending in ${file.path}`).join(", ")
     ],
-    ["versions", `SQLite ${report.sqliteVersion}, logbook ${report.logbookVersion}`],
+    ...(report.postgres === null ? [] : [
+      ["server", `${report.postgres.database} on PostgreSQL ${report.postgres.serverVersion} (pool of ${report.postgres.poolSize})`] as const,
+      ["tables", report.postgres.tables.slice(0, 5).map((t) => `${t.table} ${bytes(t.bytes)}`).join(", ")] as const
+    ]),
+    ["versions", report.postgres === null ? `SQLite ${report.sqliteVersion}, logbook ${report.logbookVersion}` : `logbook ${report.logbookVersion}`],
     ["status", report.ok ? "OK" : `PROBLEMS: ${problems.join("; ") || "see above"}`]
   ])
 }

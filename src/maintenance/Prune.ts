@@ -2,7 +2,8 @@
  * The retention engine: deletes what a policy selects from every target of
  * `PruneTargets.ts`, in bounded chunks (one short transaction each, sized to
  * take tens of milliseconds, with a pause after each so that other writers get
- * the lock), children archived before their parent. With an archive, each
+ * the lock), children archived before their parent (rows in SQLite's form on
+ * either dialect: `ArchiveRows.ts`). With an archive, each
  * chunk's rows are written and fsynced before its delete commits; a chunk
  * whose delete fails is cut off the archive again.
  *
@@ -18,6 +19,7 @@ import { Num } from "../database/Columns.js"
 import { reasonOf, toDatabaseError, withDatabaseErrors } from "../database/SqlFailure.js"
 import { DatabaseError, type DatabaseErrorReason } from "../Errors.js"
 import { type Archive, type ArchiveLine, ArchiveWriteError } from "./Archive.js"
+import { archiveForm } from "./ArchiveRows.js"
 import { pause } from "./FreePages.js"
 import { type PruneTarget, pruneTargets } from "./PruneTargets.js"
 import { keyIn } from "./Queries.js"
@@ -118,6 +120,7 @@ const pruneChunk = (
       const keys = valuesOf(rows, target.key)
       chunkKeys = keys
       const lines: Array<ArchiveLine> = []
+      const asStored = archive === undefined ? undefined : yield* archiveForm(sql, target.table)
       for (const child of target.children) {
         const parents = valuesOf(rows, child.references)
         if (archive === undefined) {
@@ -132,11 +135,12 @@ const pruneChunk = (
               Effect.flatMap(Schema.decodeUnknown(Rows))
             )
           counts[child.table] = childRows.length
-          for (const row of childRows) lines.push({ table: child.table, row })
+          const childForm = yield* archiveForm(sql, child.table)
+          for (const row of childRows) lines.push({ table: child.table, row: childForm(row) })
         }
       }
-      if (archive !== undefined) {
-        for (const row of rows) lines.push({ table: target.table, row })
+      if (archive !== undefined && asStored !== undefined) {
+        for (const row of rows) lines.push({ table: target.table, row: asStored(row) })
         yield* appendTo(archive, lines, run.operation)
       }
       yield* sql`DELETE FROM ${sql(target.table)} WHERE ${keyIn(sql, target.key, keys)}`

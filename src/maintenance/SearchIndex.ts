@@ -1,8 +1,9 @@
 /**
  * Upkeep of the full-text indexes: every FTS5 table of the database (lessons,
  * and whatever other stores or user migrations add) is found in the schema,
- * checked against its content, or rebuilt from it. A PostgreSQL database has
- * none to look after.
+ * checked against its content, or rebuilt from it. On PostgreSQL the search
+ * indexes are the GIN indexes over `tsvector` columns (`PostgresChecks.ts`):
+ * checked for validity, rebuilt with `REINDEX INDEX CONCURRENTLY`.
  *
  * @module
  */
@@ -14,11 +15,12 @@ import * as Option from "effect/Option"
 import type { ParseError } from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { driverCode, reasonOf, withDatabaseErrors } from "../database/SqlFailure.js"
+import { reindexConcurrently, searchIndexes } from "./PostgresChecks.js"
 import * as Queries from "./Queries.js"
 
 /** The outcome of checking one FTS5 table. */
 export const SearchIndexCheck = Schema.Struct({
-  /** The FTS5 table's name. */
+  /** The FTS5 table's name; on PostgreSQL, the GIN index's. */
   table: Schema.String,
   /** True when its index is consistent, and consistent with its content table when it has one. */
   ok: Schema.Boolean,
@@ -57,6 +59,14 @@ const isFinding = (error: unknown): error is SqlError => {
  */
 export const checkSearchIndexes = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
+  if (sql.onDialectOrElse({ pg: () => true, orElse: () => false })) {
+    const indexes = yield* searchIndexes(sql)
+    return indexes.map((index): SearchIndexCheck =>
+      index.valid
+        ? { table: index.index, ok: true }
+        : { table: index.index, ok: false, message: `the index ${index.index} on ${index.table} is not valid: logbook rebuild-search (REINDEX) rebuilds it` }
+    )
+  }
   const tables = yield* searchIndexTables
   return yield* Effect.forEach(tables, (table) =>
     Queries.checkSearchIndex(sql, table).pipe(
@@ -72,10 +82,18 @@ const isContentless = (error: unknown): boolean =>
 /**
  * Rebuilds every FTS5 table's index from its content, in one transaction,
  * and returns the names of the tables rebuilt. A contentless table (which
- * keeps no text to rebuild from) is skipped. Fails with `DatabaseError`.
+ * keeps no text to rebuild from) is skipped. On PostgreSQL, rebuilds each
+ * search index with `REINDEX INDEX CONCURRENTLY` (writers go on meanwhile;
+ * an invalid index becomes valid again) and returns the indexes rebuilt.
+ * Fails with `DatabaseError`.
  */
 export const rebuildSearchIndexes = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
+  if (sql.onDialectOrElse({ pg: () => true, orElse: () => false })) {
+    const indexes = yield* searchIndexes(sql)
+    for (const index of indexes) yield* reindexConcurrently(sql, index.index)
+    return indexes.map((index) => index.index)
+  }
   return yield* sql.withTransaction(Effect.gen(function*() {
     const tables = yield* searchIndexTables
     const rebuilt = yield* Effect.forEach(tables, (table) =>
