@@ -1,8 +1,9 @@
 /**
  * What a trajectory write does before the database part: its stamps come
- * from Effect's `Clock`, and its validation and redaction run once however
- * often the database part is retried while another connection holds the
- * write lock.
+ * from Effect's `Clock`, and its validation and redaction run once while
+ * another connection holds the write lock. On SQLite the write waits at its
+ * first statement (`BEGIN IMMEDIATE`) and its transaction runs once; the
+ * whole-transaction retry of PostgreSQL is test/postgres/RetriedSave.test.ts.
  */
 import { describe, expect, it } from "@effect/vitest"
 import Sqlite from "better-sqlite3"
@@ -15,32 +16,14 @@ import * as TestClock from "effect/TestClock"
 import * as path from "node:path"
 import { coreLayerMemory } from "../../src/Core.js"
 import { Database } from "../../src/Database.js"
-import { Redactor, type RedactorService } from "../../src/redaction/Redactor.js"
 import { TrajectoryStore } from "../../src/TrajectoryStore.js"
 import { layer as writeBehindLayer } from "../../src/writeBehind/WriteBehindLive.js"
+import { countingRedactor, countingTransactions } from "../support/Counting.js"
 import { eventually } from "../support/Poll.js"
 import { tempDir } from "../support/TempDir.js"
 import { variant } from "./support.js"
 
 const TestLayer = TrajectoryStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
-
-/** The default Redactor, counting every call of its service. */
-const countingRedactor = () => {
-  let calls = 0
-  const count = <A extends ReadonlyArray<unknown>, B>(f: (...args: A) => B) => (...args: A): B => {
-    calls++
-    return f(...args)
-  }
-  const counted = (redactor: RedactorService): RedactorService => ({
-    ...redactor,
-    redactText: count(redactor.redactText),
-    redactIdentifier: count(redactor.redactIdentifier),
-    redactJson: count(redactor.redactJson),
-    scoped: (scope) => counted(redactor.scoped(scope))
-  })
-  const layer = Layer.effect(Redactor, Effect.map(Redactor, counted)).pipe(Layer.provide(Redactor.Default))
-  return { layer, calls: () => calls }
-}
 
 const testGenInput = (sessionId: string) => ({
   trajectory: variant(sessionId),
@@ -66,7 +49,7 @@ describe("TrajectoryStore write stamps", () => {
       expect(stored.updatedAt).toBe("2031-02-03T05:05:06.789Z")
     }).pipe(Effect.provide(TestLayer)))
 
-  it.live("a write retried while another connection holds the lock redacts once", () =>
+  it.live("a write waiting for another connection's write lock waits at the statement: one transaction, redacted once", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
       const url = path.join(dir, "busy.db")
@@ -85,8 +68,7 @@ describe("TrajectoryStore write stamps", () => {
       expect(perWrite).toBeGreaterThan(0)
 
       // Another connection takes the write lock and writes; our transaction
-      // starts, waits on the lock, and after the other commits its snapshot is
-      // stale: the database part must be run again.
+      // waits for the lock at its BEGIN IMMEDIATE, then runs once.
       const other = new Sqlite(url)
       yield* Effect.addFinalizer(() => Effect.sync(() => other.close()))
       other.exec("BEGIN IMMEDIATE")
@@ -97,7 +79,9 @@ describe("TrajectoryStore write stamps", () => {
       }))
       const counted = redactor.calls()
       const write = yield* Effect.fork(
-        Effect.flatMap(store, (s) => s.saveTestGen(testGenInput("contended"))).pipe(Effect.provide(capture))
+        countingTransactions(Effect.flatMap(store, (s) => s.saveTestGen(testGenInput("contended")))).pipe(
+          Effect.provide(capture)
+        )
       )
       yield* eventually(Effect.suspend(() =>
         logs.some((line) => line.includes("waiting for another connection's lock"))
@@ -105,8 +89,9 @@ describe("TrajectoryStore write stamps", () => {
           : Effect.fail(new Error("the write is not waiting for the lock yet"))
       ))
       other.exec("COMMIT")
-      yield* Fiber.join(write)
+      const { transactions } = yield* Fiber.join(write)
 
+      expect(transactions).toBe(1)
       expect(redactor.calls() - counted).toBe(perWrite)
       const stored = Option.getOrThrow(yield* Effect.flatMap(store, (s) => s.get("contended")))
       expect(stored.taskId).toBe("regex-log")
