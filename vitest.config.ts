@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: postgres ? ["**/node_modules/**"] : ["**/node_modules/**", "test/postgres/**"],
-    globalSetup: ["test/support/BackendsSetup.ts"],
+    globalSetup: ["test/support/BackendsSetup.ts", "test/support/ChildBuild.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000
   }
