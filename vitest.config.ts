@@ -8,7 +8,14 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: postgres ? ["**/node_modules/**"] : ["**/node_modules/**", "test/postgres/**"],
-    globalSetup: ["test/support/BackendsSetup.ts"],
+    // ChildBuild.ts prebuilds the scripts the specs run as child processes.
+    globalSetup: ["test/support/BackendsSetup.ts", "test/support/ChildBuild.ts"],
+    // The test files of a worker share one module graph (Effect, logbook) instead of loading it again per file:
+    // on a 2-core machine loading took longer than the tests. Every spec opens its own databases and layers.
+    isolate: false,
+    // Two workers, whatever the core count (vitest would take one on 2 cores): many specs wait on child processes.
+    maxWorkers: 2,
+    minWorkers: 1,
     testTimeout: 60_000,
     hookTimeout: 60_000
   }

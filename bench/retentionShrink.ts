@@ -77,10 +77,18 @@ const writerScript = fileURLToPath(new URL("./retentionWriter.ts", import.meta.u
 
 type Call = readonly [startedAtEpochMs: number, durationNs: number]
 
+/** How `shrinkRun` runs its writer. */
+export interface ShrinkOptions {
+  /** The Node.js arguments that start the writer (bench/retentionWriter.ts), before the database file; default through tsx. */
+  readonly writer?: ReadonlyArray<string>
+  /** How long the writer runs alone before the prune, the baseline of its latency; default 2 seconds. */
+  readonly settleMillis?: number
+}
+
 /** Starts the writer process; `stop` closes its stdin and resolves with its calls. */
-const startWriter = (file: string) =>
+const startWriter = (file: string, command: ReadonlyArray<string>) =>
   new Promise<{ readonly stop: () => Promise<ReadonlyArray<Call>> }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", writerScript, file], { stdio: ["pipe", "pipe", "inherit"] })
+    const child = spawn(process.execPath, [...command, file], { stdio: ["pipe", "pipe", "inherit"] })
     let out = ""
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       out += chunk
@@ -102,14 +110,14 @@ const startWriter = (file: string) =>
   })
 
 /** Grows, prunes under a writer, measures. */
-export const shrinkRun = async (dir: string, megabytes: number): Promise<ShrinkRun> => {
+export const shrinkRun = async (dir: string, megabytes: number, options: ShrinkOptions = {}): Promise<ShrinkRun> => {
   const file = path.join(dir, "grown.db")
   const fresh = path.join(dir, "fresh.db")
   const checkpointsBefore = await grow(file, megabytes)
   const grownBytes = size(file)
-  const writer = await startWriter(file)
+  const writer = await startWriter(file, options.writer ?? ["--import", "tsx", writerScript])
   // Let the writer settle, so that its latency before the prune is part of the summary too.
-  await new Promise((resolve) => setTimeout(resolve, 2_000))
+  await new Promise((resolve) => setTimeout(resolve, options.settleMillis ?? 2_000))
   const startedAt = Date.now()
   const started = performance.now()
   const report = await Effect.runPromise(

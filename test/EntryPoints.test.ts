@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import * as path from "node:path"
 import ts from "typescript"
-import { repoRoot } from "./support/ChildProcess.js"
+import { childEntry, repoRoot } from "./support/ChildProcess.js"
 
 /** Every package a module imports, following the repository's own modules (`./x.js` is `./x.ts`). */
 const externalImports = (entry: string): Set<string> => {
@@ -45,7 +45,7 @@ describe("entry points", () => {
 
   it("logbook --version answers from package.json, as the CLI does", () => {
     const pkg = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8"))
-    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "src", "bin.ts"), "--version"], {
+    const result = spawnSync(process.execPath, [childEntry("src/bin.ts"), "--version"], {
       cwd: repoRoot,
       encoding: "utf8"
     })

@@ -17,6 +17,7 @@ import { describeIssues, parsePolicy, validatePolicy } from "../maintenance/Rete
 import { CliExit, common, output, table } from "./Common.js"
 import { readDatabase, withDatabase, withLogbook } from "./Databases.js"
 import { describeDemo, runDemo } from "./Demo.js"
+import { doctorReport } from "./DoctorReport.js"
 import { olderThan } from "./Durations.js"
 import { withActivity } from "./Progress.js"
 import { printError } from "./Streams.js"
@@ -228,7 +229,7 @@ const describeDoctor = (report: Maintenance.DoctorReport) => {
 
 const doctorCommand = Command.make("doctor", { ...common }, ({ database, json, migrations }) =>
   Effect.gen(function*() {
-    const report = yield* Maintenance.doctor.pipe(readDatabase(database, migrations))
+    const report = yield* doctorReport(database, migrations)
     yield* output(json, report, () => describeDoctor(report))
     if (!report.ok) {
       const problems = doctorProblems(report)

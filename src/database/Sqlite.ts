@@ -33,6 +33,7 @@ import { mkdirSync, statSync } from "node:fs"
 import * as path from "node:path"
 import { DatabaseError, type MigrationError } from "../Errors.js"
 import type { ResolvedOptions } from "./DatabaseOptions.js"
+import { isReadOnlyFile, readOnlySource } from "./ReadOnly.js"
 import { type BusyWait, currentBusyWait, driverCode, realClock, reasonOf, withDatabaseErrors } from "./SqlFailure.js"
 
 /** The oldest SQLite logbook accepts. */
@@ -60,18 +61,31 @@ const DRIVER_BUSY_MILLIS = 10
 /** A lock wait longer than this is reported with a warning (once per call). */
 const LONG_WAIT_MILLIS = 1_000
 
-/** Opens (creating its folder) and configures a SQLite connection; it closes with the scope. */
+/**
+ * Opens (creating its folder) and configures a SQLite connection; it closes
+ * with the scope. A file this process may not change is opened read-only
+ * (see `ReadOnly.ts`), and refused when it would have to be migrated.
+ */
 const connect = (options: ResolvedOptions, filename: string) =>
   Effect.gen(function*() {
     const memory = filename === ":memory:"
-    if (!memory) {
+    const readOnly = !memory && isReadOnlyFile(filename)
+    if (readOnly && options.migrate === "apply") {
+      return yield* new DatabaseError({
+        reason: "ReadOnly",
+        operation: "Database.open",
+        message: `${filename} is read-only here (file mode, owner or mount): it cannot be migrated; open it with migrate "verify" or "off" to read it`
+      })
+    }
+    if (!memory && !readOnly) {
       yield* Effect.try({
         try: () => mkdirSync(path.dirname(filename), { recursive: true }),
         catch: (cause) => refuse(`cannot create the folder of ${filename}: ${String(cause)}`)
       })
     }
     // WAL is enabled below, after auto_vacuum: a database already in WAL mode can no longer take it.
-    const client = yield* SqliteClient.make({ filename, disableWAL: true }).pipe(
+    const source = readOnly ? yield* readOnlySource(filename) : filename
+    const client = yield* SqliteClient.make({ filename: source, disableWAL: true, readonly: readOnly }).pipe(
       Effect.catchAllDefect((cause) =>
         Effect.fail(
           new DatabaseError({
@@ -98,6 +112,10 @@ const connect = (options: ResolvedOptions, filename: string) =>
       }
       const driverWait = Math.min(DRIVER_BUSY_MILLIS, Math.round(Duration.toMillis(options.busyTimeout)))
       yield* client.unsafe(`PRAGMA busy_timeout = ${driverWait}`)
+      yield* client.unsafe("PRAGMA foreign_keys = ON")
+      yield* client.unsafe(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`)
+      // A read-only database is read as it is: its journal mode is reported (doctor), never changed.
+      if (readOnly) return
       // Before the first table exists, so that a new database gives freed pages back (incremental_vacuum).
       // Only on an empty file: on an existing one the pragma changes nothing but still writes its header.
       const [pages] = yield* client`SELECT page_count AS pages FROM pragma_page_count`.pipe(
@@ -105,8 +123,6 @@ const connect = (options: ResolvedOptions, filename: string) =>
       )
       if (pages.pages === 0) yield* client.unsafe("PRAGMA auto_vacuum = INCREMENTAL")
       if (!memory) yield* client.unsafe("PRAGMA journal_mode = WAL")
-      yield* client.unsafe("PRAGMA foreign_keys = ON")
-      yield* client.unsafe(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`)
       if (!memory) {
         yield* client.unsafe("PRAGMA journal_size_limit = 67108864")
         const mode = yield* client`SELECT journal_mode FROM pragma_journal_mode`.pipe(

@@ -3,8 +3,7 @@ import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { pathToFileURL } from "node:url"
-import { type ChildResult, repoRoot } from "../support/ChildProcess.js"
+import { childEntry, type ChildResult } from "../support/ChildProcess.js"
 import { logbook as runCli } from "../support/Cli.js"
 
 const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runCli(args, { env })
@@ -14,8 +13,7 @@ const logbookIn = (cwd: string, args: ReadonlyArray<string>): Promise<ChildResul
   new Promise((resolve, reject) => {
     const env = { ...process.env }
     delete env.LOGBOOK_DATABASE_URL
-    const tsx = pathToFileURL(path.join(repoRoot, "node_modules", "tsx", "dist", "loader.mjs")).href
-    const child = spawn(process.execPath, ["--import", tsx, path.join(repoRoot, "src", "bin.ts"), ...args], {
+    const child = spawn(process.execPath, [childEntry("src/bin.ts"), ...args], {
       cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"]

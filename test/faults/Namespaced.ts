@@ -1,6 +1,6 @@
-/** Runs a TypeScript script of the suite in a PID namespace of its own, where it is pid 1 (as in a container). */
+/** Runs a script of the suite (prebuilt) in a PID namespace of its own, where it is pid 1 (as in a container). */
 import { spawn } from "node:child_process"
-import { type ChildResult, repoRoot } from "../support/ChildProcess.js"
+import { childEntry, type ChildResult, repoRoot } from "../support/ChildProcess.js"
 
 export const runInPidNamespace = (
   script: string,
@@ -10,7 +10,7 @@ export const runInPidNamespace = (
   new Promise((resolve, reject) => {
     const child = spawn(
       "unshare",
-      ["--pid", "--fork", "--kill-child", "--mount-proc", process.execPath, "--import", "tsx", script, ...args],
+      ["--pid", "--fork", "--kill-child", "--mount-proc", process.execPath, childEntry(script), ...args],
       { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] }
     )
     let stdout = ""

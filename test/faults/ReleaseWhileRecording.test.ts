@@ -13,8 +13,8 @@ import { spoolFiles } from "../../src/writeBehind/Spool.js"
 import { tempDir } from "../support/TempDir.js"
 import { until } from "./Logs.js"
 
-/** 20 trials keep the suite fast; `LOGBOOK_RELEASE_TRIALS=100` runs the full acceptance run (about 8 minutes on a loaded machine). */
-const TRIALS = Number(process.env.LOGBOOK_RELEASE_TRIALS ?? 20)
+/** 8 trials keep the suite fast; `LOGBOOK_RELEASE_TRIALS=100` runs the full acceptance run (about 8 minutes on a loaded machine). */
+const TRIALS = Number(process.env.LOGBOOK_RELEASE_TRIALS ?? 8)
 
 const foundSteps = (url: string): Map<number, Array<number>> => {
   const db = new Sqlite(url, { readonly: true })

@@ -5,20 +5,20 @@ import { spawn } from "node:child_process"
 import * as path from "node:path"
 import * as Logbook from "../../src/Logbook.js"
 import { spoolFiles } from "../../src/writeBehind/Spool.js"
-import { type ChildResult, repoRoot } from "../support/ChildProcess.js"
+import { childEntry, type ChildResult, repoRoot } from "../support/ChildProcess.js"
 import { tempDir } from "../support/TempDir.js"
 import { writeBigSpool } from "./BigSpool.js"
 
-const SPOOL_BYTES = Number(process.env.LOGBOOK_SPOOL_MIB ?? 96) * 1024 * 1024
-const HEAP_MB = 64
+const SPOOL_BYTES = Number(process.env.LOGBOOK_SPOOL_MIB ?? 48) * 1024 * 1024
+const HEAP_MB = 40
 
 /**
  * The replay in a child whose V8 heap is capped below the spool's size: reading the file whole would crash it.
- * 96 MiB keeps the suite fast; `LOGBOOK_SPOOL_MIB=600` runs the 600 MiB acceptance run (slow: minutes).
+ * 48 MiB keeps the suite fast; `LOGBOOK_SPOOL_MIB=600` runs the 600 MiB acceptance run (slow: minutes).
  */
 const replayInSmallHeap = (url: string) =>
   new Promise<ChildResult>((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, "--import", "tsx", "test/faults/fixtures/replaySpool.ts", url], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, childEntry("test/faults/fixtures/replaySpool.ts"), url], {
       cwd: repoRoot,
       stdio: ["ignore", "pipe", "pipe"]
     })

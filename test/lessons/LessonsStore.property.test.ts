@@ -74,7 +74,7 @@ describe("LessonsStore properties", () => {
             expect(exit.value.length).toBeLessThanOrEqual(options.limit ?? 50)
             for (const hit of exit.value) expect(satisfies(hit, options)).toBe(true)
           }),
-          { numRuns: 4000 }
+          { numRuns: 1000 }
         )
       )
       // The fixture is reachable at all: these queries do find lessons.
@@ -96,7 +96,7 @@ describe("LessonsStore properties", () => {
             if (Option.isNone(error) || error.value._tag !== "ValidationError") throw new Error(`search(${JSON.stringify(query)}, fts5) failed: ${exit.cause}`)
             rejected++
           }),
-          { numRuns: 2000 }
+          { numRuns: 500 }
         )
       )
       expect(rejected).toBeGreaterThan(0)
@@ -233,7 +233,7 @@ describe("LessonsStore under random histories", () => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArbitrary, { maxLength: 40 }), (ops) =>
         Effect.runPromise(replay(ops).pipe(Effect.provide(TestLayer)))),
-      { numRuns: 150 }
+      { numRuns: 40 }
     )
   })
 })

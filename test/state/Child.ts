@@ -1,6 +1,6 @@
 /**
  * Real Node.js child processes for the multi-process tests: a TypeScript
- * script run with `node --import tsx`, its output read line by line.
+ * script run as a prebuilt child (test/support/ChildProcess.ts), its output read line by line.
  */
 import * as Effect from "effect/Effect"
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { childEntry } from "../support/ChildProcess.js"
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url))
 
@@ -36,7 +37,7 @@ export const spawnScript = (script: string, args: ReadonlyArray<string>) =>
     Effect.sync((): Child => {
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", path.join(repoRoot, "test/state/scripts", script), ...args],
+        [childEntry(`test/state/scripts/${script}`), ...args],
         { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"] }
       )
       const lines: Array<string> = []

@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process"
+import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { inject } from "vitest"
+import { CHILD_SCRIPTS } from "./ChildScripts.js"
 
 /** What a child process printed and how it ended. */
 export interface ChildResult {
@@ -12,14 +15,27 @@ export interface ChildResult {
 /** The repository root, for child processes. */
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url))
 
-/** Runs a TypeScript script of the test suite in a real Node.js child process. */
+
+/**
+ * The prebuilt JavaScript of `script` (a path relative to the repository
+ * root, or absolute inside it), to run as `node <it>`.
+ */
+export const childEntry = (script: string): string => {
+  const relative = path.relative(repoRoot, path.resolve(repoRoot, script)).split(path.sep).join("/")
+  if (!(CHILD_SCRIPTS as ReadonlyArray<string>).includes(relative)) {
+    throw new Error(`${relative} is not prebuilt for child processes: add it to CHILD_SCRIPTS in test/support/ChildScripts.ts`)
+  }
+  return path.join(inject("childBundles"), relative.replace(/\.ts$/, ".mjs"))
+}
+
+/** Runs a script of the test suite (prebuilt: see {@link childEntry}) in a real Node.js child process. */
 export const runScript = (
   script: string,
   args: ReadonlyArray<string>,
   options: { readonly env?: Record<string, string>; readonly onStdout?: (chunk: string, kill: () => void) => void } = {}
 ): Promise<ChildResult> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    const child = spawn(process.execPath, [childEntry(script), ...args], {
       cwd: repoRoot,
       env: { ...process.env, ...options.env },
       stdio: ["ignore", "pipe", "pipe"]

@@ -3,8 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { pathToFileURL } from "node:url"
-import { repoRoot } from "../support/ChildProcess.js"
+import { childEntry } from "../support/ChildProcess.js"
 import { logbook } from "../support/Cli.js"
 
 const started: Array<{ child: ChildProcess; dir: string }> = []
@@ -14,10 +13,9 @@ const startUi = async (args: ReadonlyArray<string>): Promise<string> => {
   const dir = mkdtempSync(path.join(tmpdir(), "logbook-ui-cli-"))
   const migrated = await logbook(["migrate", "--database", path.join(dir, "db.sqlite")])
   if (migrated.code !== 0) throw new Error(`logbook migrate exited with ${migrated.code}: ${migrated.stderr}`)
-  const tsx = pathToFileURL(path.join(repoRoot, "node_modules", "tsx", "dist", "loader.mjs")).href
   const child = spawn(
     process.execPath,
-    ["--import", tsx, path.join(repoRoot, "src", "bin.ts"), "ui", "--database", path.join(dir, "db.sqlite"), "--port", "0", ...args],
+    [childEntry("src/bin.ts"), "ui", "--database", path.join(dir, "db.sqlite"), "--port", "0", ...args],
     { stdio: ["ignore", "pipe", "pipe"] }
   )
   started.push({ child, dir })
