@@ -125,6 +125,16 @@ interface CompiledRule {
   readonly triggerStartsMatch: boolean
   readonly replacement: string
   readonly hasSecretGroup: boolean
+  readonly keep: ((secret: string, text: string, at: number) => boolean) | undefined
+}
+
+/**
+ * The text a replacer works on and where its match starts, plus `shift`,
+ * from a replacer's arguments after the match (`…groups, offset, text[, named groups]`).
+ */
+const whereIn = (args: ReadonlyArray<unknown>, shift: number): [string, number] => {
+  const t = typeof args[args.length - 1] === "string" ? args.length - 1 : args.length - 2
+  return [args[t] as string, (args[t - 1] as number) + shift]
 }
 
 /** A copy of `re` without the `g` and `y` flags, safe for `test`. */
@@ -138,7 +148,8 @@ const compileRule = (r: RedactionRule): CompiledRule => {
     trigger: r.trigger === undefined ? undefined : forTest(r.trigger),
     triggerStartsMatch: r.triggerStartsMatch === true,
     replacement: placeholder(safeName(r.name)),
-    hasSecretGroup: r.pattern.source.includes("(?<secret>")
+    hasSecretGroup: r.pattern.source.includes("(?<secret>"),
+    keep: r.keep
   }
 }
 
@@ -195,12 +206,13 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
       const r = rules[i]!
       out = out.replace(r.pattern, (match: string, ...args: Array<unknown>) => {
         if (match === "") return match
-        if (!r.hasSecretGroup) return mark(r.name, match)
+        if (!r.hasSecretGroup) return r.keep !== undefined && r.keep(match, ...whereIn(args, 0)) ? match : mark(r.name, match)
         const groups = args[args.length - 1] as { readonly secret?: string } | undefined
         const secret = groups?.secret
         if (secret === undefined || secret === "") return match
         if (secret.startsWith(redactedPrefix)) return match
         const at = match.lastIndexOf(secret)
+        if (r.keep !== undefined && r.keep(secret, ...whereIn(args, at))) return match
         return match.slice(0, at) + mark(r.name, secret) + match.slice(at + secret.length)
       })
     }

@@ -39,6 +39,12 @@ export interface RedactionRule {
   readonly triggerStartsMatch?: boolean
   /** Where the format is published (a rule of a public rule set). */
   readonly source?: string
+  /**
+   * Optional: matches to leave as they are (placeholders and examples the
+   * published rule leaves out). Called with the secret (the `secret` group,
+   * or the whole match), the text and where the secret starts in it.
+   */
+  readonly keep?: (secret: string, text: string, at: number) => boolean
 }
 
 /** Every placeholder starts with this text. */
@@ -86,6 +92,76 @@ const digitsThen = (texts: ReadonlyArray<string>): ReadonlyArray<string> =>
 
 /** A rule whose trigger is inside its matches rather than at their start. */
 const anywhere = (r: RedactionRule): RedactionRule => ({ ...r, triggerStartsMatch: false })
+
+/** `word` in lower case, Capitalised and UPPER case: the triggers of a case-insensitive name. */
+const casings = (word: string): ReadonlyArray<string> => [word, word.charAt(0).toUpperCase() + word.slice(1), word.toUpperCase()]
+
+/**
+ * A rule that finds a product's credential by the product's name before it,
+ * as gitleaks' keyword rules do: the name (any case), up to 20 more name
+ * characters, an assignment or a comma (`artifactory_key = …`,
+ * `"sourcegraph": …`, `("artifactory", "…")`), quotes, then the value in the
+ * product's own format. Every part is bounded, so a try costs the same at
+ * any trigger.
+ */
+const nearName = (name: string, names: ReadonlyArray<string>, source: string, value: string): RedactionRule =>
+  rule(
+    name,
+    names.flatMap(casings),
+    source,
+    String.raw`(?:${names.map(escapeLiteral).join("|")})[ \t\w.-]{0,20}[\s'"\\]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=\\]{0,5}(?<secret>${value})(?![A-Za-z0-9])`,
+    "i"
+  )
+
+/** Passwords that are placeholders, as secretlint's database-connection-string rule lists them (the whole password). */
+const placeholderPasswords = new Set([
+  "password", "username", "secret", "mypassword", "myusername", "root", "admin", "user", "pass",
+  "{password}", "${password}", "{{password}}", "{username}", "${username}", "{{username}}",
+  "your_password", "your_username", "replace_with_password"
+])
+/** Parts that make a URL's user or password a placeholder, as secretlint's basicauth rule lists them (anywhere in it). */
+const placeholderParts = [
+  "localhost", "127.0.0.1", "password", "mypassword", "myusername", "{password}", "${password}", "{{password}}",
+  "{username}", "${username}", "{{username}}", "your_password", "your_username", "replace_with_password",
+  "replace_with_username"
+]
+/** Template variables (`${var}`, `{{var}}`, `{var}`, `%VAR%`, `$VAR`, `$(var)`), as secretlint's rules find them. */
+const templateVariable = /\$\{[^}]{1,50}\}|\{\{[^}]{1,50}\}\}|\{[^}]{1,50}\}|%[A-Z_]{1,30}%|\$[A-Z_]{1,30}|\$\([^)]{1,50}\)/
+
+/** The scheme of the URL whose user info ends right before `at` (its password's start), in lower case. */
+const schemeBefore = (text: string, at: number): string => {
+  let end = text.lastIndexOf("/", at - 1) + 1
+  while (end > 0 && (text[end - 1] === "/" || text[end - 1] === "\\")) end--
+  if (text[end - 1] !== ":") return ""
+  let start = end - 1
+  while (start > 0 && end - start < 32 && /[A-Za-z0-9+.-]/.test(text[start - 1]!)) start--
+  return text.slice(start, end - 1).toLowerCase()
+}
+
+/** The schemes of secretlint's database-connection-string rule. */
+const databaseSchemes = new Set(["mongodb", "mongodb+srv", "mysql", "postgres", "postgresql"])
+/** The schemes of secretlint's basicauth rule. */
+const webSchemes = new Set(["http", "https", "ftp", "ftps"])
+
+/**
+ * A URL password that is an example rather than a credential, as secretlint
+ * tells them apart: for database URLs (its database-connection-string rule)
+ * the user name repeated, fewer than 4 characters, a template variable, a
+ * placeholder word or one character repeated; for web and FTP URLs (its
+ * basicauth rule) fewer than 4 characters, a template variable, one
+ * character repeated, or a placeholder part in the user or the password. Any
+ * other scheme (Redis, AMQP, …) keeps every password.
+ */
+const examplePassword = (secret: string, text: string, at: number): boolean => {
+  const scheme = schemeBefore(text, at)
+  const database = databaseSchemes.has(scheme)
+  if (!database && !webSchemes.has(scheme)) return false
+  if (secret.length < 4 || templateVariable.test(secret) || /^(.)\1{3,}$/.test(secret)) return true
+  const user = text.slice(text.lastIndexOf("/", at - 1) + 1, at - 1)
+  if (database) return secret === user || placeholderPasswords.has(secret.toLowerCase())
+  const lower = (secret + "\u0000" + user).toLowerCase()
+  return templateVariable.test(user) || placeholderParts.some((p) => lower.includes(p))
+}
 
 /**
  * The default pattern rules, applied in this order (private keys first, so
@@ -167,16 +243,19 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
   rule("readme", ["rdme_"], `${GITLEAKS} readme-api-token`, String.raw`rdme_[a-z0-9]{70}`),
   rule("rubygems", ["rubygems_"], `${GITLEAKS} rubygems-api-token`, String.raw`rubygems_[a-f0-9]{48}`),
   rule("scalingo", ["tk-us-"], `${GITLEAKS} scalingo-api-token`, String.raw`tk-us-[\w-]{48}`),
-  rule("sendgrid", ["SG."], `${GITLEAKS} sendgrid-api-token; ${SECRETLINT} sendgrid`, String.raw`SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}`),
+  rule("sendgrid", ["SG."], `${GITLEAKS} sendgrid-api-token; ${SECRETLINT} sendgrid`, String.raw`SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`),
   rule("sendinblue", ["xkeysib-"], `${GITLEAKS} sendinblue-api-token`, String.raw`xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}`),
   rule("settlemint", ["sm_pat_", "sm_aat_", "sm_sat_"], `${GITLEAKS} settlemint-*`, String.raw`sm_(?:pat|aat|sat)_[A-Za-z0-9]{16}`),
   rule("shippo", ["shippo_live_", "shippo_test_"], `${GITLEAKS} shippo-api-token`, String.raw`shippo_(?:live|test)_[a-fA-F0-9]{40}`),
   rule("shopify", ["shpat_", "shpca_", "shppa_", "shpss_"], `${GITLEAKS} shopify-*; ${SECRETLINT} shopify`, String.raw`shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,}`),
   rule("sonar", ["squ_", "sqp_", "sqa_"], `${GITLEAKS} sonar-api-token`, String.raw`${L}sq[upa]_[A-Za-z0-9]{40}${R}`),
   rule("sourcegraph", ["sgp_"], `${GITLEAKS} sourcegraph-access-token`, String.raw`${L}sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}${R}`),
+  nearName("sourcegraph-hex", ["sourcegraph"], `${GITLEAKS} sourcegraph-access-token (a 40-hex token after the name)`, "[a-f0-9]{40}"),
+  nearName("jfrog", ["jfrog", "artifactory", "bintray", "xray"], `${GITLEAKS} jfrog-api-key, jfrog-identity-token`, "[a-z0-9]{73}|[a-z0-9]{64}"),
+  nearName("messagebird", ["messagebird", "message_bird", "message-bird", "MessageBird"], `${GITLEAKS} messagebird-api-token, messagebird-client-id`, "[a-z0-9]{25}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
   rule("square", ["EAAA", "sq0atp-", "sq0csp-"], `${GITLEAKS} square-access-token, square-secret`, String.raw`${L}(?:EAAA[\w-]{22,60}|sq0atp-[\w-]{22}|sq0csp-[\w-]{43})`),
   rule("stripe", ["sk_test_", "sk_live_", "sk_prod_", "rk_test_", "rk_live_", "rk_prod_"], `${GITLEAKS} stripe-access-token; ${SECRETLINT} stripe`, String.raw`${L}[sr]k_(?:test|live|prod)_[A-Za-z0-9]{10,99}`),
-  rule("tailscale", ["tskey-"], `${SECRETLINT} tailscale`, String.raw`tskey-[a-z]+-[A-Za-z0-9]{10,}-[A-Za-z0-9]{10,}`),
+  rule("tailscale", ["tskey-"], `${SECRETLINT} tailscale`, String.raw`(?<![A-Za-z])tskey-[a-z]+-[A-Za-z0-9]{10,}-[A-Za-z0-9]{10,}`),
   anywhere(rule("telegram", digitsThen([":A"]), `${GITLEAKS} telegram-bot-api-token`, String.raw`${L}\d{5,16}:A[A-Za-z0-9_-]{34}(?![A-Za-z0-9_-])`)),
   rule("twilio", ["SK"], `${GITLEAKS} twilio-api-key`, String.raw`${L}SK[0-9a-fA-F]{32}${R}`),
   rule("typeform", ["tfp_"], `${GITLEAKS} typeform-api-token`, String.raw`tfp_[A-Za-z0-9_.=-]{59}`),
@@ -196,12 +275,12 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
     `${GITLEAKS} curl-auth-header; RFC 6750 / RFC 7617 credentials`,
     String.raw`(?<![A-Za-z])(?:Bearer|bearer|BEARER|Basic|basic|Token|token)[ \t]+(?<secret>[A-Za-z0-9._~+/-]{16,}=*)`
   ),
-  anywhere(rule(
+  { ...anywhere(rule(
     "url-credentials",
     ["@"],
     `${SECRETLINT} basicauth, database-connection-string; ${GITLEAKS} generic url credentials`,
     String.raw`(?<=[A-Za-z][A-Za-z0-9+.-]{0,30}:\\?/\\?/[^\s/:@"'\\]{0,256}:)(?<secret>(?:[^\s/@"'\\]|@(?=[^\s/@"'\\]*@))+)(?=@)`
-  ))
+  )), keep: examplePassword }
 ]
 
 export { defaultSensitiveKeys } from "./SensitiveKeys.js"

@@ -5,7 +5,8 @@
  * string = "…"`), YAML block values, name/value pairs whose name decides
  * (`name: DB_PASSWORD` then `value: …`, `<add key="Password" value="…"/>`),
  * XML elements (`<apiToken>…</apiToken>`), command-line flags
- * (`--password X`, `curl -u user:X`) and HTTP authorization headers.
+ * (`--password X`, `curl -u user:X`), HTTP authorization headers, and the
+ * values of Kubernetes Secret manifests (see `KubernetesSecret.ts`).
  *
  * Only names are found with regular expressions; values are scanned by hand,
  * and only after a sensitive name. The cost stays linear whatever the text:
@@ -13,6 +14,7 @@
  * unquoted value read before is not read again, a value is tested for code
  * on a bounded prefix), and every other look ahead or behind is bounded.
  */
+import { kubernetesSecretValues } from "./KubernetesSecret.js"
 import { redactedPrefix } from "./Rules.js"
 import { escapedLines, type Range, rawLines, yamlBlock } from "./YamlBlock.js"
 
@@ -53,8 +55,21 @@ const CODE_REACH = 200
 /** The starts of `codeValue` that take any rest (`$(…`, `${…`, `(…`, `/…`, `{{…`, `getToken(…`). */
 const codeStart = /(?:\$\{|\(|\/|\$\(|\$?\{\{|[A-Za-z_$][\w$.]{0,200}\()/y
 
-/** Whether the value `[start, end)` is code or a placeholder rather than data (reads at most `CODE_REACH`). */
+/**
+ * A URL: not a secret as a whole (an endpoint under `token_url`, a server
+ * under `MONGO_NO_AUTH`); the password in its user info and the credentials
+ * in its query are found by their own rules.
+ */
+const urlStart = /[A-Za-z][A-Za-z0-9+.-]{0,30}:\\?\/\\?\//y
+
+const isUrl = (s: string, start: number): boolean => {
+  urlStart.lastIndex = start
+  return urlStart.test(s)
+}
+
+/** Whether the value `[start, end)` is code, a placeholder or a URL rather than data (reads at most `CODE_REACH`). */
 const isCode = (s: string, start: number, end: number, isWord: (value: string) => boolean): boolean => {
+  if (isUrl(s, start)) return true
   if (end - start > CODE_REACH) {
     codeStart.lastIndex = start
     return codeStart.test(s)
@@ -250,6 +265,9 @@ const PAIR_REACH = 300
 const NAME_REACH = 120
 
 type Sensitive = (key: string) => boolean
+
+/** Every key: the entries of a block whose values are all secret. */
+const always: Sensitive = () => true
 type Edit = (from: number, to: number) => void
 
 /** Values after sensitive keys (and values of name/value pairs with a sensitive name). */
@@ -300,7 +318,7 @@ const keyValues = (s: string, isSensitive: Sensitive, edit: Edit): void => {
     if (range === undefined) continue
     if (m[3] === "," && (followedByColon(s, range[1]) || isLabel(s, range[0], range[1]))) continue
     const [from, to] = range
-    if (!s.startsWith(redactedPrefix, from)) edit(from, to)
+    if (!s.startsWith(redactedPrefix, from) && !isUrl(s, from)) edit(from, to)
     keySeparator.lastIndex = Math.max(to, valueStart)
   }
   keySeparator.lastIndex = 0
@@ -313,6 +331,15 @@ const placeholderWords = new Set(["pass", "password", "passwd", "pwd", "token", 
 const isPlaceholderWord = (value: string): boolean => placeholderWords.has(value.toLowerCase())
 /** Flags whose value is `user:password` (curl, wget, httpie). */
 const userFlags = new Set(["u", "user", "proxy-user", "U", "auth", "a"])
+
+/** The quote, with the backslashes escaping it, that opens the quoted value starting at `from`, or `undefined`. */
+const openingQuote = (s: string, from: number): string | undefined => {
+  const q = s.charCodeAt(from - 1)
+  if (q !== 34 && q !== 39) return undefined
+  let k = from - 1
+  while (k > 0 && s.charCodeAt(k - 1) === BACKSLASH && from - k < 16) k--
+  return s.slice(k, from)
+}
 
 /** The first `c` in `[from, to)`, or -1. */
 const indexWithin = (s: string, c: number, from: number, to: number): number => {
@@ -338,12 +365,14 @@ const flags = (s: string, isSensitive: Sensitive, edit: Edit): void => {
         // `user:password`; with nothing after the colon, the user part is the secret
         if (colon + 1 < to) from = colon + 1
         else to = colon
-      } else if (s.charCodeAt(to) === s.charCodeAt(from - 1) && s.charCodeAt(to + 1) === 58) {
-        // `"user":"password"`: the password's own quotes
-        const inner = quotedValue(s, to + 2, 0)
+      } else {
+        // `"user":"password"` (or `\"user\":\"password\"`): the password's own quotes
+        const open = openingQuote(s, from)
+        if (open === undefined || !s.startsWith(open, to) || s.charCodeAt(to + open.length) !== 58 || !s.startsWith(open, to + open.length + 1)) continue
+        const inner = quotedValue(s, to + 2 * open.length, open.length - 1)
         if (inner === undefined) continue
         ;[from, to] = inner
-      } else continue
+      }
       if (isCode(s, from, to, isPlaceholderWord)) continue
     }
     if (to > from && !s.startsWith(redactedPrefix, from)) edit(from, to)
@@ -385,6 +414,7 @@ export const redactTextPairs = (s: string, isSensitive: Sensitive, replacement: 
     edits.push([from, to])
   }
   keyValues(s, isSensitive, edit)
+  kubernetesSecretValues(s, (block, blockEdit) => keyValues(block, always, blockEdit), edit)
   flags(s, isSensitive, edit)
   xmlElements(s, isSensitive, edit)
   if (edits.length === 0) return s

@@ -69,13 +69,6 @@ export const sampleKey = (s: Sample): string =>
   `${s.source} ${s.rule} ${createHash("sha256").update(s.text).digest("hex").slice(0, 8)} ${JSON.stringify(s.text.slice(0, 60))}`
 
 /**
- * True samples that are not redacted, each with the reason: the known gaps
- * (`gaps.json`). The corpus spec fails on any other miss, and on a listed
- * one that is now redacted (the list only shrinks).
- */
-export const knownGaps = read("gaps.json") as Record<string, string>
-
-/**
  * False samples that are redacted on purpose, each with the reason
  * (`redacted-on-purpose.json`): placeholders written in a credential's exact
  * format (the other rule set counts the same shape as a true sample), and
