@@ -269,35 +269,28 @@ const make = Effect.gen(function*() {
       created_at: checkpoint.timestamp
     }))
     yield* Effect.gen(function*() {
-      const saved = yield* Queries.saveState(sql, {
+      // Read first: a stale copy fails without writing (nor locking) anything.
+      const stored = yield* Queries.selectStored(sql, {
         taskId: state.taskId,
-        projectId: state.projectId,
-        state: state.state,
-        context,
-        at,
         history: state.history.map((t) => [t.from, t.to, t.timestamp] as const),
         checkpointIds: checkpoints.map((checkpoint) => checkpoint.id)
       })
-      if (Option.isNone(saved)) {
-        const actual = yield* Queries.selectState(sql, state.taskId)
+      if (stored.transitions > state.history.length || stored.departed) {
         return yield* new StaleState({
           taskId: state.taskId,
           expected: state.history.at(-1)?.to ?? state.state,
-          actual: Option.getOrElse(actual, () => state.state)
+          actual: Option.getOrElse(stored.state, () => state.state)
         })
       }
-      const stored = saved.value
-      // Refused (and the upsert rolled back) when a checkpoint id is another task's.
-      yield* storedCheckpointsConflict(state.taskId, checkpoints, stored.storedCheckpoints)
+      // Refused when a checkpoint id is another task's.
+      yield* storedCheckpointsConflict(state.taskId, checkpoints, stored.checkpoints)
+      yield* Queries.upsertState(sql, { taskId: state.taskId, projectId: state.projectId, state: state.state, context, at })
 
-      const appended = transitions.slice(stored.storedTransitions).map((row, i) => ({
-        ...row,
-        seq: stored.storedTransitions + i + 1
-      }))
+      const appended = transitions.slice(stored.transitions).map((row, i) => ({ ...row, seq: stored.transitions + i + 1 }))
       for (const chunk of chunksOf(sql, appended)) {
         yield* Queries.insertTransitions(sql, chunk)
       }
-      const known = new Set(stored.storedCheckpoints.map(([id]) => id))
+      const known = new Set(stored.checkpoints.map(([id]) => id))
       for (const chunk of chunksOf(sql, checkpointRows.filter((row) => !known.has(row.id)))) {
         yield* Queries.insertCheckpoints(sql, chunk)
       }

@@ -5,7 +5,7 @@
  *
  * Most statements are the same SQL on SQLite and PostgreSQL. Dialect
  * variants, each chosen here with `sql.onDialectOrElse`:
- * - the stale-copy check of {@link saveState}, which walks the caller's
+ * - the stale-copy check of {@link selectStored}, which walks the caller's
  *   history as a JSON array (`json_each` / `json_array_elements`), and its
  *   lookup of stored checkpoints (`json_group_array` / `json_agg`);
  * - the last transitions of {@link selectCurrent}, aggregated into one JSON
@@ -35,7 +35,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { Json, Num, Stamp } from "../database/Columns.js"
+import { Bool, Json, Num, Stamp } from "../database/Columns.js"
 import { page, type Sql, unsupported } from "../database/Dialect.js"
 import { JsonObjectColumn } from "./Json.js"
 
@@ -58,57 +58,58 @@ const checkpointOrder = (sql: Sql, alias: string): Statement.Fragment =>
 // ---------------------------------------------------------------------------
 // save
 
-/** What {@link saveState} writes, and the caller's copy it checks. */
-export interface SavedState {
+/** The caller's copy that `save` checks against what is stored. */
+export interface SavedCopy {
   readonly taskId: string
-  readonly projectId: string
-  readonly state: string
-  /** The context as JSON text, without `checkpoints`. */
-  readonly context: string
-  readonly at: string
   /** The caller's history, oldest first: from, to and timestamp of each transition. */
   readonly history: ReadonlyArray<readonly [from: string, to: string, timestamp: string]>
   /** The ids of the caller's checkpoints. */
   readonly checkpointIds: ReadonlyArray<string>
 }
 
-const SaveReturning = Schema.Array(Schema.Struct({
+const StoredRows = Schema.Array(Schema.Struct({
+  state: Schema.NullOr(Schema.String),
   stored_transitions: Num,
+  departed: Bool,
   stored_checkpoints: Json(Schema.Array(Schema.Tuple(Schema.String, Schema.String)))
 }))
 
-/** What is stored for the task when {@link saveState} wrote it. */
-export interface SaveOutcome {
-  /** How many transitions were stored before the save. */
-  readonly storedTransitions: number
-  /** The stored `[id, taskId]` pairs among the caller's checkpoint ids. */
-  readonly storedCheckpoints: ReadonlyArray<readonly [id: string, taskId: string]>
+/** What is stored of a task that `save` is about to write. */
+export interface Stored {
+  /** The stored state; none for a new task. */
+  readonly state: Option.Option<string>
+  /** How many transitions are stored. */
+  readonly transitions: number
+  /** Whether a stored transition differs from the copy's at the same step (from, to or timestamp). */
+  readonly departed: boolean
+  /** The stored `[id, taskId]` pairs among the copy's checkpoint ids. */
+  readonly checkpoints: ReadonlyArray<readonly [id: string, taskId: string]>
 }
 
 /**
- * Inserts the task or replaces its state, project and context, only if the
- * caller's history is a copy of the stored one (not shorter, no stored
- * transition different at the same step); none when the copy is stale and
- * nothing was written. A write first: the transaction holds the write lock
- * before it reads anything.
+ * What is stored of the task that a copy is saved over, in one read: its
+ * state, how many transitions it has, whether the copy's history departs
+ * from the stored one, and which of the copy's checkpoint ids are stored.
+ * Read before anything is written: a stale copy fails without taking a row
+ * lock, so racing writers on PostgreSQL do not make it wait and retry.
  */
-export const saveState = (sql: Sql, saved: SavedState): Effect.Effect<Option.Option<SaveOutcome>, Failure> => {
-  const copy = JSON.stringify(saved.history)
+export const selectStored = (sql: Sql, copy: SavedCopy): Effect.Effect<Stored, Failure> => {
+  const history = JSON.stringify(copy.history)
   const departed = sql.onDialectOrElse({
     sqlite: () =>
-      sql`SELECT 1 FROM json_each(${copy}) AS copy
-        CROSS JOIN state_transitions AS stored ON stored.task_id = excluded.task_id AND stored.seq = copy.key + 1
+      sql`SELECT 1 FROM json_each(${history}) AS copy
+        CROSS JOIN state_transitions AS stored ON stored.task_id = ${copy.taskId} AND stored.seq = copy.key + 1
         WHERE stored.from_state IS NOT copy.value ->> 0 OR stored.to_state IS NOT copy.value ->> 1
           OR stored.created_at IS NOT copy.value ->> 2`,
     pg: () =>
-      sql`SELECT 1 FROM json_array_elements(${copy}::json) WITH ORDINALITY AS copy (value, seq)
-        JOIN state_transitions AS stored ON stored.task_id = excluded.task_id AND stored.seq = copy.seq
+      sql`SELECT 1 FROM json_array_elements(${history}::json) WITH ORDINALITY AS copy (value, seq)
+        JOIN state_transitions AS stored ON stored.task_id = ${copy.taskId} AND stored.seq = copy.seq
         WHERE stored.from_state IS DISTINCT FROM copy.value ->> 0 OR stored.to_state IS DISTINCT FROM copy.value ->> 1
           OR stored.created_at IS DISTINCT FROM copy.value ->> 2`,
     orElse: unsupported(sql)
   })
-  const ids = JSON.stringify(saved.checkpointIds)
-  const storedCheckpoints = saved.checkpointIds.length === 0
+  const ids = JSON.stringify(copy.checkpointIds)
+  const storedCheckpoints = copy.checkpointIds.length === 0
     ? sql`'[]'`
     : sql.onDialectOrElse({
       sqlite: () =>
@@ -119,25 +120,36 @@ export const saveState = (sql: Sql, saved: SavedState): Effect.Effect<Option.Opt
           WHERE id IN (SELECT json_array_elements_text(${ids}::json)))`,
       orElse: unsupported(sql)
     })
-  return sql`INSERT INTO workflow_states (task_id, project_id, state, context, created_at, updated_at)
-    VALUES (${saved.taskId}, ${saved.projectId}, ${saved.state}, ${saved.context}, ${saved.at}, ${saved.at})
-    ON CONFLICT (task_id) DO UPDATE SET
-      project_id = excluded.project_id, state = excluded.state,
-      context = excluded.context, updated_at = excluded.updated_at
-    WHERE (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = excluded.task_id) <= ${saved.history.length}
-      AND NOT EXISTS (${departed})
-    RETURNING
-      (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = ${saved.taskId}) AS stored_transitions,
+  return sql`SELECT (SELECT state FROM workflow_states WHERE task_id = ${copy.taskId}) AS state,
+      (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = ${copy.taskId}) AS stored_transitions,
+      EXISTS (${departed}) AS departed,
       ${storedCheckpoints} AS stored_checkpoints`.pipe(
-    decode(SaveReturning),
-    Effect.map((rows) =>
-      Option.map(Option.fromNullable(rows[0]), (row) => ({
-        storedTransitions: row.stored_transitions,
-        storedCheckpoints: row.stored_checkpoints
-      }))
-    )
+    decode(StoredRows),
+    Effect.map(([row]) => ({
+      state: Option.fromNullable(row?.state),
+      transitions: row?.stored_transitions ?? 0,
+      departed: row?.departed ?? false,
+      checkpoints: row?.stored_checkpoints ?? []
+    }))
   )
 }
+
+/** Inserts the task, or replaces its state, project and context (JSON text). */
+export const upsertState = (
+  sql: Sql,
+  values: {
+    readonly taskId: string
+    readonly projectId: string
+    readonly state: string
+    readonly context: string
+    readonly at: string
+  }
+) =>
+  sql`INSERT INTO workflow_states (task_id, project_id, state, context, created_at, updated_at)
+    VALUES (${values.taskId}, ${values.projectId}, ${values.state}, ${values.context}, ${values.at}, ${values.at})
+    ON CONFLICT (task_id) DO UPDATE SET
+      project_id = excluded.project_id, state = excluded.state,
+      context = excluded.context, updated_at = excluded.updated_at`
 
 /** A row of `state_transitions` to insert; `metadata` is JSON text. */
 export interface TransitionInsert {

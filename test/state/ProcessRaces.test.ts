@@ -1,0 +1,89 @@
+/**
+ * The compare-and-sets of the StateStore on a database shared by several
+ * processes: two real processes of 10 fibers each race `transition(...,
+ * { expected })` and the stale-copy check of `save` over the same task, on
+ * a SQLite file and, when `LOGBOOK_TEST_PG_URL` names a server, on
+ * PostgreSQL (serializable transactions, a racing writer's retried whole).
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as path from "node:path"
+import { coreLayer } from "../../src/Core.js"
+import { StateStore } from "../../src/StateStore.js"
+import { freshPostgresUrl, postgresTestUrl } from "../support/Postgres.js"
+import { spawnScript, tempDir } from "./Child.js"
+
+const storeOn = (database: string) =>
+  StateStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayer({ url: database })))
+
+/** A fresh, migrated database of each kind, by URL. */
+const targets: ReadonlyArray<readonly [name: string, database: Effect.Effect<string, never, Scope.Scope>]> = [
+  ["a SQLite file", Effect.map(tempDir, (dir) => path.join(dir, "race.db"))],
+  ...(postgresTestUrl === undefined ? [] : [["PostgreSQL", freshPostgresUrl] as const])
+]
+
+const PROCESSES = ["a", "b"]
+const FIBERS = 10
+const STEPS = 30
+
+const Result = Schema.parseJson(Schema.Struct({
+  won: Schema.Array(Schema.Tuple(Schema.Number, Schema.String)),
+  stale: Schema.Number
+}))
+
+/** Runs the race of `mode` over the task `race` (created in `s0`); every step won, with its winner. */
+const race = (database: string, mode: "transition" | "save") =>
+  Effect.gen(function*() {
+    yield* Effect.flatMap(StateStore, (store) =>
+      store.save({ taskId: "race", projectId: "p", state: "s0", context: {}, history: [] })).pipe(
+        Effect.provide(storeOn(database))
+      )
+    const workers = yield* Effect.forEach(PROCESSES, (name, i) =>
+      spawnScript("racers.ts", [database, name, mode, String(STEPS), String(FIBERS), String(i * FIBERS)]))
+    yield* Effect.forEach(workers, (worker) => worker.waitForLine((line) => line === "ready"))
+    for (const worker of workers) worker.process.stdin.end("go\n")
+    const results = yield* Effect.forEach(workers, (worker) =>
+      Effect.gen(function*() {
+        const ended = yield* worker.ended
+        expect(ended.stderr).toBe("")
+        expect(ended.code).toBe(0)
+        return yield* Schema.decodeUnknown(Result)(worker.lines.find((line) => line.startsWith("{")))
+      }))
+    const won = results.flatMap((result) => result.won)
+    // Each step won exactly once: none by two racers, none by no one.
+    expect(won.map(([step]) => step).sort((x, y) => x - y)).toEqual(Array.from({ length: STEPS }, (_, i) => i))
+    // Races were lost, in each process; in the race of transitions both processes won steps
+    // (a save reads its copy first, so one process may find every copy of its stale).
+    for (const result of results) expect(result.stale).toBeGreaterThan(0)
+    if (mode === "transition") {
+      for (const name of PROCESSES) expect(won.some(([, by]) => by.startsWith(`${name}-`))).toBe(true)
+    }
+
+    const loaded = Option.getOrThrow(
+      yield* Effect.flatMap(StateStore, (store) => store.load("race")).pipe(Effect.provide(storeOn(database)))
+    )
+    const winners = new Map(won)
+    expect(loaded.state).toBe(`s${STEPS}`)
+    expect(loaded.history.map((t) => [t.from, t.to, t.event])).toEqual(
+      Array.from({ length: STEPS }, (_, i) => [`s${i}`, `s${i + 1}`, winners.get(i)])
+    )
+    return { loaded, winners }
+  })
+
+describe("StateStore compare-and-set across processes", () => {
+  for (const [name, database] of targets) {
+    it.scopedLive(`on ${name}: of 2 processes × ${FIBERS} fibers racing transition with expected, exactly one wins each state`, () =>
+      Effect.flatMap(database, (url) => race(url, "transition")), { timeout: 180_000 })
+
+    it.scopedLive(`on ${name}: of 2 processes × ${FIBERS} fibers saving loaded copies, a stale copy never saves`, () =>
+      Effect.gen(function*() {
+        const { loaded, winners } = yield* race(yield* database, "save")
+        // The context is the last winner's: no stale save replaced it afterwards.
+        expect(loaded.context).toEqual({ by: winners.get(STEPS - 1), checkpoints: [] })
+      }), { timeout: 180_000 })
+  }
+})
