@@ -160,6 +160,9 @@ export const listTrajectories = (sql: Sql, filter: TrajectoryConditions, limit: 
     ORDER BY t.created_at DESC, t.seq DESC
     ${page(sql, limit, offset)}`
 
+/** PostgreSQL: how much of `search_text` its `search` tsvector indexes (migrations/postgres/0005). */
+const SEARCH_TEXT_INDEXED = 262144
+
 /**
  * Trajectories whose text matches, best first (`rank`: lower is better),
  * with a highlighted snippet. `match` is the FTS5 expression (SQLite);
@@ -193,9 +196,6 @@ export const searchTrajectories = (
     },
     orElse: unsupported(sql)
   })
-
-/** PostgreSQL: how much of `search_text` its `search` tsvector indexes (migrations/postgres/0005). */
-const SEARCH_TEXT_INDEXED = 262144
 
 /** A page of stored embeddings of `dimension`, after `seq` `after`. */
 export const trajectoryVectors = (sql: Sql, dimension: number, after: number, size: number) =>
