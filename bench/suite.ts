@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: logbook against the raw driver and its peers (LangGraph's
  * SqliteSaver, Mastra's LibSQLStore, installed on demand in bench/peers), on
- * five workloads, every ratio measured in the same run:
+ * six workloads, every ratio measured in the same run:
  * 1. audit ingest, 2. workflow steps, 3. reads at scale, 4. start-up,
- * 5. export. Prints one table per workload (a speed ratio above 1 is faster
+ * 5. export, 6. load from 4 processes on PostgreSQL beside a SQLite file
+ * (skipped without LOGBOOK_TEST_PG_URL). Prints one table per workload (a speed ratio above 1 is faster
  * than the baseline named beside it) and writes the figures to
  * bench/results/. `--quick` runs every workload at a smaller size (about a
  * minute); `--only 2,3` runs some of them.
@@ -14,6 +15,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { exportRss } from "./suite/exportRss.js"
 import { ingest } from "./suite/ingest.js"
+import { pgLoad } from "./suite/pgLoad.js"
 import { installPeers, missingPeers } from "./suite/peers.js"
 import { readsAtScale, type Scale } from "./suite/reads.js"
 import { machine, printRows, type Row, writeResults } from "./suite/report.js"
@@ -32,14 +34,16 @@ const sizes = quick
     workflow: { histories: [1, 100, 1000], ops: 10, workflows: 64, rounds: 2 },
     scale: { audit: 100_000, lessons: 10_000, traces: 10_000, invocationsPerTrace: 10 } satisfies Scale,
     readIterations: 30,
-    startupRuns: 1
+    startupRuns: 1,
+    loadMillis: 5_000
   }
   : {
     records: 100_000,
     workflow: { histories: [1, 100, 1000], ops: 100, workflows: 64, rounds: 5 },
     scale: { audit: 1_000_000, lessons: 100_000, traces: 100_000, invocationsPerTrace: 10 } satisfies Scale,
     readIterations: 200,
-    startupRuns: 3
+    startupRuns: 3,
+    loadMillis: 30_000
   }
 
 const resultsDirectory = fileURLToPath(new URL("./results/", import.meta.url))
@@ -50,7 +54,8 @@ const main = async () => {
   const file = (name: string) => path.join(dir, `${name}.db`)
   const about = machine()
   console.log(`logbook bench${quick ? " (--quick)" : ""}: ${about.cpus} x ${about.cpuModel}, node ${about.node}, load ${about.loadAverage.join(", ")}`)
-  installPeers()
+  // The peers are measured in workloads 1 to 5 only.
+  if ([1, 2, 3, 4, 5].some(runs)) installPeers()
   const rows: Array<Row> = []
   const section = async (n: number, name: string, run: () => Promise<ReadonlyArray<Row>> | ReadonlyArray<Row>) => {
     if (!runs(n)) return
@@ -75,6 +80,7 @@ const main = async () => {
       const source = database ?? (await readsAtScale(sizes.scale, 1)).file
       return exportRss(source, sizes.scale.audit, file)
     })
+    await section(6, `6. load from 4 processes, ${sizes.loadMillis / 1000} s (PostgreSQL beside a SQLite file)`, () => pgLoad(file, sizes.loadMillis))
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
