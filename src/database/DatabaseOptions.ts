@@ -27,7 +27,11 @@ export interface DatabaseOptions {
    * `?query` and `#fragment` dropped and its `%HH` escapes decoded.
    */
   readonly url?: string | undefined
-  /** `apply` (default) runs pending migrations; `verify` fails on pending or drifted ones without writing; `off` does neither. */
+  /**
+   * `apply` (default) runs pending migrations; `verify` fails on pending or drifted ones without writing; `off` does neither.
+   * A database file this process may not change (its mode or owner, a read-only mount) is opened read-only, creating
+   * nothing beside it, with `verify` or `off`; with `apply` opening it fails with `DatabaseError` (reason `ReadOnly`).
+   */
   readonly migrate?: MigrateMode | undefined
   /** SQLite `synchronous`: `full` (default, durable on return) or `normal` (faster, may lose the last commits on power loss). */
   readonly synchronous?: "normal" | "full" | undefined
