@@ -29,7 +29,7 @@ import {
   sensitiveKeyRuleName
 } from "./Rules.js"
 import { makeCandidates } from "./Candidates.js"
-import { defaultSensitiveKeys, defaultSensitiveKeyWords } from "./SensitiveKeys.js"
+import { defaultNonSecretKeys, defaultSensitiveKeys, defaultSensitiveKeyWords } from "./SensitiveKeys.js"
 import { redactTextPairs } from "./TextPairs.js"
 
 /**
@@ -185,7 +185,7 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
   const isSensitive = (key: string): boolean => {
     let hit = keyCache.get(key)
     if (hit === undefined) {
-      hit = keys.test(key)
+      hit = keys.test(key) && !(keysPattern === defaultSensitiveKeys && defaultNonSecretKeys.test(key))
       if (keyCache.size >= 10_000) keyCache.clear()
       keyCache.set(key, hit)
     }

@@ -251,6 +251,8 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
   rule("sonar", ["squ_", "sqp_", "sqa_"], `${GITLEAKS} sonar-api-token`, String.raw`${L}sq[upa]_[A-Za-z0-9]{40}${R}`),
   rule("sourcegraph", ["sgp_"], `${GITLEAKS} sourcegraph-access-token`, String.raw`${L}sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}${R}`),
   nearName("sourcegraph-hex", ["sourcegraph"], `${GITLEAKS} sourcegraph-access-token (a 40-hex token after the name)`, "[a-f0-9]{40}"),
+  nearName("sumologic", ["sumo"], `${GITLEAKS} sumologic-access-id, sumologic-access-token`, "su[a-z0-9]{12}|[a-z0-9]{64}"),
+  rule("sentry", ["sntrys_", "sntryu_"], `${GITLEAKS} sentry-org-token, sentry-user-token`, String.raw`${L}(?:sntrys_eyJ[A-Za-z0-9+/]{20,600}={0,2}_[A-Za-z0-9+/]{43}|sntryu_[a-f0-9]{64})(?![A-Za-z0-9+/])`),
   nearName("jfrog", ["jfrog", "artifactory", "bintray", "xray"], `${GITLEAKS} jfrog-api-key, jfrog-identity-token`, "[a-z0-9]{73}|[a-z0-9]{64}"),
   nearName("messagebird", ["messagebird", "message_bird", "message-bird", "MessageBird"], `${GITLEAKS} messagebird-api-token, messagebird-client-id`, "[a-z0-9]{25}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
   rule("square", ["EAAA", "sq0atp-", "sq0csp-"], `${GITLEAKS} square-access-token, square-secret`, String.raw`${L}(?:EAAA[\w-]{22,60}|sq0atp-[\w-]{22}|sq0csp-[\w-]{43})`),

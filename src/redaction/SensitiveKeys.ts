@@ -41,8 +41,12 @@ const tokenCountWords = [
   "window"
 ]
 
-/** Words that, right before `token`, name a tokenizer symbol or a pagination cursor (`eos_token`, `nextPageToken`). */
-const tokenNonSecretPrefixes = ["eos", "bos", "pad", "unk", "sep", "cls", "mask", "stop", "next", "page", "continuation"]
+/**
+ * Words that, right before `token`, name a tokenizer symbol, a pagination
+ * cursor, a token meant to be public or a library (`eos_token`,
+ * `nextPageToken`, `publicToken`, `jsonwebtoken`).
+ */
+const tokenNonSecretPrefixes = ["eos", "bos", "pad", "unk", "sep", "cls", "mask", "stop", "next", "page", "continuation", "public", "jsonweb"]
 
 // `token` as a word of the key: not `tokens` (counts), not `tokenizer`, not
 // followed by a count word, not preceded by a tokenizer / paging word.
@@ -204,3 +208,28 @@ export const defaultSensitiveKeyWords: ReadonlyArray<string> = [
   "session",
   "sonar"
 ].flatMap((w) => [w, w.charAt(0).toUpperCase() + w.slice(1), w.toUpperCase()])
+
+/**
+ * Words that, at the end of a key name, make it name something about a
+ * secret rather than the secret: its id, name, length, file, URL, variable,
+ * source… (`credentialsId`, `LLM_SECRET_NAME`, `secret_length`, `TokenFile`,
+ * `passwordVariable`, `AuthSource`, as gitleaks' generic rule leaves them
+ * out). `secret_id` itself stays a secret (a Vault AppRole credential).
+ */
+const nonSecretSuffixes = [
+  "id", "ids", "name", "names", "length", "len", "file", "files", "path", "url", "uri", "variable", "var",
+  "selector", "source", "type", "format", "version", "count"
+]
+
+/**
+ * Key names `defaultSensitiveKeys` matches that name something about a
+ * secret rather than the secret (see `nonSecretSuffixes`). Not global: it is
+ * meant for `test` against a whole key name.
+ */
+export const defaultNonSecretKeys: RegExp = new RegExp(
+  nonSecretSuffixes.map((w) => {
+    const capital = w.charAt(0).toUpperCase() + w.slice(1)
+    const word = `(?:(?<=[a-z0-9][-_. ]?)${w}|(?<=[a-z0-9])${capital}|(?<=[A-Z0-9][-_. ]?)${w.toUpperCase()})$`
+    return w === "id" ? `(?<!^(?:secret|Secret|SECRET)${SEP})${word}` : word
+  }).join("|")
+)

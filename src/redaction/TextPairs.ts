@@ -405,6 +405,23 @@ const xmlElements = (s: string, isSensitive: Sensitive, edit: Edit): void => {
 }
 
 /**
+ * Whether a value named secret is a placeholder rather than a secret: shorter
+ * than 3 characters (`PuttyPassword=0`), or one character repeated over at
+ * least nine tenths of it (`SUMO_ACCESS_KEY=xxxx…`).
+ */
+const isPlaceholder = (value: string): boolean => {
+  if (value.length < 3) return true
+  if (value.length < 8) return false
+  let best = 1
+  let run = 1
+  for (let i = 1; i < value.length; i++) {
+    run = value.charCodeAt(i) === value.charCodeAt(i - 1) ? run + 1 : 1
+    if (run > best) best = run
+  }
+  return best * 10 >= value.length * 9
+}
+
+/**
  * Replaces the values named sensitive in `s` by `replacement(value)`;
  * returns `s` itself when there is none.
  */
@@ -426,7 +443,9 @@ export const redactTextPairs = (s: string, isSensitive: Sensitive, replacement: 
       last = Math.max(last, to)
       continue
     }
-    out += s.slice(last, from) + replacement(s.slice(from, to))
+    const value = s.slice(from, to)
+    if (isPlaceholder(value)) continue
+    out += s.slice(last, from) + replacement(value)
     last = to
   }
   return out + s.slice(last)

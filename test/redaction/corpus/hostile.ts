@@ -56,7 +56,13 @@ export const hostileTexts: Record<string, (n: number) => string> = {
   "JWT-like segments": (n) => fill("eyJabcdefghijkl.", n),
   "JWT starts in a dashed run": (n) => fill("ey-", n) + ".ey",
   "digits and bars": (n) => fill("1234567890", n) + "|",
-  "hex and -us": (n) => fill("abcdef0123", n) + "-us1"
+  "hex and -us": (n) => fill("abcdef0123", n) + "-us1",
+  "Kubernetes data keys": (n) => "kind: Secret\n" + fill("data:\n", n),
+  "Kubernetes nested data keys": (n) => "kind: Secret\n" + fill("data:\n ", n),
+  "Kubernetes documents": (n) => fill("kind: Secret\ndata:\n  a: YWJjZGVmZ2hpamts\n---\n", n),
+  "Kubernetes escaped tabs": (n) => "kind: Secret\\ndata:\\n" + fill("\\t", n),
+  "Kubernetes unclosed flow mapping": (n) => "kind: Secret\n" + fill("data: {", n),
+  "product names and assignments": (n) => fill("artifactory = ", n)
 }
 
 /** Every sensitive key with every separator, repeated. */
@@ -82,5 +88,6 @@ export const fragments: ReadonlyArray<string> = [
   ...keyWords,
   ...separators,
   "\"", "'", "`", "\\", "\\\\", "\\n", "\n", " ", "\t", "-u ", "--", "{", "}", "[", "]", "<", ">", "</", "@", "://",
-  "a", "Z9", "_", "-", ".", "=", ":", ",", "|", "0123456789", "abcdef", "$(", "(", "name", "value", "x"
+  "a", "Z9", "_", "-", ".", "=", ":", ",", "|", "0123456789", "abcdef", "$(", "(", "name", "value", "x",
+  "kind: Secret\n", "data:", "stringData:", "\\t", "---\n"
 ]
