@@ -2,9 +2,14 @@
 /**
  * The `logbook` executable: runs the CLI on the process's arguments and sets
  * its exit code. `logbook --version` is answered from package.json without
- * loading the CLI; every other command loads it on demand.
+ * loading the CLI. Every other command runs the bundled CLI that
+ * `npm run build` writes to `dist/cli-bundle/` (one file per command group:
+ * a few files to read instead of some 700 modules to resolve), or the
+ * module tree when there is no bundle (running from the sources).
  */
+import { existsSync } from "node:fs"
 import { createRequire } from "node:module"
+import { fileURLToPath } from "node:url"
 
 const args = process.argv.slice(2)
 
@@ -13,19 +18,9 @@ if (args.length === 1 && args[0] === "--version") {
   const version = typeof manifest === "object" && manifest !== null && "version" in manifest ? String(manifest.version) : "unknown"
   process.stdout.write(`${version}\n\n`)
 } else {
-  const [NodeContext, NodeRuntime, Effect, { main }] = await Promise.all([
-    import("@effect/platform-node/NodeContext"),
-    import("@effect/platform-node/NodeRuntime"),
-    import("effect/Effect"),
-    import("./cli/Main.js")
-  ])
-  NodeRuntime.runMain(
-    main(process.argv).pipe(
-      Effect.map((code) => {
-        process.exitCode = code
-      }),
-      Effect.provide(NodeContext.layer)
-    ),
-    { disableErrorReporting: true, disablePrettyLogger: true }
-  )
+  const bundle = new URL("./cli-bundle/Run.js", import.meta.url)
+  const cli: typeof import("./cli/Run.js") = existsSync(fileURLToPath(bundle))
+    ? await import(bundle.href)
+    : await import("./cli/Run.js")
+  cli.runOnProcess()
 }

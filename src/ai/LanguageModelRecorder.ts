@@ -16,8 +16,7 @@
  * a logged warning (the tracker itself spools what the database cannot
  * take).
  */
-import * as LanguageModel from "@effect/ai/LanguageModel"
-import * as Model from "@effect/ai/Model"
+import type * as LanguageModel from "@effect/ai/LanguageModel"
 import type * as Response from "@effect/ai/Response"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
@@ -113,13 +112,27 @@ const count = (n: number | undefined): number => (n !== undefined && Number.isFi
 export const layer = (
   options?: RecorderOptions
 ): Layer.Layer<LanguageModel.LanguageModel, never, LanguageModel.LanguageModel | ExecutionTracker> =>
+  // @effect/ai is loaded when the layer is built, not when logbook is imported.
+  Layer.unwrapEffect(Effect.map(loadAi, (ai) => recorder(ai, options)))
+
+const loadAi = Effect.promise(() =>
+  Promise.all([import("@effect/ai/LanguageModel"), import("@effect/ai/Model")]).then(([LanguageModel, Model]) => ({
+    LanguageModel,
+    Model
+  }))
+)
+
+const recorder = (
+  ai: Effect.Effect.Success<typeof loadAi>,
+  options: RecorderOptions | undefined
+): Layer.Layer<LanguageModel.LanguageModel, never, LanguageModel.LanguageModel | ExecutionTracker> =>
   Layer.effect(
-    LanguageModel.LanguageModel,
+    ai.LanguageModel.LanguageModel,
     Effect.gen(function*() {
-      const inner = yield* LanguageModel.LanguageModel
+      const inner = yield* ai.LanguageModel.LanguageModel
       const tracker = yield* ExecutionTracker
       const provider = options?.provider ??
-        Option.getOrElse(yield* Effect.serviceOption(Model.ProviderName), () => "unknown")
+        Option.getOrElse(yield* Effect.serviceOption(ai.Model.ProviderName), () => "unknown")
       const prices = options?.prices ?? defaultPriceTable
 
       /** Records one call: what it produced (as far as it got) and how it ended. */
@@ -179,7 +192,7 @@ export const layer = (
             )
           ))
 
-      return LanguageModel.LanguageModel.of({
+      return ai.LanguageModel.LanguageModel.of({
         generateText: (request) => recorded(request.prompt, inner.generateText(request), (response) => response.text),
         generateObject: (request) =>
           recorded(request.prompt, inner.generateObject(request), (response) => textOf(response.value)),

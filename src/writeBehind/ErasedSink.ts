@@ -18,11 +18,13 @@ export interface ErasedSink {
 
 /** Wraps a typed sink so that records of every kind can share one queue and one spool. */
 export const erase = <A, I>(sink: RecordSink<A, I>): ErasedSink => {
-  const decode = Schema.decodeUnknown(sink.schema)
+  // One decode per batch, not one effect per line.
+  const decode = Schema.decodeUnknown(Schema.Array(sink.schema))
   return {
     kind: sink.kind,
     write: (lines) =>
-      Effect.forEach(lines, (line) => Effect.map(decode(line.value), (value) => ({ key: line.key, value }))).pipe(
+      decode(lines.map((line) => line.value)).pipe(
+        Effect.map((values) => values.map((value, i) => ({ key: lines[i]!.key, value }))),
         Effect.flatMap(sink.write),
         withDatabaseErrors(`WriteBehind.${sink.kind}`)
       )
