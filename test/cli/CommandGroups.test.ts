@@ -1,6 +1,7 @@
 import * as Descriptor from "@effect/cli/CommandDescriptor"
 import { describe, expect, it } from "@effect/vitest"
 import { agentCommands } from "../../src/cli/AgentCommands.js"
+import { copyCommand } from "../../src/cli/CopyCommand.js"
 import { type Group, groups } from "../../src/cli/Cli.js"
 import { dataCommands } from "../../src/cli/DataCommands.js"
 import { operationCommands } from "../../src/cli/OperationCommands.js"
@@ -14,6 +15,7 @@ const defined: Record<Group, ReadonlyArray<string | undefined>> = {
   data: dataCommands.map(nameOf),
   agents: agentCommands.map(nameOf),
   operations: operationCommands.map(nameOf),
+  copy: [nameOf(copyCommand)],
   ui: [nameOf(uiCommand)]
 }
 
