@@ -6,12 +6,12 @@
  * Most statements are the same SQL on SQLite and PostgreSQL. Dialect
  * variants, each chosen here with `sql.onDialectOrElse`:
  * - the stale-copy check of {@link selectStored}, which walks the caller's
- *   history as a JSON array (`json_each` / `json_array_elements`), and its
- *   lookup of stored checkpoints (`json_group_array` / `json_agg`);
+ *   history as a JSON array (a JSON table function on each dialect), and its
+ *   lookup of stored checkpoints (a JSON array aggregate);
  * - the last transitions of {@link selectCurrent}, aggregated into one JSON
- *   array (`json_group_array` / `json_agg`);
+ *   array;
  * - the insertion order of checkpoints, which breaks ties between
- *   checkpoints of the same millisecond (SQLite's `rowid`; the identity
+ *   checkpoints of the same millisecond (SQLite's row id; the identity
  *   column `seq` on PostgreSQL, migration 0013);
  * - the join that keeps a page of tasks as the outer loop of
  *   {@link selectStates} (`CROSS JOIN ... ON` on SQLite, a plain join on
