@@ -14,7 +14,7 @@
  *   checkpoints of the same millisecond (SQLite's row id; the identity
  *   column `seq` on PostgreSQL, migration 0013);
  * - the join that keeps a page of tasks as the outer loop of
- *   {@link selectStates} (`CROSS JOIN ... ON` on SQLite, a plain join on
+ *   {@link selectStateRows} (`CROSS JOIN ... ON` on SQLite, a plain join on
  *   PostgreSQL, whose planner needs no hint);
  * - a page without a limit (`Dialect.page`).
  *
