@@ -398,11 +398,11 @@ export const selectHistory = (
   sql`SELECT seq, from_state, to_state, event, metadata, created_at FROM state_transitions
     WHERE task_id = ${taskId} AND seq > ${after} ORDER BY seq LIMIT ${limit}`.pipe(decode(HistoryRows))
 
-/** The page of {@link selectStates} holding one task. */
+/** The page of {@link selectStateRows} holding one task. */
 export const oneTask = (sql: Sql, taskId: string): Statement.Fragment =>
   sql`SELECT task_id, 0 AS pos FROM workflow_states WHERE task_id = ${taskId}`
 
-/** The page of {@link selectStates} of a project's tasks, in creation order (then task id); every one after `offset` without `limit`. */
+/** The page of {@link selectStateRows} of a project's tasks, in creation order (then task id); every one after `offset` without `limit`. */
 export const projectTasks = (sql: Sql, projectId: string, limit: number | undefined, offset: number): Statement.Fragment =>
   sql`SELECT task_id, ROW_NUMBER() OVER (ORDER BY created_at, task_id) AS pos
     FROM workflow_states WHERE project_id = ${projectId}
