@@ -209,12 +209,12 @@ export const workflowIdleBefore = (sql: Constructor, before: string): Fragment =
 /**
  * A checkpoint has at least `keepLast` newer ones of its task, in the order
  * `StateStore.checkpoints` lists them: by `created_at`, then insertion
- * (SQLite's rowid; the id on PostgreSQL, which keeps no insertion order).
+ * (SQLite's rowid; the identity column `seq` on PostgreSQL).
  */
 export const checkpointBeyond = (sql: Constructor, keepLast: number): Fragment => {
   const tieBreak = sql.onDialectOrElse({
     sqlite: () => sql`newer.rowid > checkpoints.rowid`,
-    pg: () => sql`newer.id > checkpoints.id`,
+    pg: () => sql`newer.seq > checkpoints.seq`,
     orElse: unsupported(sql)
   })
   return sql`(SELECT count(*) FROM checkpoints newer

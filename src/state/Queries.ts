@@ -6,15 +6,15 @@
  * Most statements are the same SQL on SQLite and PostgreSQL. Dialect
  * variants, each chosen here with `sql.onDialectOrElse`:
  * - the stale-copy check of {@link selectStored}, which walks the caller's
- *   history as a JSON array (`json_each` / `json_array_elements`), and its
- *   lookup of stored checkpoints (`json_group_array` / `json_agg`);
+ *   history as a JSON array (a JSON table function on each dialect), and its
+ *   lookup of stored checkpoints (a JSON array aggregate);
  * - the last transitions of {@link selectCurrent}, aggregated into one JSON
- *   array (`json_group_array` / `json_agg`);
+ *   array;
  * - the insertion order of checkpoints, which breaks ties between
- *   checkpoints of the same millisecond (SQLite's `rowid`; the identity
+ *   checkpoints of the same millisecond (SQLite's row id; the identity
  *   column `seq` on PostgreSQL, migration 0013);
  * - the join that keeps a page of tasks as the outer loop of
- *   {@link selectStates} (`CROSS JOIN ... ON` on SQLite, a plain join on
+ *   {@link selectStateRows} (`CROSS JOIN ... ON` on SQLite, a plain join on
  *   PostgreSQL, whose planner needs no hint);
  * - a page without a limit (`Dialect.page`).
  *
@@ -398,11 +398,11 @@ export const selectHistory = (
   sql`SELECT seq, from_state, to_state, event, metadata, created_at FROM state_transitions
     WHERE task_id = ${taskId} AND seq > ${after} ORDER BY seq LIMIT ${limit}`.pipe(decode(HistoryRows))
 
-/** The page of {@link selectStates} holding one task. */
+/** The page of {@link selectStateRows} holding one task. */
 export const oneTask = (sql: Sql, taskId: string): Statement.Fragment =>
   sql`SELECT task_id, 0 AS pos FROM workflow_states WHERE task_id = ${taskId}`
 
-/** The page of {@link selectStates} of a project's tasks, in creation order (then task id); every one after `offset` without `limit`. */
+/** The page of {@link selectStateRows} of a project's tasks, in creation order (then task id); every one after `offset` without `limit`. */
 export const projectTasks = (sql: Sql, projectId: string, limit: number | undefined, offset: number): Statement.Fragment =>
   sql`SELECT task_id, ROW_NUMBER() OVER (ORDER BY created_at, task_id) AS pos
     FROM workflow_states WHERE project_id = ${projectId}

@@ -13,7 +13,7 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as path from "node:path"
 import { coreLayer } from "../../src/Core.js"
-import { StateStore } from "../../src/StateStore.js"
+import { type PersistedState, StateStore } from "../../src/StateStore.js"
 import { freshPostgresUrl, postgresTestUrl } from "../support/Postgres.js"
 import { spawnScript, tempDir } from "./Child.js"
 
@@ -28,62 +28,72 @@ const targets: ReadonlyArray<readonly [name: string, database: Effect.Effect<str
 
 const PROCESSES = ["a", "b"]
 const FIBERS = 10
-const STEPS = 30
+const STEPS = 12
 
-const Result = Schema.parseJson(Schema.Struct({
+const Outcome = Schema.Struct({
   won: Schema.Array(Schema.Tuple(Schema.Number, Schema.String)),
   stale: Schema.Number
-}))
+})
+const Result = Schema.parseJson(Schema.Struct({ transition: Outcome, save: Outcome }))
 
-/** Runs the race of `mode` over the task `race` (created in `s0`); every step won, with its winner. */
-const race = (database: string, mode: "transition" | "save") =>
-  Effect.gen(function*() {
-    yield* Effect.flatMap(StateStore, (store) =>
-      store.save({ taskId: "race", projectId: "p", state: "s0", context: {}, history: [] })).pipe(
-        Effect.provide(storeOn(database))
-      )
-    const workers = yield* Effect.forEach(PROCESSES, (name, i) =>
-      spawnScript("racers.ts", [database, name, mode, String(STEPS), String(FIBERS), String(i * FIBERS)]))
-    yield* Effect.forEach(workers, (worker) => worker.waitForLine((line) => line === "ready"))
-    for (const worker of workers) worker.process.stdin.end("go\n")
-    const results = yield* Effect.forEach(workers, (worker) =>
-      Effect.gen(function*() {
-        const ended = yield* worker.ended
-        expect(ended.stderr).toBe("")
-        expect(ended.code).toBe(0)
-        return yield* Schema.decodeUnknown(Result)(worker.lines.find((line) => line.startsWith("{")))
-      }))
-    const won = results.flatMap((result) => result.won)
-    // Each step won exactly once: none by two racers, none by no one.
-    expect(won.map(([step]) => step).sort((x, y) => x - y)).toEqual(Array.from({ length: STEPS }, (_, i) => i))
-    // Races were lost, in each process; in the race of transitions both processes won steps
-    // (a save reads its copy first, so one process may find every copy of its stale).
-    for (const result of results) expect(result.stale).toBeGreaterThan(0)
-    if (mode === "transition") {
-      for (const name of PROCESSES) expect(won.some(([, by]) => by.startsWith(`${name}-`))).toBe(true)
-    }
+const created = (taskId: string) =>
+  Effect.flatMap(StateStore, (store) => store.save({ taskId, projectId: "p", state: "s0", context: {}, history: [] }))
 
-    const loaded = Option.getOrThrow(
-      yield* Effect.flatMap(StateStore, (store) => store.load("race")).pipe(Effect.provide(storeOn(database)))
-    )
-    const winners = new Map(won)
-    expect(loaded.state).toBe(`s${STEPS}`)
-    expect(loaded.history.map((t) => [t.from, t.to, t.event])).toEqual(
-      Array.from({ length: STEPS }, (_, i) => [`s${i}`, `s${i + 1}`, winners.get(i)])
-    )
-    return { loaded, winners }
-  })
+/**
+ * What the race over the task `mode` left: each step won exactly once, the
+ * history the winners' transitions in order, races lost in each process.
+ */
+const checkRace = (
+  mode: "transition" | "save",
+  outcomes: ReadonlyArray<typeof Outcome.Type>,
+  loaded: PersistedState
+) => {
+  const won = outcomes.flatMap((outcome) => outcome.won)
+  // Each step won exactly once: none by two racers, none by no one.
+  expect(won.map(([step]) => step).sort((x, y) => x - y)).toEqual(Array.from({ length: STEPS }, (_, i) => i))
+  for (const outcome of outcomes) expect(outcome.stale).toBeGreaterThan(0)
+  const winners = new Map(won)
+  expect(loaded.state).toBe(`s${STEPS}`)
+  expect(loaded.history.map((t) => [t.from, t.to, t.event])).toEqual(
+    Array.from({ length: STEPS }, (_, i) => [`s${i}`, `s${i + 1}`, winners.get(i)])
+  )
+  if (mode === "transition") {
+    // Both processes moved the task (a save reads its copy first, so there one process
+    // may find every copy of its stale).
+    for (const name of PROCESSES) expect(won.some(([, by]) => by.startsWith(`${name}-`))).toBe(true)
+  } else {
+    // The context is the last winner's: no stale save replaced it afterwards.
+    expect(loaded.context).toEqual({ by: winners.get(STEPS - 1), checkpoints: [] })
+  }
+}
 
 describe("StateStore compare-and-set across processes", () => {
   for (const [name, database] of targets) {
-    it.scopedLive(`on ${name}: of 2 processes × ${FIBERS} fibers racing transition with expected, exactly one wins each state`, () =>
-      Effect.flatMap(database, (url) => race(url, "transition")), { timeout: 180_000 })
-
-    it.scopedLive(`on ${name}: of 2 processes × ${FIBERS} fibers saving loaded copies, a stale copy never saves`, () =>
-      Effect.gen(function*() {
-        const { loaded, winners } = yield* race(yield* database, "save")
-        // The context is the last winner's: no stale save replaced it afterwards.
-        expect(loaded.context).toEqual({ by: winners.get(STEPS - 1), checkpoints: [] })
-      }), { timeout: 180_000 })
+    it.scopedLive(
+      `on ${name}: of 2 processes × ${FIBERS} fibers racing transition with expected, and as many saving loaded copies, exactly one wins each state`,
+      () =>
+        Effect.gen(function*() {
+          const url = yield* database
+          yield* Effect.zipRight(created("transition"), created("save")).pipe(Effect.provide(storeOn(url)))
+          const workers = yield* Effect.forEach(PROCESSES, (name, i) =>
+            spawnScript("racers.ts", [url, name, String(STEPS), String(FIBERS), String(i * FIBERS)]))
+          yield* Effect.forEach(workers, (worker) => worker.waitForLine((line) => line === "ready"))
+          for (const worker of workers) worker.process.stdin.end("go\n")
+          const results = yield* Effect.forEach(workers, (worker) =>
+            Effect.gen(function*() {
+              const ended = yield* worker.ended
+              expect(ended.stderr).toBe("")
+              expect(ended.code).toBe(0)
+              return yield* Schema.decodeUnknown(Result)(worker.lines.find((line) => line.startsWith("{")))
+            }))
+          const [transition, save] = yield* Effect.flatMap(StateStore, (store) =>
+            Effect.forEach(["transition", "save"], (taskId) => Effect.map(store.load(taskId), Option.getOrThrow))).pipe(
+              Effect.provide(storeOn(url))
+            )
+          checkRace("transition", results.map((result) => result.transition), transition!)
+          checkRace("save", results.map((result) => result.save), save!)
+        }),
+      { timeout: 180_000 }
+    )
   }
 })

@@ -437,6 +437,7 @@ describe("StateStore.transition", () => {
         (fiber) =>
           Effect.gen(function*() {
             const won: Array<number> = []
+            let lost = 0
             let current = 0
             while (current < STEPS) {
               const exit = yield* Effect.exit(
@@ -449,22 +450,24 @@ describe("StateStore.transition", () => {
               } else {
                 const error = yield* Effect.flip(exit)
                 if (error._tag !== "StaleState") return yield* Effect.die(error)
+                lost++
                 current = Number(error.actual.slice(1))
               }
             }
-            return won
+            return { won, lost }
           }),
         { concurrency: "unbounded" }
       )
-      const all = wins.flat().sort((a, b) => a - b)
+      const all = wins.flatMap((fiber) => fiber.won).sort((a, b) => a - b)
       expect(all).toEqual(Array.from({ length: STEPS }, (_, i) => i))
       const loaded = yield* loadSome("race")
       expect(loaded.state).toBe(name(STEPS))
       expect(loaded.history.map((t) => [t.from, t.to])).toEqual(
         Array.from({ length: STEPS }, (_, i) => [name(i), name(i + 1)])
       )
-      // The race was real: more than one fiber got to move the task.
-      expect(wins.filter((won) => won.length > 0).length).toBeGreaterThan(1)
+      // The race was real: fibers lost races to others (which of them wins is up to the
+      // database: on PostgreSQL a fiber that just won may well win every step).
+      expect(wins.reduce((sum, fiber) => sum + fiber.lost, 0)).toBeGreaterThan(0)
     }).pipe(Effect.provide(TestLayer)))
 })
 

@@ -1,17 +1,18 @@
 /**
- * One process of the multi-writer races: `fibers` fibers of this process,
- * all started on `go` (stdin), move the task `race` from `s<i>` to `s<i+1>`
- * until it reaches `s<steps>`, each by a compare-and-set:
+ * One process of the multi-writer races: on `go` (stdin), `fibers` fibers of
+ * this process move the task `transition` and as many the task `save` from
+ * `s<i>` to `s<i+1>` until they reach `s<steps>`, each by a compare-and-set:
  * - `transition`: `StateStore.transition` with `expected: s<i>`, jumping to
  *   the stored state on `StaleState`;
  * - `save`: a copy loaded with `load`, saved back with one transition more
  *   and the context `{ by }`, reloaded on `StaleState`.
- * Prints `ready`, then one JSON line `{ won, stale }`: the steps it won
- * (`[step, by]`, `by` being `<name>-<fiber>`) and how many races it lost.
+ * Prints `ready`, then one JSON line `{ transition, save }`, each
+ * `{ won, stale }`: the steps won (`[step, by]`, `by` being
+ * `<name>-<fiber>`) and how many races were lost.
  * `offset` numbers this process's fibers apart from the other's, so that no
  * two racers write the same transition.
  *
- * Usage: node --import tsx racers.ts <database> <name> <transition|save> <steps> <fibers> <offset>
+ * Usage: node --import tsx racers.ts <database> <name> <steps> <fibers> <offset>
  */
 import { NodeRuntime } from "@effect/platform-node"
 import * as Effect from "effect/Effect"
@@ -22,10 +23,8 @@ import { createInterface } from "node:readline"
 import { coreLayer } from "../../../src/Core.js"
 import { StateStore } from "../../../src/StateStore.js"
 
-const [database, name, mode, stepsText, fibersText, offsetText] = process.argv.slice(2)
-if (database === undefined || name === undefined || (mode !== "transition" && mode !== "save")) {
-  throw new Error("usage: racers <database> <name> <transition|save> <steps> <fibers> <offset>")
-}
+const [database, name, stepsText, fibersText, offsetText] = process.argv.slice(2)
+if (database === undefined || name === undefined) throw new Error("usage: racers <database> <name> <steps> <fibers> <offset>")
 const steps = Number(stepsText)
 const fibers = Number(fibersText)
 const offset = Number(offsetText)
@@ -41,7 +40,7 @@ const go = Effect.async<void>((resume) => {
 const stepOf = (state: string) => Number(state.slice(1))
 
 /** One fiber: the steps it won, and how many races it lost. */
-const racer = (by: string, ordinal: number) =>
+const racer = (mode: "transition" | "save", by: string, ordinal: number) =>
   Effect.gen(function*() {
     const store = yield* StateStore
     const won: Array<readonly [number, string]> = []
@@ -49,8 +48,8 @@ const racer = (by: string, ordinal: number) =>
     let current = 0
     while (current < steps) {
       const attempt = mode === "transition"
-        ? store.transition("race", { to: `s${current + 1}`, event: by, expected: `s${current}` })
-        : Effect.flatMap(store.load("race"), (loaded) => {
+        ? store.transition(mode, { to: `s${current + 1}`, event: by, expected: `s${current}` })
+        : Effect.flatMap(store.load(mode), (loaded) => {
           const copy = Option.getOrThrow(loaded)
           current = stepOf(copy.state)
           if (current >= steps) return Effect.void
@@ -83,15 +82,18 @@ const program = Effect.gen(function*() {
   yield* StateStore
   process.stdout.write("ready\n")
   yield* go
-  const results = yield* Effect.forEach(
-    Array.from({ length: fibers }, (_, fiber) => racer(`${name}-${fiber}`, offset + fiber)),
-    (fiber) => fiber,
-    { concurrency: "unbounded" }
-  )
-  process.stdout.write(JSON.stringify({
-    won: results.flatMap((result) => result.won),
-    stale: results.reduce((sum, result) => sum + result.stale, 0)
-  }) + "\n")
+  const race = (mode: "transition" | "save") =>
+    Effect.map(
+      Effect.all(Array.from({ length: fibers }, (_, fiber) => racer(mode, `${name}-${fiber}`, offset + fiber)), {
+        concurrency: "unbounded"
+      }),
+      (results) => ({
+        won: results.flatMap((result) => result.won),
+        stale: results.reduce((sum, result) => sum + result.stale, 0)
+      })
+    )
+  const [transition, save] = yield* Effect.all([race("transition"), race("save")], { concurrency: "unbounded" })
+  process.stdout.write(JSON.stringify({ transition, save }) + "\n")
 })
 
 NodeRuntime.runMain(
