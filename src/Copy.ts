@@ -11,6 +11,10 @@
  * Copy a database that is not being written: rows written to the source
  * during the copy may be missed, and the verification then says so.
  *
+ * The source may also be a logical backup (`Maintenance.backup` of a
+ * PostgreSQL database: gzip JSON Lines): its rows are restored the same way
+ * and verified against the checksum of the archive's rows.
+ *
  * @module
  */
 import * as Context from "effect/Context"
@@ -23,7 +27,8 @@ import { displayUrl, locate } from "./database/DatabaseOptions.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
 import { Database, type DatabaseOptions, type DatabaseService } from "./Database.js"
 import { type CopiedTable, CopyMismatch, ValidationError } from "./Errors.js"
-import { tableSum } from "./copy/Checksum.js"
+import { forEachArchivePage, isArchive, revived } from "./copy/ArchiveSource.js"
+import { RunningSum, tableSum } from "./copy/Checksum.js"
 import { forEachPage, type Row } from "./copy/Pages.js"
 import { planCopy, type TablePlan } from "./copy/Plan.js"
 import * as Queries from "./copy/Queries.js"
@@ -41,7 +46,11 @@ export interface CopyProgress {
 
 /** What to copy where. */
 export interface CopyOptions {
-  /** The source database: a URL (file path, `file:...`, `postgres://...`) or its options. It is verified, never migrated. */
+  /**
+   * The source database: a URL (file path, `file:...`, `postgres://...`) or
+   * its options. It is verified, never migrated. A gzip file (a logical
+   * backup of `Maintenance.backup` on PostgreSQL) is restored instead.
+   */
   readonly from: string | DatabaseOptions
   /** The target database: a URL or its options. It is migrated first (created when it is a new file). */
   readonly to: string | DatabaseOptions
@@ -111,26 +120,74 @@ const converted = (plan: TablePlan, rows: ReadonlyArray<Row>, dialect: "sqlite" 
       return out
     }))
 
+/** Writes one page of rows into the target in one transaction, skipping those already there; returns the rows inserted. */
+const writePage = (target: DatabaseService, plan: TablePlan, rows: ReadonlyArray<Row>) =>
+  Effect.gen(function*() {
+    const values = yield* converted(plan, rows, target.dialect)
+    const added = yield* target.transaction(
+      OPERATION,
+      Effect.forEach(parameterChunks(target.sql, values, plan.columns.length), (chunk) => Queries.insertMissing(target.sql, plan.table, chunk))
+    )
+    return added.reduce((n, chunk) => n + chunk.length, 0)
+  })
+
+/** PostgreSQL: sets the identity sequences of the table past the copied keys. */
+const resetIdentities = (target: DatabaseService, plan: TablePlan) =>
+  target.dialect !== "pg" ? Effect.void : Effect.forEach(plan.identity, (column) =>
+    Queries.resetIdentity(target.sql, plan.table, column).pipe(withDatabaseErrors(OPERATION)), { discard: true })
+
 /** Copies one table page by page; returns the rows inserted. */
 const copyTable = (source: DatabaseService, target: DatabaseService, plan: TablePlan, size: number, progress: CopyProgress | undefined) =>
   Effect.gen(function*() {
     let inserted = 0
     yield* forEachPage(source.sql, plan, size, OPERATION, (rows) =>
       Effect.gen(function*() {
-        const values = yield* converted(plan, rows, target.dialect)
-        const added = yield* target.transaction(
-          OPERATION,
-          Effect.forEach(parameterChunks(target.sql, values, plan.columns.length), (chunk) => Queries.insertMissing(target.sql, plan.table, chunk))
-        )
-        inserted += added.reduce((n, chunk) => n + chunk.length, 0)
+        inserted += yield* writePage(target, plan, rows)
         if (progress !== undefined) yield* progress.advance(rows.length)
       }))
-    if (target.dialect === "pg") {
-      for (const column of plan.identity) {
-        yield* Queries.resetIdentity(target.sql, plan.table, column).pipe(withDatabaseErrors(OPERATION))
-      }
-    }
+    yield* resetIdentities(target, plan)
     return inserted
+  })
+
+const mismatchOf = (tables: ReadonlyArray<TableCopy>) => {
+  const different = tables.filter((t) => t.sourceRows !== t.targetRows || t.sourceChecksum !== t.targetChecksum)
+  return different.length === 0 ? undefined : new CopyMismatch({ tables: different.map(({ inserted: _, ...table }) => table) })
+}
+
+/**
+ * Restores the archive `file` (a logical backup) into `target`: each page of
+ * adjacent rows of one table is written like a copied page, the archive's
+ * rows are summed as they are read, and each table is verified against them.
+ */
+const restoreArchive = (file: string, target: DatabaseService, size: number, progress: CopyProgress | undefined) =>
+  Effect.gen(function*() {
+    const plans = yield* planCopy(target.sql, target.sql)
+    const byTable = new Map(plans.map((plan) => [plan.table, plan]))
+    const sums = new Map(plans.map((plan) => [plan.table, new RunningSum(plan)]))
+    const inserted = new Map<string, number>()
+    yield* forEachArchivePage(file, size, OPERATION, (table, lines) =>
+      Effect.gen(function*() {
+        const plan = byTable.get(table)
+        if (plan === undefined) return yield* invalid("from", `the archive holds rows of ${table}, a table the target does not have`)
+        const bytes = plan.columns.filter((column) => column.kind === "bytes").map((column) => column.name)
+        const rows = bytes.length === 0 ? lines : lines.map((row) => ({ ...row, ...Object.fromEntries(bytes.map((name) => [name, revived(row[name])])) }))
+        for (const row of rows) sums.get(table)!.add(row)
+        inserted.set(table, (inserted.get(table) ?? 0) + (yield* writePage(target, plan, rows)))
+        if (progress !== undefined) yield* progress.advance(rows.length)
+      }))
+    for (const plan of plans) yield* resetIdentities(target, plan)
+    return yield* Effect.forEach(plans, (plan) =>
+      Effect.map(tableSum(target.sql, plan, size, OPERATION), (after): TableCopy => {
+        const before = sums.get(plan.table)!.result
+        return {
+          table: plan.table,
+          sourceRows: before.rows,
+          targetRows: after.rows,
+          sourceChecksum: before.checksum,
+          targetChecksum: after.checksum,
+          inserted: inserted.get(plan.table) ?? 0
+        }
+      }))
   })
 
 /**
@@ -152,6 +209,14 @@ export const copy = (options: CopyOptions) =>
     const to = optionsOf(options.to)
     const place = placeOf(from.url)
     if (place !== undefined && place === placeOf(to.url)) return yield* invalid("to", `the source and the target are the same database (${place})`)
+    const archive = from.url === undefined ? undefined : locate(from.url)
+    if (archive?._tag === "File" && isArchive(archive.filename)) {
+      const target = yield* open({ ...to, migrate: "apply", retention: undefined })
+      const tables = yield* restoreArchive(archive.filename, target, size, options.progress)
+      const mismatch = mismatchOf(tables)
+      if (mismatch !== undefined) return yield* mismatch
+      return reportOf(`file:${archive.filename}`, placeOf(to.url) ?? displayUrl(to.url ?? ""), tables)
+    }
     const source = yield* open({ ...from, migrate: "verify", retention: undefined })
     const target = yield* open({ ...to, migrate: "apply", retention: undefined })
     const plans = yield* planCopy(source.sql, target.sql)
@@ -174,18 +239,15 @@ export const copy = (options: CopyOptions) =>
         }
         return table
       }))
-    const different = tables.filter((t) => t.sourceRows !== t.targetRows || t.sourceChecksum !== t.targetChecksum)
-    if (different.length > 0) {
-      return yield* new CopyMismatch({
-        tables: different.map(({ inserted: _, ...table }) => table)
-      })
-    }
-    const report: CopyReport = {
-      from: place ?? displayUrl(from.url ?? ""),
-      to: placeOf(to.url) ?? displayUrl(to.url ?? ""),
-      tables,
-      rows: tables.reduce((n, t) => n + t.sourceRows, 0),
-      inserted: tables.reduce((n, t) => n + t.inserted, 0)
-    }
-    return report
+    const mismatch = mismatchOf(tables)
+    if (mismatch !== undefined) return yield* mismatch
+    return reportOf(place ?? displayUrl(from.url ?? ""), placeOf(to.url) ?? displayUrl(to.url ?? ""), tables)
   }).pipe(Effect.scoped, Effect.withSpan(OPERATION))
+
+const reportOf = (from: string, to: string, tables: ReadonlyArray<TableCopy>): CopyReport => ({
+  from,
+  to,
+  tables,
+  rows: tables.reduce((n, t) => n + t.sourceRows, 0),
+  inserted: tables.reduce((n, t) => n + t.inserted, 0)
+})

@@ -1,7 +1,8 @@
 /**
  * Operations on a logbook database: retention with archive (`prune`), a
  * health check (`doctor`), where the space goes (`storage`), giving space
- * back (`vacuum`), online backup and search-index rebuild.
+ * back (`vacuum`), online backup and search-index rebuild, on SQLite and on
+ * PostgreSQL.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Clock from "effect/Clock"
@@ -366,8 +367,10 @@ export const rowCounts = (
 
 /**
  * Writes a consistent copy of the database to `path` while it stays in use
- * (SQLite's online backup), complete and fsynced before it replaces anything
- * at `path`. Fails with `ValidationError` when `path` is the database or one
+ * (SQLite's online backup; on PostgreSQL a logical archive, gzip JSON Lines
+ * of every table read in one snapshot, which `Copy.copy` / `logbook copy
+ * --from FILE --to URL` restores into SQLite or PostgreSQL), complete and
+ * fsynced before it replaces anything at `path`. Fails with `ValidationError` when `path` is the database or one
  * of its files (symlinks resolved), `DatabaseError` when the copy fails (a
  * full disk is `Full`).
  */

@@ -9,17 +9,22 @@ export * from "./Errors.js"
 export { Database, type DatabaseOptions, type DatabaseService, type Health, type MigrateMode } from "./Database.js"
 export * as Logbook from "./Logbook.js"
 export { bestEffort, orLog } from "./BestEffort.js"
+export * as Copy from "./Copy.js"
+export type { CopyOptions, CopyProgress, CopyReport, TableCopy } from "./Copy.js"
 export * as Maintenance from "./Maintenance.js"
 export type {
   CheckpointRetention,
   DoctorReport,
   FreeSpace,
+  IndexValidity,
+  PostgresDoctor,
   PruneOptions,
   PruneReport,
   RetentionPolicyInput,
   StorageGrowth,
   StorageObject,
   StorageReport,
+  TableSize,
   TaskCheckpoints,
   VacuumReport
 } from "./Maintenance.js"

@@ -26,19 +26,28 @@ const MODULUS = 1n << 128n
 export const canonicalRow = (plan: TablePlan, row: Row): string =>
   JSON.stringify([...plan.columns].sort((a, b) => (a.name < b.name ? -1 : 1)).map((column) => [column.name, canonical(row[column.name], column.kind)]))
 
+/** A running checksum: rows are added one by one, in any order. */
+export class RunningSum {
+  private rows = 0
+  private sum = 0n
+  constructor(private readonly plan: TablePlan) {}
+  add(row: Row): void {
+    const digest = createHash("sha256").update(canonicalRow(this.plan, row)).digest()
+    this.sum = (this.sum + digest.readBigUInt64BE(0) * (1n << 64n) + digest.readBigUInt64BE(8)) % MODULUS
+    this.rows++
+  }
+  get result(): TableSum {
+    return { rows: this.rows, checksum: this.sum.toString(16).padStart(32, "0") }
+  }
+}
+
 /** Reads all of `plan.table` in keyset pages of `size` and sums its rows. */
 export const tableSum = (sql: SqlClient.SqlClient, plan: TablePlan, size: number, operation: string) =>
   Effect.gen(function*() {
-    let rows = 0
-    let sum = 0n
+    const sum = new RunningSum(plan)
     yield* forEachPage(sql, plan, size, operation, (page) =>
       Effect.sync(() => {
-        for (const row of page) {
-          const digest = createHash("sha256").update(canonicalRow(plan, row)).digest()
-          sum = (sum + digest.readBigUInt64BE(0) * (1n << 64n) + digest.readBigUInt64BE(8)) % MODULUS
-          rows++
-        }
+        for (const row of page) sum.add(row)
       }))
-    const result: TableSum = { rows, checksum: sum.toString(16).padStart(32, "0") }
-    return result
+    return sum.result
   })

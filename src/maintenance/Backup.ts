@@ -14,6 +14,7 @@ import * as path from "node:path"
 import type { DatabaseService } from "../Database.js"
 import { withDatabaseErrors } from "../database/SqlFailure.js"
 import { DatabaseError, type DatabaseErrorReason } from "../Errors.js"
+import { logicalBackup } from "./LogicalBackup.js"
 import { checkOutputPath } from "./OutputPath.js"
 
 const OPERATION = "Maintenance.backup"
@@ -53,17 +54,14 @@ const verifyAndSync = (file: string) => {
   }
 }
 
-/** Writes a consistent, verified copy of the database to `target`. */
+/**
+ * Writes a consistent, verified copy of the database to `target`: the
+ * SQLite file itself, or for PostgreSQL a logical archive (`LogicalBackup.ts`).
+ */
 export const backupDatabase = (db: DatabaseService, target: string) =>
   Effect.gen(function*() {
-    if (db.dialect !== "sqlite") {
-      return yield* new DatabaseError({
-        reason: "Query",
-        operation: OPERATION,
-        message: "backup copies an embedded SQLite database; back up a PostgreSQL database with pg_dump"
-      })
-    }
     const file = yield* checkOutputPath(target, Option.getOrUndefined(db.filename), "backup")
+    if (db.dialect !== "sqlite") return yield* logicalBackup(db, file)
     const partial = `${file}.partial-${randomUUID()}`
     yield* Effect.gen(function*() {
       yield* db.sqlite.backup(partial).pipe(withDatabaseErrors(OPERATION))

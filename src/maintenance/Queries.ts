@@ -8,9 +8,10 @@
  * from `pg_database_size` (no free-page count: autovacuum reuses space),
  * `VACUUM FULL`, no WAL checkpoint (the server runs its own), key lists as
  * bound `IN` lists, `greatest` for the latest of several stamps, and no FTS5
- * tables to check or rebuild. What has no PostgreSQL form yet (integrity
- * check, stepping incremental vacuum, online backup) fails with a
- * `DatabaseError` saying so.
+ * tables (its search indexes are in `PostgresChecks.ts`). What has no
+ * PostgreSQL form (SQLite's integrity check, stepping incremental vacuum)
+ * fails with a `DatabaseError` saying so; the PostgreSQL doctor and backup
+ * do not call them.
  *
  * @module
  */
