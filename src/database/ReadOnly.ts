@@ -3,7 +3,7 @@
  * permission on, in a folder it may not create files in, or on a read-only
  * mount. Such a database is opened read-only and nothing is created beside
  * it. SQLite reads a database in WAL mode through its `-shm` index: when the
- * file is open elsewhere that index exists and is read in place (seeing what
+ * file is open elsewhere that index (and the `-wal`) exist and are read in place (seeing what
  * the writer commits); when it does not exist, SQLite would have to create it
  * beside the file (impossible on a read-only mount, and unwanted in another
  * user's folder), so the file and its `-wal` are read from a private snapshot
@@ -29,11 +29,11 @@ export const isReadOnlyFile = (filename: string): boolean => {
 
 /**
  * The file SQLite should open to read the read-only database `filename`: the
- * file itself when its `-shm` index exists, else a private snapshot of the
- * file and its `-wal`, removed with the scope.
+ * file itself when its `-shm` index and `-wal` exist (it is open elsewhere),
+ * else a private snapshot of the file and its `-wal`, removed with the scope.
  */
 export const readOnlySource = (filename: string) =>
-  existsSync(`${filename}-shm`)
+  existsSync(`${filename}-shm`) && existsSync(`${filename}-wal`)
     ? Effect.succeed(filename)
     : Effect.acquireRelease(
       Effect.try({

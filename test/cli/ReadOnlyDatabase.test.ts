@@ -93,6 +93,33 @@ describe("status and doctor on a database that cannot be written", () => {
     expect(readFileSync(url).equals(before)).toBe(true)
   })
 
+  it("a database open in another process, in a folder the user may not write: read in place, with what the writer committed", async () => {
+    const dir = freshDir()
+    const url = await migratedIn(dir)
+    chmodSync(dir, 0o755)
+    // The writer's connection stays open, so its -wal and -shm stay beside the file.
+    const writer = new Sqlite(url)
+    cleanups.push(() => writer.close())
+    writer.pragma("wal_autocheckpoint = 0")
+    writer.prepare("SELECT count(*) FROM sqlite_master").get()
+    const demo = await logbook(["demo", "--database", url, "--json"])
+    expect(demo.code, demo.stderr).toBe(0)
+    const files = readdirSync(dir).sort()
+    expect(files).toEqual(["logbook.db", "logbook.db-shm", "logbook.db-wal"])
+
+    const query = await logbookAsNobody(dir, ["audit", "query", "--database", url, "--format", "jsonl"])
+    expect(query.stderr).toBe("")
+    expect(query.code).toBe(0)
+    const entries = query.stdout.trim().split("\n").map((line) => JSON.parse(line) as { readonly projectId: string })
+    expect(entries.length).toBeGreaterThan(0)
+
+    const doctor = await logbookAsNobody(dir, ["doctor", "--database", url, "--json"])
+    expect(doctor.stderr).toBe("")
+    expect(doctor.code).toBe(0)
+    expect((JSON.parse(doctor.stdout) as Doctor).ok).toBe(true)
+    expect(readdirSync(dir).sort()).toEqual(files)
+  })
+
   it("a file on a read-only mount: status lists the pending migrations, doctor reports them and a drifted search index, migrate fails with ReadOnly", async () => {
     const dir = freshDir()
     const mount = path.join(dir, "ro")

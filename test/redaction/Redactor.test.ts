@@ -617,7 +617,8 @@ describe("Redactor: linear time", () => {
   }
   for (const [name, text] of Object.entries(nearMisses)) {
     it(`1 MB of ${name} takes well under a second`, () => {
-      expect(timed(() => redactor.redactText(text))).toBeLessThan(1000)
+      // The best of three runs: on a shared machine one run can lose the CPU; quadratic work would take minutes.
+      expect(Math.min(...[1, 2, 3].map(() => timed(() => redactor.redactText(text))))).toBeLessThan(1000)
     })
   }
 

@@ -56,7 +56,18 @@ export default async function setup(project: TestProject) {
     target: "node20",
     external: EXTERNAL,
     plugins: [sourceUrl],
-    banner: { js: "import { createRequire as __childRequire } from \"node:module\"; const require = __childRequire(import.meta.url);" },
+    banner: {
+      js: [
+        `import { createRequire as __childRequire } from "node:module";`,
+        `import { fileURLToPath as __childPath } from "node:url";`,
+        // For CommonJS packages bundled into these ES modules.
+        `const require = __childRequire(import.meta.url);`,
+        // The entry sees its source path as argv[1], as under tsx (scripts that run only as a main module check it).
+        `if (process.argv[1] === __childPath(import.meta.url)) process.argv[1] = ${JSON.stringify(repoRoot)} + process.argv[1].slice(${
+          JSON.stringify(outdir.length + 1)
+        }).replace(/\\.mjs$/, ".ts");`
+      ].join("\n")
+    },
     logLevel: "warning"
   })
   project.provide("childBundles", outdir)
