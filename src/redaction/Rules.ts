@@ -173,7 +173,7 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
     ["-----BEGIN"],
     `${GITLEAKS} private-key; ${SECRETLINT} privatekey`,
     String
-      .raw`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s\\:,.()_]|-(?!----))*(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?`
+      .raw`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s\\:,.()_"']|-(?!----))*(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?`
   ),
   rule("anthropic", ["sk-ant-"], `${GITLEAKS} anthropic-api-key, anthropic-admin-api-key; ${SECRETLINT} anthropic`, String.raw`${L}sk-ant-[A-Za-z0-9]{2,16}-[A-Za-z0-9_-]{20,}`),
   rule(
