@@ -11,16 +11,16 @@
 const commandPassword = new RegExp(
   [
     // mysql, mysqldump, mysqladmin, mariadb: `-pX` (a space after `-p` asks for the password instead)
-    String.raw`(?<![A-Za-z0-9_-])(?:mysql|mysqldump|mysqladmin|mariadb)(?![A-Za-z0-9_-])[^\n|;&]{0,200}?[ \t]-p(?=[^\s-])`,
+    String.raw`(?:(?<=\\[nrt])|(?<![A-Za-z0-9_-]))(?:mysql|mysqldump|mysqladmin|mariadb)(?![A-Za-z0-9_-])[^\n|;&]{0,200}?[ \t]-p(?=[^\s-])`,
     // sshpass -p X, redis-cli -a X
-    String.raw`(?<![A-Za-z0-9_-])sshpass(?![A-Za-z0-9_-])[^\n|;&]{0,200}?[ \t]-p[ \t]*(?=[^\s-])`,
-    String.raw`(?<![A-Za-z0-9_-])redis-cli(?![A-Za-z0-9_-])[^\n|;&]{0,200}?[ \t](?:-a|--pass)[ \t]+(?=[^\s-])`,
+    String.raw`(?:(?<=\\[nrt])|(?<![A-Za-z0-9_-]))sshpass(?![A-Za-z0-9_-])[^\n|;&]{0,200}?[ \t]-p[ \t]*(?=[^\s-])`,
+    String.raw`(?:(?<=\\[nrt])|(?<![A-Za-z0-9_-]))redis-cli(?![A-Za-z0-9_-])[^\n|;&]{0,200}?[ \t](?:-a|--pass)[ \t]+(?=[^\s-])`,
     // .netrc: machine h login u password X
-    String.raw`(?<![A-Za-z0-9_-])login[ \t]+[^\s]{1,200}[ \t]+password[ \t]+(?=[^\s])`,
+    String.raw`(?:(?<=\\[nrt])|(?<![A-Za-z0-9_-]))login[ \t]+[^\s]{1,200}[ \t]+password[ \t]+(?=[^\s])`,
     // aws configure set aws_secret_access_key X
-    String.raw`(?<![A-Za-z0-9_-])configure[ \t]+set[ \t]+[A-Za-z0-9_.]{0,60}(?:secret|token|password)[A-Za-z0-9_.]{0,60}[ \t]+(?=[^\s])`,
+    String.raw`(?:(?<=\\[nrt])|(?<![A-Za-z0-9_-]))configure[ \t]+set[ \t]+[A-Za-z0-9_.]{0,60}(?:secret|token|password)[A-Za-z0-9_.]{0,60}[ \t]+(?=[^\s])`,
     // curl --user=u:X, --proxy-user=u:X
-    String.raw`(?<![A-Za-z0-9_-])--(?:proxy-)?user=[^\s:"']{0,200}:(?=[^\s])`
+    String.raw`(?:(?<=\\[nrt])|(?<![A-Za-z0-9_-]))--(?:proxy-)?user=[^\s:"']{0,200}:(?=[^\s])`
   ].join("|"),
   "g"
 )
