@@ -170,6 +170,8 @@ export class AgentRegistry extends Effect.Service<AgentRegistry>()("logbook/Agen
     const redactor = yield* Redactor
     const redactNullable = (text: string | undefined): string | null =>
       text === undefined ? null : redactor.redactText(text)
+    const redactIdentifierOrNull = (text: string | null | undefined): string | null =>
+      text === undefined || text === null ? null : redactor.redactIdentifier(text)
     const redactedJson = (value: unknown): string | null =>
       value === undefined ? null : json(redactor.redactJson(value))
 
@@ -189,13 +191,13 @@ export class AgentRegistry extends Effect.Service<AgentRegistry>()("logbook/Agen
         return yield* Queries.insertAgent(sql, {
           id: randomUUID(),
           name: redactor.redactText(agent.name),
-          model: agent.model,
-          small_model: agent.smallModel ?? null,
+          model: redactor.redactIdentifier(agent.model),
+          small_model: redactIdentifierOrNull(agent.smallModel),
           instructions: redactNullable(agent.instructions),
-          tools: json(agent.tools ?? []),
-          mcp_server_ids: json(agent.mcpServerIds ?? []),
-          knowledge_ids: json(agent.knowledgeIds ?? []),
-          accessible_paths: json(agent.accessiblePaths ?? []),
+          tools: json(redactor.redactJson(agent.tools ?? [])),
+          mcp_server_ids: json(redactor.redactJson(agent.mcpServerIds ?? [])),
+          knowledge_ids: json(redactor.redactJson(agent.knowledgeIds ?? [])),
+          accessible_paths: json(redactor.redactJson(agent.accessiblePaths ?? [])),
           permission_mode: agent.permissionMode ?? DEFAULT_PERMISSION_MODE,
           max_steps: agent.maxSteps ?? null,
           configuration: redactedJson(agent.configuration),
@@ -214,13 +216,13 @@ export class AgentRegistry extends Effect.Service<AgentRegistry>()("logbook/Agen
         const at = yield* now
         const changes: Queries.AgentChanges = {
           name: redactNullable(valid.name),
-          model: valid.model ?? null,
-          small_model: valid.smallModel ?? null,
+          model: redactIdentifierOrNull(valid.model),
+          small_model: redactIdentifierOrNull(valid.smallModel),
           instructions: redactNullable(valid.instructions),
-          tools: jsonOrNull(valid.tools),
-          mcp_server_ids: jsonOrNull(valid.mcpServerIds),
-          knowledge_ids: jsonOrNull(valid.knowledgeIds),
-          accessible_paths: jsonOrNull(valid.accessiblePaths),
+          tools: jsonOrNull(redactor.redactJson(valid.tools)),
+          mcp_server_ids: jsonOrNull(redactor.redactJson(valid.mcpServerIds)),
+          knowledge_ids: jsonOrNull(redactor.redactJson(valid.knowledgeIds)),
+          accessible_paths: jsonOrNull(redactor.redactJson(valid.accessiblePaths)),
           permission_mode: valid.permissionMode ?? null,
           max_steps: valid.maxSteps ?? null,
           configuration: redactedJson(valid.configuration)

@@ -29,6 +29,7 @@ import {
   sensitiveKeyRuleName
 } from "./Rules.js"
 import { makeCandidates } from "./Candidates.js"
+import { commandPasswordWords } from "./CommandPasswords.js"
 import { defaultNonSecretKeys, defaultSensitiveKeys, defaultSensitiveKeyWords } from "./SensitiveKeys.js"
 import { redactTextPairs } from "./TextPairs.js"
 
@@ -153,8 +154,8 @@ const compileRule = (r: RedactionRule): CompiledRule => {
   }
 }
 
-/** Texts holding a command-line flag whose value is `user:password` (`-u`, `--user`, `--proxy-user`). */
-const userFlagWords = ["-u"]
+/** Texts holding a command-line flag whose value is `user:password` (`-u`, `--user`, `--proxy-user`), or a command given a password. */
+const userFlagWords = ["-u", ...commandPasswordWords]
 
 const escapeLiteral = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")
 
@@ -277,9 +278,13 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
   const walkArray = (array: ReadonlyArray<unknown>, under: boolean): ReadonlyArray<unknown> => {
     const tuple = !under && sensitiveTuple(array)
     let out: Array<unknown> | undefined
+    // A private key split over the strings of an array: the lines after its header, up to its end line.
+    let inKey = false
     for (let i = 0; i < array.length; i++) {
       const item = array[i]
-      const redacted = walk(item, under || (tuple && i === 1))
+      const keyLine: boolean = inKey && typeof item === "string"
+      const redacted = walk(item, under || (tuple && i === 1) || keyLine)
+      if (typeof item === "string") inKey = keyLine ? !item.includes("-----END") : opensPrivateKey(item)
       if (out === undefined && redacted !== item) out = array.slice(0, i)
       if (out !== undefined) out.push(redacted)
     }
@@ -299,11 +304,16 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
     const record = object as Readonly<Record<string, unknown>>
     const names = Object.keys(record)
     const pair = !under && names.length <= 8 && sensitivePairName(record)
+    // A Kubernetes Secret: every value under `data` and `stringData` (see `KubernetesSecret.ts`).
+    const manifest = !under && typeof record["kind"] === "string" && /^secret$/i.test(record["kind"])
     let out: Record<string, unknown> | undefined
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!
       const item = record[name]
-      const redacted = walk(item, under || isSensitive(name) || (pair && pairValueFields.has(name)))
+      const redacted = walk(
+        item,
+        under || isSensitive(name) || (pair && pairValueFields.has(name)) || (manifest && (name === "data" || name === "stringData"))
+      )
       const newName = redactKey(name)
       if (out === undefined && (redacted !== item || newName !== name)) {
         out = {}
@@ -325,6 +335,10 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
   }
   return self
 }
+
+/** A private key's header line without its end: the key goes on in the strings after it. */
+const opensPrivateKey = (s: string): boolean =>
+  s.includes("-----BEGIN") && /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/.test(s) && !s.includes("-----END")
 
 const isByte = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 255
 

@@ -173,7 +173,7 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
     ["-----BEGIN"],
     `${GITLEAKS} private-key; ${SECRETLINT} privatekey`,
     String
-      .raw`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s\\:,.()_]|-(?!----))*(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?`
+      .raw`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s\\:,.()_"']|-(?!----))*(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?`
   ),
   rule("anthropic", ["sk-ant-"], `${GITLEAKS} anthropic-api-key, anthropic-admin-api-key; ${SECRETLINT} anthropic`, String.raw`${L}sk-ant-[A-Za-z0-9]{2,16}-[A-Za-z0-9_-]{20,}`),
   rule(
@@ -257,7 +257,7 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
   nearName("messagebird", ["messagebird", "message_bird", "message-bird", "MessageBird"], `${GITLEAKS} messagebird-api-token, messagebird-client-id`, "[a-z0-9]{25}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
   rule("square", ["EAAA", "sq0atp-", "sq0csp-"], `${GITLEAKS} square-access-token, square-secret`, String.raw`${L}(?:EAAA[\w-]{22,60}|sq0atp-[\w-]{22}|sq0csp-[\w-]{43})`),
   rule("stripe", ["sk_test_", "sk_live_", "sk_prod_", "rk_test_", "rk_live_", "rk_prod_"], `${GITLEAKS} stripe-access-token; ${SECRETLINT} stripe`, String.raw`${L}[sr]k_(?:test|live|prod)_[A-Za-z0-9]{10,99}`),
-  rule("tailscale", ["tskey-"], `${SECRETLINT} tailscale`, String.raw`(?<![A-Za-z])tskey-[a-z]+-[A-Za-z0-9]{10,}-[A-Za-z0-9]{10,}`),
+  rule("tailscale", ["tskey-"], `${SECRETLINT} tailscale`, String.raw`(?:(?<=\\[nrtbf])|(?<![A-Za-z]))tskey-[a-z]+-[A-Za-z0-9]{10,}-[A-Za-z0-9]{10,}`),
   anywhere(rule("telegram", digitsThen([":A"]), `${GITLEAKS} telegram-bot-api-token`, String.raw`${L}\d{5,16}:A[A-Za-z0-9_-]{34}(?![A-Za-z0-9_-])`)),
   rule("twilio", ["SK"], `${GITLEAKS} twilio-api-key`, String.raw`${L}SK[0-9a-fA-F]{32}${R}`),
   rule("typeform", ["tfp_"], `${GITLEAKS} typeform-api-token`, String.raw`tfp_[A-Za-z0-9_.=-]{59}`),

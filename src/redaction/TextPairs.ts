@@ -14,6 +14,7 @@
  * unquoted value read before is not read again, a value is tested for code
  * on a bounded prefix), and every other look ahead or behind is bounded.
  */
+import { commandPasswords } from "./CommandPasswords.js"
 import { kubernetesSecretValues } from "./KubernetesSecret.js"
 import { redactedPrefix } from "./Rules.js"
 import { escapedLines, type Range, rawLines, yamlBlock } from "./YamlBlock.js"
@@ -433,6 +434,7 @@ export const redactTextPairs = (s: string, isSensitive: Sensitive, replacement: 
   keyValues(s, isSensitive, edit)
   kubernetesSecretValues(s, (block, blockEdit) => keyValues(block, always, blockEdit), edit)
   flags(s, isSensitive, edit)
+  commandPasswords(s, (text, start) => scanValue(text, start, false), edit)
   xmlElements(s, isSensitive, edit)
   if (edits.length === 0) return s
   edits.sort((a, b) => a[0] - b[0] || b[1] - a[1])

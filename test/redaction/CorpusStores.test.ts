@@ -19,6 +19,7 @@ import * as Logger from "effect/Logger"
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import * as path from "node:path"
 import { gunzipSync } from "node:zlib"
+import { AgentRegistry } from "../../src/AgentRegistry.js"
 import { AuditLog } from "../../src/AuditLog.js"
 import { orLog } from "../../src/BestEffort.js"
 import { ConfigStore } from "../../src/ConfigStore.js"
@@ -187,6 +188,22 @@ const writeEverything = (p: Payload, round: string) =>
     yield* records.put("notes", { id: `${id1}-${round}`, content: p.json, metadata: { text: p.text } })
     yield* config.set(`OPENAI_KEY_${round}`, p.text, { scope: `project:${id0}` })
     yield* config.set(`settings_${round}`, p.json, { scope: "global" })
+
+    const registry = yield* AgentRegistry
+    const agent = yield* registry.createAgent({
+      name: `${round} ${id2}`,
+      model: id1,
+      smallModel: id0,
+      instructions: p.text,
+      tools: [id0, id1],
+      mcpServerIds: [id1],
+      knowledgeIds: [id2],
+      accessiblePaths: [id0],
+      configuration: p.json
+    })
+    yield* registry.updateAgent(agent.id, { model: id2, instructions: p.text, tools: [id2], configuration: { text: p.text } })
+    const session = yield* registry.createSession({ agentId: agent.id, name: id1, overrides: { instructions: p.text, configuration: p.json } })
+    yield* registry.appendLog(session.id, { role: "agent", type: "message", content: { text: p.text, json: p.json }, metadata: p.json })
     yield* Logbook.flush
   })
 

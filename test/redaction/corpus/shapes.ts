@@ -3,7 +3,10 @@
  * found them stored verbatim: name/value pairs and tuples, `toJSON`, bytes
  * under a sensitive key, long and percent-encoded URL passwords, YAML blocks,
  * command-line flags, `curl -u`, the common key spellings, connection
- * strings, `.env` lines and authorization headers. Each secret is random,
+ * strings, `.env` lines and authorization headers; and what a later probe
+ * found: private keys split over JSON strings, Kubernetes Secrets, password
+ * options of mysql / sshpass / redis-cli / aws, `.netrc` lines, env dumps,
+ * JWTs in cookies. Each secret is random,
  * drawn at run time, so the repository holds none of them.
  */
 import { randomInt } from "node:crypto"
@@ -84,7 +87,31 @@ export const makeShapes = (): ReadonlyArray<Shape> => {
     textShape("Authorization: Bearer line", (s) => `GET /v1/me HTTP/1.1\nAuthorization: Bearer ${s}\nAccept: */*`),
     textShape("Authorization: Basic line", (s) => `Authorization: Basic ${Buffer.from(`user:${s}`).toString("base64")}`),
     textShape("Bearer in prose", (s) => `the request failed with Bearer ${s}${s} being rejected`),
-    textShape("config value under OPENAI_KEY", (s) => `OPENAI_KEY: ${s}`)
+    textShape("config value under OPENAI_KEY", (s) => `OPENAI_KEY: ${s}`),
+    valueShape("private key split over JSON strings", (s) => ({
+      key: ["-----BEGIN RSA PRIVATE KEY-----", `MIIEowIBAAKCAQEA${s}`, `${s}abcdefgh0123456789+/`, "-----END RSA PRIVATE KEY-----"]
+    })),
+    valueShape("Kubernetes Secret as JSON", (s) => ({
+      apiVersion: "v1",
+      kind: "Secret",
+      data: { "tls.key": Buffer.from(s).toString("base64") },
+      stringData: { token: s }
+    }), (s) => [Buffer.from(s).toString("base64")]),
+    textShape("Kubernetes Secret YAML", (s) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  tls.key: ${Buffer.from(s).toString("base64")}\nstringData:\n  config.json: ${s}\n`),
+    textShape("name/value pair in text", (s) => `env:\n- name: GITHUB_TOKEN\n  value: ${s}`),
+    textShape("mysql -pX", (s) => `mysql -uroot -p'${s}' shop < dump.sql`),
+    textShape("sshpass -p", (s) => `sshpass -p ${s} ssh deploy@host`),
+    textShape("redis-cli -a", (s) => `redis-cli -h cache -a ${s} ping`),
+    textShape("curl --user=", (s) => `curl --user=deploy:${s} https://ci.example.com`),
+    textShape(".netrc line", (s) => `machine api.example.com login deploy password ${s}`),
+    textShape("aws configure set", (s) => `aws configure set aws_secret_access_key ${s}`),
+    textShape("env dump", (s) => `HOME=/root\nPATH=/usr/bin\nPGPASSWORD=${s}\nMYSQL_PWD=${s}\nGH_TOKEN=${s}`),
+    textShape("docker -e", (s) => `docker run -e POSTGRES_PASSWORD=${s} postgres:16`),
+    textShape("JWT in a cookie", (s) => `Cookie: auth=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.${s}; theme=dark`),
+    textShape("ODBC connection string", (s) => `Driver={ODBC Driver 18};Server=db;Uid=sa;Pwd=${s};`),
+    textShape("PostgreSQL keyword connection string", (s) => `host=db port=5432 user=app password=${s} dbname=shop`),
+    textShape("JDBC password parameter", (s) => `jdbc:postgresql://db:5432/shop?user=app&password=${s}`),
+    textShape("rediss without user", (s) => `rediss://:${s}@cache.internal:6380`)
   ].map((shape) =>
     shape.name === "Authorization: Basic line"
       ? { ...shape, needles: [shape.text.slice("Authorization: Basic ".length)] }
