@@ -11,10 +11,10 @@ import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { AuditCategory, type AuditEntryInput } from "./audit/AuditEntry.js"
+import { AuditCategory, type AuditEntry, type AuditEntryInput } from "./audit/AuditEntry.js"
 import { type AuditExportFormat, exportPieces } from "./audit/AuditExport.js"
 import { type AuditFilter, AuditQuery, filterConditions } from "./audit/AuditQuery.js"
-import { AuditEntryFromRow } from "./audit/AuditRow.js"
+import { AuditRow } from "./audit/AuditRow.js"
 import { AuditSink } from "./audit/AuditSink.js"
 import { insertEntries } from "./audit/insertEntries.js"
 import { prepareEntries, prepareEntry } from "./audit/prepareEntries.js"
@@ -40,7 +40,26 @@ export type AuditCategoryCount = typeof AuditCategoryCount.Type
 
 const CategoryCounts = Schema.Array(Schema.Struct({ category: AuditCategory, count: Num }))
 const Count = Schema.Tuple(Schema.Struct({ n: Num }))
-const Entries = Schema.Array(AuditEntryFromRow)
+const Rows = Schema.Array(AuditRow)
+
+/**
+ * A decoded row as an entry. The page is decoded once with {@link AuditRow}
+ * (the columns' types); `details` is JSON text logbook wrote from a validated
+ * JSON value, so it is parsed as is rather than validated again, value by
+ * value, through a schema.
+ */
+const toEntry = (row: AuditRow): AuditEntry => ({
+  id: row.id,
+  timestamp: row.timestamp,
+  projectId: row.project_id,
+  taskId: row.task_id,
+  agent: row.agent,
+  action: row.action,
+  category: row.category,
+  details: row.details === null ? null : JSON.parse(row.details),
+  userId: row.user_id,
+  ipAddress: row.ip_address
+})
 
 const isDriverFailure = (error: unknown): error is SqlError | ParseResult.ParseError =>
   error instanceof SqlError || ParseResult.isParseError(error)
@@ -96,7 +115,8 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
         WHERE ${sql.and(filterConditions(sql, filter))}
         ORDER BY timestamp DESC, id ASC
         ${page(sql, filter.limit, filter.offset ?? 0)}`.pipe(
-        Effect.flatMap(Schema.decodeUnknown(Entries)),
+        Effect.flatMap(Schema.decodeUnknown(Rows)),
+        Effect.map((rows) => rows.map(toEntry)),
         withDatabaseErrors("AuditLog.query")
       )
     })
