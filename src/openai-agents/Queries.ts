@@ -5,6 +5,7 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { parameterChunks } from "../database/Dialect.js"
 
 const ItemRows = Schema.Array(Schema.Struct({ item: Schema.String }))
 const decodeItems = Schema.decodeUnknown(ItemRows)
@@ -12,7 +13,7 @@ const decodeItems = Schema.decodeUnknown(ItemRows)
 /** Appends items (JSON texts) to a session, in order. */
 export const insertItems = (sql: SqlClient.SqlClient, sessionId: string, items: ReadonlyArray<string>) =>
   Effect.forEach(
-    chunksOf(items.map((item) => ({ session_id: sessionId, item })), 200),
+    parameterChunks(sql, items.map((item) => ({ session_id: sessionId, item })), 2, 200),
     (chunk) => sql`INSERT INTO openai_agents_session_items ${sql.insert(chunk)}`,
     { discard: true }
   )
@@ -40,9 +41,3 @@ export const popItem = (sql: SqlClient.SqlClient, sessionId: string) =>
 /** Removes every item of a session. */
 export const clearSession = (sql: SqlClient.SqlClient, sessionId: string) =>
   sql`DELETE FROM openai_agents_session_items WHERE session_id = ${sessionId}`
-
-const chunksOf = <A>(rows: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
-  const out: Array<ReadonlyArray<A>> = []
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
-  return out
-}
