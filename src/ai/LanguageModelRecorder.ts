@@ -28,6 +28,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { ExecutionTracker } from "../ExecutionTracker.js"
+import { neverFails } from "../writeBehind/NeverFails.js"
 import { costOf, defaultPriceTable, type PriceTable } from "./PriceTable.js"
 
 export { costOf, defaultPriceTable, type ModelPrice, priceOf, type PriceTable } from "./PriceTable.js"
@@ -151,13 +152,7 @@ export const layer = (
             latencyMs,
             ...(Exit.isFailure(exit) ? { status: "error" as const, error: describeCause(exit.cause) } : {})
           })
-        }).pipe(
-          Effect.catchAllCause((cause) =>
-            Effect.logWarning("LanguageModelRecorder: a call could not be recorded").pipe(
-              Effect.annotateLogs({ cause: Cause.pretty(cause) })
-            )
-          )
-        )
+        }).pipe(neverFails("LanguageModelRecorder.record", { provider }))
 
       /** Runs one call, then records it however it ended. */
       const recorded = <A extends Answer, E, R>(
