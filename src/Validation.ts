@@ -34,7 +34,8 @@ const MAX_INPUT_ISSUES = 20
 /** A lone UTF-16 surrogate: with the `u` flag, paired surrogates are one code point and do not match. */
 const LONE_SURROGATE = /\p{Cs}/u
 
-const memberPath = (path: string, key: string | number): string =>
+/** The path of member `key` below `path`, as issues write it: `a.b[0]`, `a["odd key"]`. */
+export const memberPath = (path: string, key: string | number): string =>
   typeof key === "number"
     ? `${path}[${key}]`
     : /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)

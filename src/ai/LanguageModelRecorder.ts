@@ -27,6 +27,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { ExecutionTracker } from "../ExecutionTracker.js"
+import { neverFails } from "../writeBehind/NeverFails.js"
 import { costOf, defaultPriceTable, type PriceTable } from "./PriceTable.js"
 
 export { costOf, defaultPriceTable, type ModelPrice, priceOf, type PriceTable } from "./PriceTable.js"
@@ -164,13 +165,7 @@ const recorder = (
             latencyMs,
             ...(Exit.isFailure(exit) ? { status: "error" as const, error: describeCause(exit.cause) } : {})
           })
-        }).pipe(
-          Effect.catchAllCause((cause) =>
-            Effect.logWarning("LanguageModelRecorder: a call could not be recorded").pipe(
-              Effect.annotateLogs({ cause: Cause.pretty(cause) })
-            )
-          )
-        )
+        }).pipe(neverFails("LanguageModelRecorder.record", { provider }))
 
       /** Runs one call, then records it however it ended. */
       const recorded = <A extends Answer, E, R>(

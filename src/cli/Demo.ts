@@ -8,6 +8,7 @@
  * back from the database. Every run has its own ids, so it can run again
  * on the same database.
  */
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -16,6 +17,7 @@ import { AgentRegistry } from "../AgentRegistry.js"
 import { AuditLog } from "../AuditLog.js"
 import { ConfigStore, projectScope } from "../ConfigStore.js"
 import { Database } from "../Database.js"
+import { now } from "../domain/Timestamp.js"
 import { ExecutionTracker } from "../ExecutionTracker.js"
 import { LessonsStore } from "../LessonsStore.js"
 import * as Logbook from "../Logbook.js"
@@ -268,7 +270,7 @@ export const runDemo = Effect.gen(function*() {
   const projectId = DEMO_PROJECT
   const taskId = `task-${runId}`
   const sessionId = `demo-${runId}`
-  const start = Date.now()
+  const start = yield* Clock.currentTimeMillis
   const scope = projectScope(projectId)
 
   // The orchestrator's configuration for the project.
@@ -331,7 +333,7 @@ export const runDemo = Effect.gen(function*() {
     }
 
     yield* tracker.updateInvocation(invocationId, {
-      completedAt: new Date().toISOString(),
+      completedAt: yield* now,
       outcome: "success",
       qualityScore: script.qualityScore,
       tokenUsage: { inputTokens: script.inputTokens, outputTokens: script.outputTokens, totalTokens },

@@ -8,19 +8,12 @@
  */
 import * as Schema from "effect/Schema"
 import { Json } from "../database/Columns.js"
+import { jsonIssues } from "../domain/JsonIssues.js"
 
 /** Where a value stops being JSON, and why. */
 export interface JsonProblem {
   readonly path: ReadonlyArray<PropertyKey>
   readonly message: string
-}
-
-const describe = (value: unknown): string => {
-  if (value === undefined) return "undefined"
-  if (typeof value === "number") return String(value)
-  if (typeof value !== "object" || value === null) return `a ${typeof value}`
-  const name: unknown = Object.getPrototypeOf(value)?.constructor?.name
-  return typeof name === "string" && name !== "" ? `a ${name}` : "an object that is not a plain object"
 }
 
 const isPlainObject = (value: unknown): value is { readonly [key: string]: unknown } => {
@@ -30,7 +23,8 @@ const isPlainObject = (value: unknown): value is { readonly [key: string]: unkno
 }
 
 /**
- * The first place where `value` is not JSON, or `undefined` when it is:
+ * The first place where `value` is not JSON, or `undefined` when it is: the
+ * one JSON check of every store (`domain/JsonIssues`), plain objects only:
  * `null`, booleans, finite numbers, strings, arrays and plain objects of JSON
  * values. An object member that is `undefined` is allowed (it is left out, as
  * `JSON.stringify` does); `undefined` elsewhere, `NaN`, infinities, `bigint`,
@@ -38,48 +32,7 @@ const isPlainObject = (value: unknown): value is { readonly [key: string]: unkno
  * `-0` is stored as `0`. Nesting depth and text are checked before, once for
  * every store (`checkStoredInput`).
  */
-export const jsonProblem = (value: unknown): JsonProblem | undefined => {
-  const path: Array<PropertyKey> = []
-  const ancestors = new Set<object>()
-  const visit = (node: unknown, member: boolean): string | undefined => {
-    switch (typeof node) {
-      case "string":
-      case "boolean":
-        return undefined
-      case "number":
-        return Number.isFinite(node) ? undefined : `${node} is not a JSON number`
-      case "undefined":
-        return member ? undefined : "undefined is not JSON"
-      case "object":
-        break
-      default:
-        return `${describe(node)} is not JSON`
-    }
-    if (node === null) return undefined
-    if (ancestors.has(node)) return "a circular reference is not JSON"
-    ancestors.add(node)
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) {
-        path.push(i)
-        const problem = visit(node[i], false)
-        if (problem !== undefined) return problem
-        path.pop()
-      }
-    } else {
-      if (!isPlainObject(node)) return `${describe(node)} is not JSON`
-      for (const key of Object.keys(node)) {
-        path.push(key)
-        const problem = visit(node[key], true)
-        if (problem !== undefined) return problem
-        path.pop()
-      }
-    }
-    ancestors.delete(node)
-    return undefined
-  }
-  const message = visit(value, false)
-  return message === undefined ? undefined : { path: [...path], message }
-}
+export const jsonProblem = (value: unknown): JsonProblem | undefined => jsonIssues(value, { maxIssues: 1 })[0]
 
 const checkJson = (value: unknown): true | JsonProblem => jsonProblem(value) ?? true
 

@@ -12,12 +12,14 @@ import { AuditEntry, type AuditEntryInput, AuditLog, type AuditQuery } from "../
 import { AuditSink } from "../../src/audit/AuditSink.js"
 import { PIECE_SIZE } from "../../src/audit/AuditExport.js"
 import { EXPORT_PAGE_SIZE } from "../../src/audit/auditPages.js"
+import { INSERT_COLUMNS } from "../../src/audit/Queries.js"
+import { parameterLimit } from "../../src/database/Dialect.js"
 import { DatabaseError, ValidationError } from "../../src/Errors.js"
 import { WriteBehind } from "../../src/writeBehind/WriteBehind.js"
 import { countEntries } from "./AuditLogTestLayer.js"
 
-/** Rows of one audit insert on SQLite: 32,766 bound parameters, 10 per row. */
-const ROWS_PER_STATEMENT = Math.floor(32766 / 10)
+/** Rows of one audit insert: the dialect's parameter limit over the bound parameters per row. */
+const rowsPerStatement = Effect.map(SqlClient.SqlClient, (sql) => Math.floor(parameterLimit(sql) / INSERT_COLUMNS))
 import { parseCsv } from "./parseCsv.js"
 import { describeBackends } from "../support/Backends.js"
 import { failureOf } from "../support/Effects.js"
@@ -236,7 +238,7 @@ describe("AuditLog.logMany", () => {
   it.effect("returns the ids in input order across several statements", () =>
     Effect.gen(function*() {
       const audit = yield* AuditLog
-      const count = ROWS_PER_STATEMENT * 2 + 17
+      const count = (yield* rowsPerStatement) * 2 + 17
       const ids = yield* audit.logMany(
         Array.from({ length: count }, (_, i) => ({ action: `a${i}`, category: "state" as const, timestamp: minute(0) }))
       )
@@ -278,8 +280,9 @@ describe("AuditLog.logMany", () => {
           sql`CREATE TEMP TRIGGER refuse_boom BEFORE INSERT ON audit_logs WHEN new.action = 'boom'
             BEGIN SELECT RAISE(ABORT, 'boom refused'); END`
       })
-      const entries = Array.from({ length: ROWS_PER_STATEMENT + 10 }, (_, i) => ({
-        action: i === ROWS_PER_STATEMENT + 5 ? "boom" : "fine",
+      const perStatement = yield* rowsPerStatement
+      const entries = Array.from({ length: perStatement + 10 }, (_, i) => ({
+        action: i === perStatement + 5 ? "boom" : "fine",
         category: "state" as const
       }))
       const error = failureOf(yield* Effect.exit(audit.logMany(entries)))
