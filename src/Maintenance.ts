@@ -337,7 +337,7 @@ export const doctor = Effect.gen(function*() {
 }).pipe(Effect.withSpan("Maintenance.doctor"))
 
 const RowCountTables = Schema.Array(DataTable)
-const RowCountRow = Schema.Tuple(Schema.Record({ key: Schema.String, value: Schema.Number }))
+const RowCountRow = Schema.Tuple(Schema.Record({ key: Schema.String, value: Num }))
 
 /** How many rows a data table holds. */
 export interface RowCount {

@@ -3,7 +3,8 @@
  * SQLite's full-text index tables aside, which the target's own migrations
  * and triggers keep), parents before children, each with the columns both
  * databases store (generated columns such as PostgreSQL's `tsvector` are
- * computed by the target), its primary key for keyset paging, and how each
+ * computed by the target; an identity column the target lacks, such as the
+ * `seq` that orders PostgreSQL's checkpoints, is SQLite's implicit rowid), its primary key for keyset paging, and how each
  * column's values convert between the dialects.
  *
  * @module
@@ -96,6 +97,8 @@ const planTable = (table: string, source: ReadonlyArray<ColumnRow>, target: Read
     const columns: Array<CopyColumn> = []
     for (const column of stored(source)) {
       const into = targetColumns.get(column.name)
+      // An identity column only one side has is the other side's implicit order (PostgreSQL's `seq`, SQLite's rowid).
+      if (into === undefined && column.identity === 1 && column.pk === 0) continue
       if (into === undefined) {
         return yield* mismatch(`the target's table ${table} has no column ${column.name} (are both databases migrated with the same migrations?)`, `${table}.${column.name}`)
       }

@@ -14,7 +14,9 @@ export const CHILD_SCRIPTS = [
   "test/lessons/lessonWorker.ts",
   "test/openai-agents/conversation.ts",
   "test/postgres/fixtures/migrate.ts",
+  "test/postgres/loadWorker.ts",
   "test/state/scripts/raceWorker.ts",
+  "test/state/scripts/racers.ts",
   "test/state/scripts/saver.ts",
   "test/writeBehind/fixtures/counter.ts",
   "test/writeBehind/fixtures/spoolThenDie.ts"
