@@ -62,6 +62,20 @@ const sqliteCondition = (sql: Sql, column: Fragment, { jsonPath: path, test }: W
   }
 }
 
+/**
+ * Whether `value` is a string PostgreSQL cannot hold (U+0000): no stored
+ * string equals or contains it, and it cannot be bound as text.
+ */
+const unstorable = (value: WhereScalar): value is string => typeof value === "string" && value.includes("\u0000")
+
+/**
+ * How a comparison with a string holding U+0000 reads as one with its part
+ * before the first U+0000: a stored string (which never holds U+0000) is
+ * greater than `v` exactly when it is greater than that prefix, and smaller
+ * exactly when it is at most the prefix.
+ */
+const PREFIX_OPERATOR: Readonly<Record<string, string>> = { "=": "=", ">": ">", ">=": ">", "<": "<=", "<=": "<=" }
+
 /** PostgreSQL: the field at `path` is exactly the JSON scalar `value`; NULL when it is missing. */
 const pgEquals = (sql: Sql, column: Fragment, path: string, value: WhereScalar): Fragment =>
   value === null || typeof value === "boolean"
@@ -71,6 +85,12 @@ const pgEquals = (sql: Sql, column: Fragment, path: string, value: WhereScalar):
 /** PostgreSQL: comparison with a string (string fields only, by code point) or a number (number fields only). */
 const pgCompare = (sql: Sql, column: Fragment, path: string, operator: string, value: string | number): Fragment => {
   const field = jsonValue(sql, column, path)
+  if (unstorable(value)) {
+    const test = operator === "="
+      ? sql.literal("false")
+      : sql`(${field} #>> '{}') COLLATE "C" ${sql.literal(PREFIX_OPERATOR[operator] ?? operator)} ${value.slice(0, value.indexOf("\u0000"))}`
+    return sql`(CASE WHEN jsonb_typeof(${field}) = 'string' THEN ${test} END)`
+  }
   return typeof value === "string"
     ? sql`(CASE WHEN jsonb_typeof(${field}) = 'string' THEN (${field} #>> '{}') COLLATE "C" ${sql.literal(operator)} ${value} END)`
     : sql`(CASE WHEN jsonb_typeof(${field}) = 'number' THEN (${field} #>> '{}')::numeric ${sql.literal(operator)} ${value}::numeric END)`
@@ -87,8 +107,9 @@ const pgCondition = (sql: Sql, column: Fragment, { jsonPath: path, test }: Where
       return pgCompare(sql, column, path, test.operator, test.value)
     case "In":
       // jsonb equality is type-exact and numeric for numbers (1 = 1.0).
-      return sql`EXISTS (SELECT 1 FROM jsonb_array_elements(${JSON.stringify(test.values)}::jsonb) AS v(x) WHERE v.x = ${field})`
+      return sql`EXISTS (SELECT 1 FROM jsonb_array_elements(${JSON.stringify(test.values.filter((value) => !unstorable(value)))}::jsonb) AS v(x) WHERE v.x = ${field})`
     case "Contains": {
+      if (unstorable(test.value)) return sql.literal("false")
       const inArray = sql`EXISTS (SELECT 1 FROM jsonb_array_elements(${field}) AS e(x) WHERE e.x = ${JSON.stringify(test.value)}::jsonb)`
       const inString = typeof test.value === "string"
         ? sql` WHEN 'string' THEN strpos(${field} #>> '{}', ${test.value}) > 0`
