@@ -2,7 +2,9 @@
  * Bundles the built command line (dist/cli/Run.js) into dist/cli-bundle/:
  * one chunk per command group, so that `logbook <command>` reads a few files
  * instead of resolving and compiling some 700 modules. The native driver and
- * the optional PostgreSQL client stay external. The chunks sit two folders
+ * the optional `pg` client stay external; `@effect/sql-pg` is bundled, so that
+ * it shares the bundle's one copy of Effect and `@effect/sql` (a second copy
+ * would raise `SqlError`s the bundle does not recognise). The chunks sit two folders
  * below the package root, as the modules they replace, so the paths they
  * resolve from their own location (package.json, migrations/, dist/ui/web/)
  * still hold.
@@ -21,7 +23,7 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  external: ["better-sqlite3", "pg", "pg-*", "@effect/sql-pg"],
+  external: ["better-sqlite3", "pg", "pg-*"],
   // Bundled CommonJS dependencies call `require` for Node's own modules.
   banner: { js: "import { createRequire as __logbookRequire } from \"node:module\"; const require = __logbookRequire(import.meta.url);" },
   logLevel: "warning"

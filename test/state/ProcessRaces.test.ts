@@ -83,7 +83,7 @@ describe("StateStore compare-and-set across processes", () => {
             Effect.gen(function*() {
               const ended = yield* worker.ended
               expect(ended.stderr).toBe("")
-              expect(ended.code).toBe(0)
+              expect({ code: ended.code, output: ended.code === 0 ? "" : worker.lines.join("\n") }).toEqual({ code: 0, output: "" })
               return yield* Schema.decodeUnknown(Result)(worker.lines.find((line) => line.startsWith("{")))
             }))
           const [transition, save] = yield* Effect.flatMap(StateStore, (store) =>

@@ -25,7 +25,9 @@ declare module "vitest" {
 }
 
 /** Packages loaded from node_modules at run time: native code, and optional peers a spec hides on purpose. */
-const EXTERNAL = ["better-sqlite3", "@effect/sql-pg", "pg", "@langchain/*", "@openai/agents-core"]
+// Effect stays one instance: @effect/sql-pg, loaded from node_modules (and blockable by a test), must see the
+// same @effect/sql classes (`SqlError`) as the bundled code, so effect and @effect/* are not bundled either.
+const EXTERNAL = ["better-sqlite3", "effect", "@effect/*", "pg", "@langchain/*", "@openai/agents-core"]
 
 const sourceUrl: Plugin = {
   name: "source-import-meta-url",

@@ -71,6 +71,8 @@ const racer = (mode: "transition" | "save", by: string, ordinal: number) =>
         continue
       }
       const error = yield* Effect.flip(exit)
+      // Busy (the database's retries spent under this contention) is a race neither won nor lost: try the step again.
+      if (error._tag === "DatabaseError" && error.reason === "Busy") continue
       if (error._tag !== "StaleState") return yield* Effect.die(error)
       stale++
       current = stepOf(error.actual)
