@@ -37,12 +37,10 @@ export interface Backend {
 }
 
 /**
- * The URL of the PostgreSQL server to run the store specs on too, if any:
- * `LOGBOOK_TEST_PG_URL`, when `LOGBOOK_TEST_PG_STORES=1` also asks for the
- * stores (test/postgres runs on the server whenever the URL is set).
+ * The URL of the PostgreSQL server the store specs run on as well, if any:
+ * `LOGBOOK_TEST_PG_URL` (test/postgres runs on it too).
  */
-export const postgresUrl = process.env.LOGBOOK_TEST_PG_URL === undefined || process.env.LOGBOOK_TEST_PG_URL === "" ||
-    process.env.LOGBOOK_TEST_PG_STORES !== "1"
+export const postgresUrl = process.env.LOGBOOK_TEST_PG_URL === undefined || process.env.LOGBOOK_TEST_PG_URL === ""
   ? undefined
   : process.env.LOGBOOK_TEST_PG_URL
 
