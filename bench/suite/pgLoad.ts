@@ -28,6 +28,7 @@ interface WorkerResult {
   readonly events: number
   readonly usage: number
   readonly errors: number
+  readonly errorSamples: ReadonlyArray<string>
   readonly millis: number
 }
 
@@ -50,6 +51,8 @@ const load = async (url: string, millis: number) => {
   const results = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => worker(url, millis, `bench-${i}`)))
   const records = results.reduce((n, r) => n + r.audit + r.events + r.usage, 0)
   const seconds = Math.max(...results.map((r) => r.millis)) / 1000
+  const samples = results.flatMap((r) => r.errorSamples)
+  if (samples.length > 0) console.log(`errors seen on ${url.startsWith("postgres") ? "PostgreSQL" : "SQLite"}: ${samples.join(" | ")}`)
   return { perSecond: records / seconds, errors: results.reduce((n, r) => n + r.errors, 0) }
 }
 
@@ -81,7 +84,8 @@ export const pgLoad = async (file: (name: string) => string, millis: number): Pr
         "SQLite file",
         sqlite.perSecond
       ),
-      plain({ workload: WORKLOAD, subject: "errors seen by callers (both)", durability, metric: "count", value: sqlite.errors + postgres.errors, better: "lower" })
+      plain({ workload: WORKLOAD, subject: "errors seen by callers, SQLite file", durability, metric: "count", value: sqlite.errors, better: "lower" }),
+      plain({ workload: WORKLOAD, subject: "errors seen by callers, PostgreSQL", durability, metric: "count", value: postgres.errors, better: "lower" })
     ]
   } finally {
     await onServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
