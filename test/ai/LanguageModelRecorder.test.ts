@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
@@ -57,7 +58,11 @@ const providerLayer = (modelId: string, recorder?: LanguageModelRecorder.Recorde
 const withTime = <A, E, R>(program: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
     const fiber = yield* Effect.fork(program)
-    yield* TestClock.adjust("10 seconds")
+    // The clock moves only once the program sleeps: on a loaded machine its first sleep may come after any fixed point.
+    while (Option.isNone(yield* Fiber.poll(fiber))) {
+      if ((yield* TestClock.sleeps()).length > 0) yield* TestClock.adjust("10 seconds")
+      else yield* Effect.yieldNow()
+    }
     return yield* Fiber.await(fiber)
   })
 
