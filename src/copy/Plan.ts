@@ -3,8 +3,8 @@
  * SQLite's full-text index tables aside, which the target's own migrations
  * and triggers keep), parents before children, each with the columns both
  * databases store (generated columns such as PostgreSQL's `tsvector` are
- * computed by the target; an identity column the target lacks, such as the
- * `seq` that orders PostgreSQL's checkpoints, is SQLite's implicit rowid), its primary key for keyset paging, and how each
+ * computed by the target, and so is an identity column that is not the key,
+ * such as the `seq` that orders PostgreSQL's checkpoints), its primary key for keyset paging, and how each
  * column's values convert between the dialects.
  *
  * @module
@@ -97,8 +97,9 @@ const planTable = (table: string, source: ReadonlyArray<ColumnRow>, target: Read
     const columns: Array<CopyColumn> = []
     for (const column of stored(source)) {
       const into = targetColumns.get(column.name)
-      // An identity column only one side has is the other side's implicit order (PostgreSQL's `seq`, SQLite's rowid).
-      if (into === undefined && column.identity === 1 && column.pk === 0) continue
+      // An identity column that is not the key (PostgreSQL's `seq` of checkpoints, SQLite's rowid on the other
+      // side) is an insertion order the target numbers itself: not copied, not in the checksum.
+      if (column.identity === 1 && column.pk === 0) continue
       if (into === undefined) {
         return yield* mismatch(`the target's table ${table} has no column ${column.name} (are both databases migrated with the same migrations?)`, `${table}.${column.name}`)
       }
