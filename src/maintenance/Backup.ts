@@ -9,8 +9,8 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { randomUUID } from "node:crypto"
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync } from "node:fs"
-import * as path from "node:path"
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, rmSync } from "node:fs"
+import { renameDurably } from "../files/RenameDurably.js"
 import type { DatabaseService } from "../Database.js"
 import { withDatabaseErrors } from "../database/SqlFailure.js"
 import { DatabaseError, type DatabaseErrorReason } from "../Errors.js"
@@ -67,15 +67,7 @@ export const backupDatabase = (db: DatabaseService, target: string) =>
       yield* db.sqlite.backup(partial).pipe(withDatabaseErrors(OPERATION))
       yield* Effect.try({ try: () => verifyAndSync(partial), catch: fileError(file) })
       yield* Effect.try({
-        try: () => {
-          renameSync(partial, file)
-          const dir = openSync(path.dirname(file), "r")
-          try {
-            fsyncSync(dir)
-          } finally {
-            closeSync(dir)
-          }
-        },
+        try: () => renameDurably(partial, file),
         catch: fileError(file)
       })
     }).pipe(Effect.onError(() => Effect.sync(() => rmSync(partial, { force: true }))))

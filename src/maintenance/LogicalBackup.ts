@@ -12,8 +12,8 @@
  */
 import * as Effect from "effect/Effect"
 import { randomUUID } from "node:crypto"
-import { closeSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs"
-import * as path from "node:path"
+import { rmSync } from "node:fs"
+import { renameDurably } from "../files/RenameDurably.js"
 import type { DatabaseService } from "../Database.js"
 import { withDatabaseErrors } from "../database/SqlFailure.js"
 import { DatabaseError } from "../Errors.js"
@@ -57,15 +57,7 @@ export const logicalBackup = (db: DatabaseService, file: string) =>
         }
       })).pipe(withDatabaseErrors(OPERATION))
       yield* Effect.try({
-        try: () => {
-          renameSync(partial, file)
-          const dir = openSync(path.dirname(file), "r")
-          try {
-            fsyncSync(dir)
-          } finally {
-            closeSync(dir)
-          }
-        },
+        try: () => renameDurably(partial, file),
         catch: fileError(file)
       })
     }).pipe(Effect.onError(() => Effect.sync(() => rmSync(partial, { force: true }))))

@@ -25,10 +25,10 @@ import {
   openSync,
   readdirSync,
   readSync,
-  renameSync,
   rmSync
 } from "node:fs"
 import * as path from "node:path"
+import { renameDurably } from "../files/RenameDurably.js"
 import { appendFully, writeFully } from "../files/WriteFully.js"
 import { type HeldLock, tryLock } from "./SpoolLock.js"
 
@@ -205,13 +205,7 @@ export const writeSpoolFile = (database: string, lines: ReadonlyArray<SpoolLine>
     throw error
   }
   closeSync(fd)
-  renameSync(temporary, file)
-  const dir = openSync(path.dirname(file), "r")
-  try {
-    fsyncSync(dir)
-  } finally {
-    closeSync(dir)
-  }
+  renameDurably(temporary, file)
   return file
 }
 
