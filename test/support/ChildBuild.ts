@@ -1,9 +1,9 @@
 /**
  * Vitest global setup: bundles once, at the start of a run, every script the
  * suite runs as a child process (each with what it imports from src/ and
- * node_modules) into plain JavaScript, so a child starts with `node
- * bundle.mjs` instead of compiling TypeScript and loading hundreds of modules
- * through tsx. `import.meta.url` keeps the value it has in the source file, so
+ * the smaller packages; effect and @effect/* stay in node_modules, see
+ * EXTERNAL) into plain JavaScript, so a child starts with `node bundle.mjs`
+ * instead of compiling TypeScript through tsx. `import.meta.url` keeps the value it has in the source file, so
  * package.json, the migrations and the UI assets are found as from src/.
  * The bundles live in a fresh folder under node_modules/.cache for the run
  * (told to the workers as `childBundles`) and are removed when it ends.
