@@ -12,6 +12,7 @@ import type { LessonInput } from "../../src/lessons/Lesson.js"
 import { LessonsStore } from "../../src/LessonsStore.js"
 import { checkSearchIndexes } from "../../src/maintenance/SearchIndex.js"
 import { nextMillisecond } from "../support/Poll.js"
+import { seedSearchLessons } from "./SearchSeed.js"
 import { describeBackends } from "../support/Backends.js"
 
 describeBackends("LessonsStore", ({ core }) => {
@@ -169,17 +170,7 @@ describe("LessonsStore", () => {
   })
 
   describe("search", () => {
-    const seed = Effect.gen(function*() {
-      const store = yield* LessonsStore
-      const make = (input: LessonInput) => Effect.zipLeft(store.create(input), nextMillisecond)
-      return {
-        store,
-        react: yield* make({ category: "pattern", title: "React hooks pattern", summary: "Use custom hooks for shared logic", tags: ["react", "typescript"] }),
-        state: yield* make({ category: "bug", title: "React state bug", summary: "State updates are async", projectId: "web", tags: ["react"] }),
-        multi: yield* make({ category: "pattern", title: "Multi agent orchestration", summary: "Split work between a planner and builders", projectId: "api", tags: ["agents"] }),
-        dont: yield* make({ category: "preference", title: "Don't repeat yourself", summary: "Extract a function after the third copy", projectId: "web", tags: ["style", "type"] })
-      }
-    })
+    const seed = seedSearchLessons
 
     it.effect("finds words by prefix, case-insensitively, every word required", () =>
       Effect.gen(function*() {

@@ -7,23 +7,12 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { coreLayerMemory } from "../../src/Core.js"
-import type { LessonInput } from "../../src/lessons/Lesson.js"
 import { LessonsStore } from "../../src/LessonsStore.js"
-import { nextMillisecond } from "../support/Poll.js"
+import { seedSearchLessons } from "../lessons/SearchSeed.js"
 
 const TestLayer = LessonsStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(coreLayerMemory))
 
-const seed = Effect.gen(function*() {
-  const store = yield* LessonsStore
-  const make = (input: LessonInput) => Effect.zipLeft(store.create(input), nextMillisecond)
-  return {
-    store,
-    react: yield* make({ category: "pattern", title: "React hooks pattern", summary: "Use custom hooks for shared logic", tags: ["react", "typescript"] }),
-    state: yield* make({ category: "bug", title: "React state bug", summary: "State updates are async", projectId: "web", tags: ["react"] }),
-    multi: yield* make({ category: "pattern", title: "Multi agent orchestration", summary: "Split work between a planner and builders", projectId: "api", tags: ["agents"] }),
-    dont: yield* make({ category: "preference", title: "Don't repeat yourself", summary: "Extract a function after the third copy", projectId: "web", tags: ["style", "type"] })
-  }
-})
+const seed = seedSearchLessons
 
 describe("LessonsStore.search with raw FTS5 syntax", () => {
   it.effect("passes raw FTS5 syntax when asked, and reports its errors as ValidationError", () =>
