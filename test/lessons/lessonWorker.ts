@@ -1,6 +1,8 @@
 /**
  * A separate process working on one lesson of a database file:
  * `lessonWorker.ts <database> <lesson id> <apply|update> <count>`.
+ * Applications run four at a time; updates run one after another, so the
+ * last one (`revision <pid> <count - 1>`) is the title that stays.
  * Prints `done <count>` when every call succeeded.
  */
 import * as Effect from "effect/Effect"
@@ -20,7 +22,7 @@ const program = Effect.gen(function*() {
       mode === "update"
         ? store.update(id, { title: `Shared lesson revision ${process.pid} ${i}`, details: `pid ${process.pid} step ${i}` })
         : store.recordApplication(id),
-    { concurrency: 4, discard: true }
+    { concurrency: mode === "update" ? 1 : 4, discard: true }
   )
   yield* Effect.sync(() => console.log(`done ${n}`))
 })
