@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as path from "node:path"
@@ -10,6 +11,7 @@ import { keepingLogs, until } from "./Logs.js"
 
 const HOLD_MILLIS = 20_000
 const RECORDS = 1_000
+const BUSY_MILLIS = 4_000
 
 describe("another process holds the write lock for 20 s", () => {
   it.scopedLive("the event loop never freezes, record returns at once, a durable call fails with Busy after busyTimeout", () =>
@@ -63,19 +65,20 @@ describe("another process holds the write lock for 20 s", () => {
         const recorded = stored.filter((entry) => entry.action.startsWith("record-")).length
         console.log(
           `lock held ${HOLD_MILLIS} ms: max event-loop lag ${maxLag} ms, slowest record ${slowestRecord.toFixed(1)} ms, ` +
-            `Busy after ${waits.join(", ")} ms (busyTimeout 2000), ${RECORDS} recorded, ${recorded} found`
+            `Busy after ${waits.join(", ")} ms (busyTimeout ${BUSY_MILLIS}), ${RECORDS} recorded, ${recorded} found`
         )
-        // Waiting is done as Effect sleeps; the driver blocks 10 ms at most per attempt. The bound leaves room for
-        // a machine shared with other work; a frozen loop (the driver's busy handler) blocks a whole busyTimeout.
-        expect(maxLag).toBeLessThan(1_000)
-        expect(slowestRecord).toBeLessThan(1_000)
+        // Waiting is done as Effect sleeps; the driver blocks 10 ms at most per attempt. A frozen loop (the driver's
+        // busy handler) blocks a whole busyTimeout; the bound of three quarters of it leaves room for a machine shared
+        // with other work (lags of 1.3 s were seen at a load average of 15 on 2 cores).
+        expect(maxLag).toBeLessThan(BUSY_MILLIS * 0.75)
+        expect(slowestRecord).toBeLessThan(BUSY_MILLIS * 0.75)
         for (const wait of waits) {
-          expect(wait).toBeGreaterThanOrEqual(2_000)
-          expect(wait).toBeLessThan(3_000)
+          expect(wait).toBeGreaterThanOrEqual(BUSY_MILLIS)
+          expect(wait).toBeLessThan(BUSY_MILLIS * 1.5)
         }
         expect(recorded).toBe(RECORDS)
         expect(stored.filter((entry) => entry.action.startsWith("durable-"))).toEqual([])
-      }).pipe(Effect.provide(Logbook.layer({ url, busyTimeout: "2 seconds" })), keepingLogs(logs))
+      }).pipe(Effect.provide(Logbook.layer({ url, busyTimeout: Duration.millis(BUSY_MILLIS) })), keepingLogs(logs))
       expect(logs.some((line) => /waiting for another connection's lock/.test(line))).toBe(true)
     }), 120_000)
 })

@@ -43,5 +43,5 @@ describe("LessonsStore across processes", () => {
         expect((yield* checkSearchIndexes).every((check) => check.ok)).toBe(true)
         expect((yield* store.search({ query: "revision" })).map((hit) => hit.id)).toEqual([lesson.id])
       }).pipe(Effect.provide(layer))
-    }).pipe(Effect.scoped), { timeout: 60_000 })
+    }).pipe(Effect.scoped), { timeout: 180_000 })
 })
