@@ -5,7 +5,7 @@
  * `{{ x }}`, `${{ secrets.X }}`, `%VAR%`, format verbs, `@VAR@`, system
  * paths; its stopwords) and its per-rule Shannon entropy thresholds, and the
  * placeholders secretlint's rules leave out (template variables, runs of one
- * character, placeholder words). To these: fillers typed by hand, written in a
+ * character, placeholder words), and the example values gitleaks ships. To these: fillers typed by hand, written in a
  * credential's format (`EXAMPLE`, runs of `x`, `abc123`-style sequences, one
  * chunk repeated), and references to a secret kept elsewhere (`var.db_password`,
  * `$(cmd)`, a backtick command, `<your-token>`, an environment lookup).
@@ -58,6 +58,12 @@ const gitleaksKnownPublic: ReadonlyArray<string> = [
   "6fe4476ee5a1832882e326b506d14126"
 ]
 
+/**
+ * Example passwords gitleaks ships in a rule's allowlist (config/gitleaks.toml,
+ * nuget-config-password): values published in documentation, not secrets.
+ */
+const gitleaksKnownExamples = new Set(["33f!!lloppa", "hal+9ooo_da!sY"])
+
 /** Whether gitleaks' global allowlist or stopwords leave `secret` out. */
 export const gitleaksAllowed = (secret: string): boolean =>
   secret.length <= 1000 &&
@@ -91,9 +97,12 @@ const placeholderCharacters = "xX*#.0"
 /** The code of `c` with letters folded to lower case, for sequences such as `AbCdEf`. */
 const folded = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c)
 
+/** Whether `c` comes right after `before` in a typed sequence (`a` `b`, `B` `c`, `9` `0` as on a keyboard's top row). */
+const follows = (before: number, c: number): boolean => folded(c) === folded(before) + 1 || (before === 57 && c === 48)
+
 /**
  * Sequential fillers: a run of at least six characters each following the
- * one before (`abcdef`, `123456`, `klmnopqrstuvwx`), or, with `whole`, a
+ * one before (`abcdef`, `1234567890`, `klmnopqrstuvwx`), or, with `whole`, a
  * value made only of such runs of at least three (`abc123`, `AbCeFG123`).
  */
 const isSequential = (s: string, whole: boolean): boolean => {
@@ -101,7 +110,7 @@ const isSequential = (s: string, whole: boolean): boolean => {
   let covered = 0
   let longest = 1
   for (let i = 1; i <= s.length; i++) {
-    if (i < s.length && folded(s.charCodeAt(i)) === folded(s.charCodeAt(i - 1)) + 1) {
+    if (i < s.length && follows(s.charCodeAt(i - 1), s.charCodeAt(i))) {
       run++
       continue
     }
@@ -144,7 +153,11 @@ export const isFiller = (s: string): boolean =>
  * the fakes gitleaks' own tests count as findings (`12345678-ABCD-ABCD-…`).
  */
 const isValueFiller = (s: string): boolean =>
-  markerWords.test(s) || hereSuffix.test(s) || longestRun(s, placeholderCharacters) >= 6 || isSequential(s, true)
+  markerWords.test(s) || hereSuffix.test(s) || longestRun(s, placeholderCharacters) >= 6 ||
+  isSequential(s.replace(credentialPrefix, ""), true)
+
+/** A credential's prefix (`xoxp-`, `sk_`), left out when a value is tested for a sequence (`xoxp-1234567890`). */
+const credentialPrefix = /^[A-Za-z]{2,8}[-_]/
 
 /** Words whose sole use as a value makes it a placeholder (secretlint's placeholder passwords, metasyntactic names). */
 const placeholderWords = new Set([
@@ -160,13 +173,13 @@ const onlyPlaceholderWords = (s: string): boolean => {
 
 /**
  * Template variables and references to a secret kept elsewhere: `${X}`,
- * `{{x}}`, `%X%`, `$(cmd)`, `$X`, `$1`, `<your-token>` (or an unclosed tag),
+ * `{{x}}`, `%X%`, `$(cmd)`, `$X` (`$ecret1` is a password), `$1`, `<your-token>` (or an unclosed tag),
  * `{…}`, Terraform and CI references (`var.db_password`,
  * `secrets.TOKEN`), environment lookups (`process.env.X`, `os.environ[…]`,
  * `os.getenv(…)`, `ENV[…]`), and SOPS-encrypted values (`ENC[AES256_GCM,…`).
  */
 const reference =
-  /^(?:\$\{|\{\{|\$\(|\$(?:\d|[A-Za-z_]\w*(?![^\s}])|\{)|%[^%\s]+%$|<[^\s<>]|\{[^{}]*[\s(]|\{[a-z_]+\}$|(?:var|local|data|module|each|self|secrets|vars|env|inputs|steps|needs|matrix|github)\.[A-Za-z_][\w.-]*$|process\.env\b|os\.environ\b|os\.getenv\b|System\.getenv\b|ENV\[|ENC\[[A-Z0-9_]+,)/
+  /^(?:\$\{|\{\{|\$\(|\$(?:\d|\{|[A-Z_][A-Z0-9_]*$|[a-z_]+$)|%[^%\s]+%$|<[^\s<>]|\{[^{}]*[\s(]|\{[a-z_]+\}$|(?:var|local|data|module|each|self|secrets|vars|env|inputs|steps|needs|matrix|github)\.[A-Za-z_][\w.-]*$|process\.env\b|os\.environ\b|os\.getenv\b|System\.getenv\b|ENV\[|ENC\[[A-Z0-9_]+(?:,|$))/
 
 /** A key name standing where its value would be: `ACCESS_TOKEN`, `api-key`, `token:`, `telegram_api_token =`. */
 const keyNameValue = (value: string, isSensitiveName: (name: string) => boolean): boolean => {
@@ -189,7 +202,7 @@ export const isPlaceholderValue = (
   if (value.length < 4) return true
   // a command between backticks (`etcdctl get /x`): its output is the secret, not its text
   if (s.charCodeAt(from - 1) === 96 && s.charCodeAt(to) === 96 && value.includes(" ")) return true
-  if (reference.test(value) || gitleaksAllowed(value)) return true
+  if (reference.test(value) || gitleaksAllowed(value) || gitleaksKnownExamples.has(value)) return true
   if (value.includes("...") || value.includes("\u2026")) return true
   if (isValueFiller(value) || keyNameValue(value.trim(), isSensitiveName)) return true
   return /^[A-Za-z][A-Za-z_. -]*$/.test(value) && onlyPlaceholderWords(value.toLowerCase())

@@ -426,9 +426,15 @@ const isPlaceholder = (s: string, from: number, to: number, isSensitive: Sensiti
 
 /**
  * Replaces the values named sensitive in `s` by `replacement(value)`;
- * returns `s` itself when there is none.
+ * returns `s` itself when there is none. `kept` tells the values a pattern
+ * rule found and left as placeholders of its format: they are left here too.
  */
-export const redactTextPairs = (s: string, isSensitive: Sensitive, replacement: (secret: string) => string): string => {
+export const redactTextPairs = (
+  s: string,
+  isSensitive: Sensitive,
+  replacement: (secret: string) => string,
+  kept: (value: string) => boolean = () => false
+): string => {
   const edits: Array<Range> = []
   const edit: Edit = (from, to) => {
     edits.push([from, to])
@@ -447,7 +453,7 @@ export const redactTextPairs = (s: string, isSensitive: Sensitive, replacement: 
       last = Math.max(last, to)
       continue
     }
-    if (isPlaceholder(s, from, to, isSensitive)) continue
+    if (isPlaceholder(s, from, to, isSensitive) || kept(s.slice(from, to))) continue
     out += s.slice(last, from) + replacement(s.slice(from, to))
     last = to
   }
