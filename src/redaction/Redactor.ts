@@ -30,7 +30,7 @@ import {
 } from "./Rules.js"
 import { makeCandidates } from "./Candidates.js"
 import { commandPasswordWords } from "./CommandPasswords.js"
-import { defaultNonSecretKeys, defaultSensitiveKeys, defaultSensitiveKeyWords } from "./SensitiveKeys.js"
+import { defaultNonSecretKeys, defaultSensitiveKeys, defaultSensitiveKeyWords, gitleaksNonSecretNames } from "./SensitiveKeys.js"
 import { redactTextPairs } from "./TextPairs.js"
 
 /**
@@ -186,7 +186,8 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
   const isSensitive = (key: string): boolean => {
     let hit = keyCache.get(key)
     if (hit === undefined) {
-      hit = keys.test(key) && !(keysPattern === defaultSensitiveKeys && defaultNonSecretKeys.test(key))
+      hit = keys.test(key) &&
+        !(keysPattern === defaultSensitiveKeys && (defaultNonSecretKeys.test(key) || gitleaksNonSecretNames.test(key)))
       if (keyCache.size >= 10_000) keyCache.clear()
       keyCache.set(key, hit)
     }
@@ -201,24 +202,31 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
   const redactWith = (s: string, mark: (rule: string, secret: string) => string): string => {
     const found = candidates(s)
     const keysHeld = found.keys
+    // Values a rule found and left (placeholders in a credential's format): left under a sensitive name too.
+    let kept: Set<string> | undefined
+    const keep = (r: CompiledRule, secret: string, args: ReadonlyArray<unknown>, at: number): boolean => {
+      if (r.keep === undefined || !r.keep(secret, ...whereIn(args, at))) return false
+      ;(kept ??= new Set()).add(secret)
+      return true
+    }
     let out = s
     for (let i = 0; found.matched && i < rules.length; i++) {
       if (found.present[i] === 0) continue
       const r = rules[i]!
       out = out.replace(r.pattern, (match: string, ...args: Array<unknown>) => {
         if (match === "") return match
-        if (!r.hasSecretGroup) return r.keep !== undefined && r.keep(match, ...whereIn(args, 0)) ? match : mark(r.name, match)
+        if (!r.hasSecretGroup) return keep(r, match, args, 0) ? match : mark(r.name, match)
         const groups = args[args.length - 1] as { readonly secret?: string } | undefined
         const secret = groups?.secret
         if (secret === undefined || secret === "") return match
         if (secret.startsWith(redactedPrefix)) return match
         const at = match.lastIndexOf(secret)
-        if (r.keep !== undefined && r.keep(secret, ...whereIn(args, at))) return match
+        if (keep(r, secret, args, at)) return match
         return match.slice(0, at) + mark(r.name, secret) + match.slice(at + secret.length)
       })
     }
     if (keyWordsIn !== undefined && !(out === s ? keysHeld : keyWordsIn.test(out))) return out
-    return redactTextPairs(out, isSensitive, (secret) => mark(sensitiveKeyRuleName, secret))
+    return redactTextPairs(out, isSensitive, (secret) => mark(sensitiveKeyRuleName, secret), (value) => kept?.has(value) === true)
   }
 
   const textMarks = new Map(rules.map((r) => [r.name, r.replacement]))

@@ -13,6 +13,7 @@
  * ordinary text costs one scan for all rules together; most rules' matches
  * start with their trigger, and they are tried only there.
  */
+import { gitleaksAllowed, isFiller, shannonEntropy } from "./Placeholders.js"
 
 /**
  * One pattern-based redaction rule. Every match of `pattern` in any string is
@@ -113,6 +114,78 @@ const nearName = (name: string, names: ReadonlyArray<string>, source: string, va
     "i"
   )
 
+/**
+ * What the published rules leave out of a rule's matches, as data:
+ * gitleaks' entropy threshold and allowlist for the rule, its global
+ * allowlist (see `Placeholders.ts`), and the exact form both rule sets
+ * publish, when this rule casts a wider net (a match outside that form is
+ * left only when it is a hand-typed filler).
+ */
+interface PublishedFilter {
+  /** gitleaks' `entropy` of the rule (the lowest of its rules): a secret below it is not reported. */
+  readonly entropy?: number
+  /** gitleaks' `[[rules.allowlists]]` regexes of the rule. */
+  readonly allow?: ReadonlyArray<RegExp>
+  /** The exact form gitleaks and secretlint publish, anchored; matches outside it are ours. */
+  readonly published?: RegExp
+  /**
+   * secretlint's exact form, for rules whose own test cases count a fake
+   * key of repeated letters in that form as a finding (secretlint has no
+   * entropy test): a match in it stays redacted.
+   */
+  readonly secretlint?: RegExp
+  /**
+   * Whether gitleaks' global allowlist and stopwords apply (default true).
+   * Off for rules whose secretlint test cases count a stopword filler
+   * (`glsa_abcdefghijklmnopqrstuvwxyz…`, `ntn_…AbCdEfGh…WxYz…`) as a finding:
+   * secretlint has no stopwords.
+   */
+  readonly stopwords?: boolean
+}
+
+/** `r`, leaving out what the published rules leave out (see `PublishedFilter`). */
+const published = (r: RedactionRule, f: PublishedFilter): RedactionRule => ({
+  ...r,
+  keep: (secret) => {
+    if (f.secretlint !== undefined && f.secretlint.test(secret)) return false
+    if ((f.stopwords !== false && gitleaksAllowed(secret)) || (f.allow !== undefined && f.allow.some((re) => re.test(secret)))) return true
+    if (f.entropy !== undefined && shannonEntropy(secret) < f.entropy) return true
+    return f.published !== undefined && !f.published.test(secret) && isFiller(secret)
+  }
+})
+
+/** gitleaks' entropy threshold for a rule, and nothing else. */
+const entropy = (r: RedactionRule, bits: number): RedactionRule => published(r, { entropy: bits })
+
+/**
+ * Public Google API keys gitleaks ships as known examples (config/gitleaks.toml,
+ * gcp-api-key allowlist): Firebase web keys published in documentation and samples.
+ */
+const gcpPublicKeys = [
+  "AIzaSyabcdefghijklmnopqrstuvwxyz1234567", "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs", "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+  "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU", "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0", "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+  "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c", "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4", "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+  "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM", "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ", "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+  "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU", "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw", "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+  "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY"
+]
+
+/** The least body a private key has in gitleaks' private-key rule (`[\s\S-]{64,}` between its lines). */
+const PRIVATE_KEY_BODY = 64
+
+/**
+ * A private key block that is a placeholder: fewer than 64 characters of key
+ * material between its header and its end line (`...`, `xxx`, `***`, a short
+ * word), as gitleaks' rule requires 64 and secretlint's test cases leave
+ * these out.
+ */
+const placeholderKey = (block: string): boolean => {
+  const header = block.indexOf("-----", 10)
+  const end = block.indexOf("-----END", header + 5)
+  const body = block.slice(header + 5, end === -1 ? block.length : end).replace(/\\[nrt]|[\s\\"',]/g, "")
+  return body.length < PRIVATE_KEY_BODY
+}
+
 /** Passwords that are placeholders, as secretlint's database-connection-string rule lists them (the whole password). */
 const placeholderPasswords = new Set([
   "password", "username", "secret", "mypassword", "myusername", "root", "admin", "user", "pass",
@@ -168,107 +241,135 @@ const examplePassword = (secret: string, text: string, at: number): boolean => {
  * that a key block is removed whole; URL credentials last).
  */
 export const defaultRules: ReadonlyArray<RedactionRule> = [
-  rule(
+  { ...rule(
     "private-key",
     ["-----BEGIN"],
     `${GITLEAKS} private-key; ${SECRETLINT} privatekey`,
     String
       .raw`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s\\:,.()_"']|-(?!----))*(?:-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?`
-  ),
-  rule("anthropic", ["sk-ant-"], `${GITLEAKS} anthropic-api-key, anthropic-admin-api-key; ${SECRETLINT} anthropic`, String.raw`${L}sk-ant-[A-Za-z0-9]{2,16}-[A-Za-z0-9_-]{20,}`),
-  rule(
+  ), keep: placeholderKey },
+  published(rule("anthropic", ["sk-ant-"], `${GITLEAKS} anthropic-api-key, anthropic-admin-api-key; ${SECRETLINT} anthropic`, String.raw`${L}sk-ant-[A-Za-z0-9]{2,16}-[A-Za-z0-9_-]{20,}`), {
+    published: /^sk-ant-(?:api03|admin01)-[\w-]{93}AA$|^sk-ant-api0\d-[\w-]{90,128}AA$/
+  }),
+  // Project, service account and admin keys carry `T3BlbkFJ` ("OpenAI" in base64) as both rule sets require;
+  // the other forms (legacy keys, `sk-None-`, keys of OpenAI-compatible providers) are a wider net.
+  published(rule(
     "openai",
     ["sk-"],
     `${GITLEAKS} openai-api-key; ${SECRETLINT} openai`,
-    String.raw`${L}sk-(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9]{32,})`
-  ),
-  rule("aws-access-key", ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"], `${GITLEAKS} aws-access-token; ${SECRETLINT} aws`, String.raw`${L}(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}${R}`),
-  rule("aws-bedrock", ["ABSK", "bedrock-api-key-"], `${GITLEAKS} aws-amazon-bedrock-api-key-long-lived, -short-lived`, String.raw`${L}(?:ABSK[A-Za-z0-9+/]{100,300}={0,2}|bedrock-api-key-[A-Za-z0-9+/=]{20,2000})`),
-  rule("github", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], `${GITLEAKS} github-*; ${SECRETLINT} github`, String.raw`${L}(?:gh[pousr]_[A-Za-z0-9_]{30,}|github_pat_[A-Za-z0-9_]{22,})`),
-  rule(
+    String.raw`${L}sk-(?:(?:proj|svcacct|admin)-(?=[A-Za-z0-9_-]{10,200}T3BlbkFJ)[A-Za-z0-9_-]{28,}|None-[A-Za-z0-9_-]{20,}|[A-Za-z0-9]{32,})`
+  ), { entropy: 3, published: /T3BlbkFJ/ }),
+  published(rule("aws-access-key", ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"], `${GITLEAKS} aws-access-token; ${SECRETLINT} aws`, String.raw`${L}(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}${R}`), {
+    entropy: 3,
+    allow: [/.+EXAMPLE$/]
+  }),
+  // A short-lived key is `bedrock-api-key-` and a base64 text starting with "bedrock.amazonaws.com".
+  published(rule("aws-bedrock", ["ABSK", "bedrock-api-key-"], `${GITLEAKS} aws-amazon-bedrock-api-key-long-lived, -short-lived`, String.raw`${L}(?:ABSK[A-Za-z0-9+/]{100,300}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=]{0,2000})`), {
+    entropy: 3,
+    published: /^(?:ABSK[A-Za-z0-9+/]{109,269}={0,2}$|bedrock-api-key-)/
+  }),
+  entropy(rule("github", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], `${GITLEAKS} github-*; ${SECRETLINT} github`, String.raw`${L}(?:gh[pousr]_[A-Za-z0-9_]{30,}|github_pat_[A-Za-z0-9_]{22,})`), 3),
+  entropy(rule(
     "gitlab",
     ["glpat-", "glptt-", "gldt-", "glrt-", "glsoat-", "glffct-", "glft-", "glimt-", "glagent-", "gloas-", "glcbt-", "glcbt-", "GR1348941"],
     `${GITLEAKS} gitlab-*; ${SECRETLINT} gitlab`,
     String.raw`${L}(?:gl(?:pat|ptt|dt|rt|soat|ffct|ft|imt|agent|oas|cbt)-[0-9A-Za-z_.-]{20,}|GR1348941[0-9A-Za-z_-]{20})`
-  ),
+  ), 3),
   rule(
     "slack",
     ["xox", "xapp", "hooks.slack.com"],
     `${GITLEAKS} slack-*; ${SECRETLINT} slack`,
-    String.raw`${L}(?:xox[abeoprs]|xapp)[-.][A-Za-z0-9.-]{10,}|hooks\.slack\.com\\?/(?:services|workflows|triggers)(?:\\?/[A-Za-z0-9_+-]+)+`
+    // gitleaks' forms (bot, user, app, configuration and refresh tokens, legacy tokens), and secretlint's form
+    // where it holds the numeric team and user ids every Slack token starts with
+    String.raw`${L}(?:xox[abpors]-(?:\d-)?\d{8,}-\d{8,}(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9-])|xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26}|xox[pe](?:-[0-9]{10,13}){3}-[A-Za-z0-9-]{28,34}|xox[ar]-(?:\d-)?[0-9A-Za-z]{8,48}(?![.A-Za-z0-9-])|xox[os]-\d+-\d+-\d+-[A-Fa-f\d]+|xapp-\d-[A-Za-z0-9]+-\d+(?:-[A-Za-z0-9]+)?|xoxe\.xox[bp]-\d-[A-Za-z0-9]{163,166}|xoxe-\d-[A-Za-z0-9]{146})|hooks\.slack\.com\\?/(?:services|workflows|triggers)(?:\\?/[A-Za-z0-9_+-]+)+`
   ),
-  rule("google-api-key", ["AIza"], `${GITLEAKS} gcp-api-key`, String.raw`${L}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`),
-  anywhere(rule("jwt", [".ey"], `${GITLEAKS} jwt`, String.raw`${LR}ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*={0,2}`)),
-  rule("1password", ["ops_eyJ", "A3-"], `${GITLEAKS} 1password-*; ${SECRETLINT} 1password`, String.raw`${L}(?:ops_eyJ[A-Za-z0-9+/_-]{100,}={0,3}|A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}${R})`),
-  rule("adobe", ["p8e-"], `${GITLEAKS} adobe-client-secret`, String.raw`${L}p8e-[A-Za-z0-9]{32}${R}`),
+  published(rule("google-api-key", ["AIza"], `${GITLEAKS} gcp-api-key`, String.raw`${L}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`), {
+    entropy: 4,
+    allow: [new RegExp(`^(?:${gcpPublicKeys.join("|")})$`)]
+  }),
+  entropy(anywhere(rule("jwt", [".ey"], `${GITLEAKS} jwt`, String.raw`${LR}ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*={0,2}`)), 3),
+  entropy(rule("1password", ["ops_eyJ", "A3-"], `${GITLEAKS} 1password-*; ${SECRETLINT} 1password`, String.raw`${L}(?:ops_eyJ[A-Za-z0-9+/_-]{100,}={0,3}|A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}${R})`), 3.8),
+  entropy(rule("adobe", ["p8e-"], `${GITLEAKS} adobe-client-secret`, String.raw`${L}p8e-[A-Za-z0-9]{32}${R}`), 2),
   rule("age", ["AGE-SECRET-KEY-1"], `${GITLEAKS} age-secret-key`, String.raw`AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`),
   rule("airtable", ["pat"], `${GITLEAKS} airtable-personnal-access-token`, String.raw`${L}pat[A-Za-z0-9]{14}\.[a-f0-9]{64}${R}`),
-  rule("alibaba", ["LTAI"], `${GITLEAKS} alibaba-access-key-id`, String.raw`${L}LTAI[A-Za-z0-9]{20}${R}`),
-  rule("atlassian", ["ATATT3"], `${GITLEAKS} atlassian-api-token`, String.raw`${L}ATATT3[A-Za-z0-9_=-]{100,}`),
-  anywhere(rule("authress", [".acc_", ".acc-"], `${GITLEAKS} authress-service-client-access-key`, String.raw`${L}(?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}\.acc[_-][A-Za-z0-9-]{10,32}\.[A-Za-z0-9+/_=-]{30,120}`)),
-  anywhere(rule("azure-ad", ["Q~"], `${GITLEAKS} azure-ad-client-secret`, String.raw`(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`)),
-  rule("clickhouse", ["4b1d"], `${GITLEAKS} clickhouse-cloud-api-secret-key`, String.raw`${L}4b1d[A-Za-z0-9]{38}${R}`),
-  rule("clojars", ["CLOJARS_"], `${GITLEAKS} clojars-api-token`, String.raw`CLOJARS_[A-Za-z0-9]{60}`),
-  rule("cloudflare", ["v1.0-", "cfat_", "cfut_", "cfk_"], `${GITLEAKS} cloudflare-origin-ca-key; ${SECRETLINT} cloudflare`, String.raw`${L}(?:v1\.0-[a-f0-9]{24}-[a-f0-9]{146}|cf(?:at|ut|k)_[A-Za-z0-9]{40,})`),
-  rule("databricks", ["dapi"], `${GITLEAKS} databricks-api-token; ${SECRETLINT} databricks`, String.raw`${L}dapi[a-fA-F0-9]{32}(?:-\d)?${R}`),
-  rule("digitalocean", ["dop_v1_", "doo_v1_", "dor_v1_"], `${GITLEAKS} digitalocean-*`, String.raw`${L}do[opr]_v1_[a-f0-9]{64}`),
+  entropy(rule("alibaba", ["LTAI"], `${GITLEAKS} alibaba-access-key-id`, String.raw`${L}LTAI[A-Za-z0-9]{20}${R}`), 2),
+  entropy(rule("atlassian", ["ATATT3"], `${GITLEAKS} atlassian-api-token`, String.raw`${L}ATATT3[A-Za-z0-9_=-]{100,}`), 3.5),
+  entropy(anywhere(rule("authress", [".acc_", ".acc-"], `${GITLEAKS} authress-service-client-access-key`, String.raw`${L}(?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}\.acc[_-][A-Za-z0-9-]{10,32}\.[A-Za-z0-9+/_=-]{30,120}`)), 2),
+  entropy(anywhere(rule("azure-ad", ["Q~"], `${GITLEAKS} azure-ad-client-secret`, String.raw`(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`)), 3),
+  entropy(rule("clickhouse", ["4b1d"], `${GITLEAKS} clickhouse-cloud-api-secret-key`, String.raw`${L}4b1d[A-Za-z0-9]{38}${R}`), 3),
+  entropy(rule("clojars", ["CLOJARS_"], `${GITLEAKS} clojars-api-token`, String.raw`CLOJARS_[A-Za-z0-9]{60}`), 2),
+  rule("cloudflare", ["v1.0-", "cfat_", "cfut_", "cfk_"], `${GITLEAKS} cloudflare-origin-ca-key; ${SECRETLINT} cloudflare`, String.raw`${L}(?:v1\.0-[a-f0-9]{24}-[a-f0-9]{146}|cf(?:at|ut|k)_[A-Za-z0-9]{40}[0-9a-f]{8}${R})`),
+  entropy(rule("databricks", ["dapi"], `${GITLEAKS} databricks-api-token; ${SECRETLINT} databricks`, String.raw`${L}dapi[a-fA-F0-9]{32}(?:-\d)?${R}`), 3),
+  entropy(rule("digitalocean", ["dop_v1_", "doo_v1_", "dor_v1_"], `${GITLEAKS} digitalocean-*`, String.raw`${L}do[opr]_v1_[a-f0-9]{64}`), 3),
   rule("docker", ["dckr_pat_"], `${SECRETLINT} docker`, String.raw`dckr_pat_[A-Za-z0-9_-]{20,}`),
-  rule("doppler", ["dp."], `${GITLEAKS} doppler-api-token`, String.raw`${L}dp\.(?:pt|ct|st|sa|scim|audit)\.[A-Za-z0-9]{40,44}${R}`),
-  rule("duffel", ["duffel_test_", "duffel_live_"], `${GITLEAKS} duffel-api-token`, String.raw`duffel_(?:test|live)_[A-Za-z0-9_=-]{43}`),
-  rule("dynatrace", ["dt0c01."], `${GITLEAKS} dynatrace-api-token`, String.raw`dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}`),
-  rule("easypost", ["EZAK", "EZTK"], `${GITLEAKS} easypost-api-token, easypost-test-api-token`, String.raw`${L}EZ[AT]K[A-Za-z0-9]{54}`),
-  rule("facebook", ["EAAM", "EAAC"], `${GITLEAKS} facebook-page-access-token`, String.raw`${L}EAA[MC][A-Za-z0-9]{100,}`),
+  entropy(rule("doppler", ["dp."], `${GITLEAKS} doppler-api-token`, String.raw`${L}dp\.(?:pt|ct|st|sa|scim|audit)\.[A-Za-z0-9]{40,44}${R}`), 2),
+  entropy(rule("duffel", ["duffel_test_", "duffel_live_"], `${GITLEAKS} duffel-api-token`, String.raw`duffel_(?:test|live)_[A-Za-z0-9_=-]{43}`), 2),
+  entropy(rule("dynatrace", ["dt0c01."], `${GITLEAKS} dynatrace-api-token`, String.raw`dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}`), 4),
+  entropy(rule("easypost", ["EZAK", "EZTK"], `${GITLEAKS} easypost-api-token, easypost-test-api-token`, String.raw`${L}EZ[AT]K[A-Za-z0-9]{54}${R}`), 2),
+  entropy(rule("facebook", ["EAAM", "EAAC"], `${GITLEAKS} facebook-page-access-token`, String.raw`${L}EAA[MC][A-Za-z0-9]{100,}`), 4),
   rule("figma", ["figd_"], `${SECRETLINT} figma`, String.raw`${L}figd_[A-Za-z0-9_-]{40,}`),
-  rule("flyio", ["fo1_", "fm1a_", "fm1r_", "fm2_"], `${GITLEAKS} flyio-access-token`, String.raw`${L}(?:fo1_[\w-]{43}|fm1[ar]_[A-Za-z0-9+/]{100,}={0,3}|fm2_[A-Za-z0-9+/]{100,}={0,3})`),
+  entropy(rule("flyio", ["fo1_", "fm1a_", "fm1r_", "fm2_"], `${GITLEAKS} flyio-access-token`, String.raw`${L}(?:fo1_[\w-]{43}|fm1[ar]_[A-Za-z0-9+/]{100,}={0,3}|fm2_[A-Za-z0-9+/]{100,}={0,3})`), 4),
   rule("frameio", ["fio-u-"], `${GITLEAKS} frameio-api-token`, String.raw`fio-u-[A-Za-z0-9_=-]{64}`),
   rule("flutterwave", ["FLWSECK", "FLWPUBK"], `${GITLEAKS} flutterwave-*`, String.raw`FLW(?:PUB|SEC)K_TEST-[a-h0-9]{32}-X`),
-  rule("grafana", ["glc_", "glsa_", "eyJrIjoi"], `${GITLEAKS} grafana-*; ${SECRETLINT} grafana`, String.raw`${L}(?:glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{70,400}={0,3})`),
-  rule("groq", ["gsk_"], `${SECRETLINT} groq`, String.raw`${L}gsk_[A-Za-z0-9]{48,}`),
+  published(rule("grafana", ["glc_", "glsa_", "eyJrIjoi"], `${GITLEAKS} grafana-*; ${SECRETLINT} grafana`, String.raw`${L}(?:glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{70,400}={0,3})`), {
+    entropy: 3,
+    stopwords: false
+  }),
+  rule("groq", ["gsk_"], `${SECRETLINT} groq`, String.raw`${L}gsk_[A-Za-z0-9]{52}${R}`),
   rule("harness", ["pat.", "sat."], `${GITLEAKS} harness-api-key`, String.raw`${L}(?:pat|sat)\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}${R}`),
-  anywhere(rule("hashicorp", [".atlasv1.", "hvs.", "hvb.", "hvr."], `${GITLEAKS} hashicorp-tf-api-token, vault-*; ${SECRETLINT} hashicorp-vault`, String.raw`${L}(?:[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}|hv[sbr]\.[A-Za-z0-9_-]{24,})`)),
-  rule("heroku", ["HRKU-"], `${GITLEAKS} heroku-api-key-v2`, String.raw`${L}HRKU-AA[0-9A-Za-z_-]{58}`),
-  rule("huggingface", ["hf_", "api_org_"], `${GITLEAKS} huggingface-*; ${SECRETLINT} huggingface`, String.raw`${L}(?:hf_[A-Za-z0-9]{34,}|api_org_[A-Za-z]{34})${R}`),
-  rule("intra42", ["s-s4t2"], `${GITLEAKS} intra42-client-secret`, String.raw`${L}s-s4t2(?:ud|af)-[a-f0-9]{64}`),
-  rule("linear", ["lin_api_"], `${GITLEAKS} linear-api-key; ${SECRETLINT} linear`, String.raw`lin_api_[A-Za-z0-9]{40}`),
+  entropy(anywhere(rule("hashicorp", [".atlasv1.", "hvs.", "hvb.", "hvr."], `${GITLEAKS} hashicorp-tf-api-token, vault-*; ${SECRETLINT} hashicorp-vault`, String.raw`${L}(?:[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}|hv[sbr]\.[A-Za-z0-9_-]{24,})`)), 3.5),
+  entropy(rule("heroku", ["HRKU-"], `${GITLEAKS} heroku-api-key-v2`, String.raw`${L}HRKU-AA[0-9A-Za-z_-]{58}`), 4),
+  published(rule("huggingface", ["hf_", "api_org_"], `${GITLEAKS} huggingface-*; ${SECRETLINT} huggingface`, String.raw`${L}(?:hf|api_org)_[A-Za-z]{34}(?![A-Za-z0-9_])`), {
+    entropy: 2,
+    secretlint: /^hf_[A-Za-z]{34}$/
+  }),
+  entropy(rule("intra42", ["s-s4t2"], `${GITLEAKS} intra42-client-secret`, String.raw`${L}s-s4t2(?:ud|af)-[a-f0-9]{64}`), 3),
+  entropy(rule("linear", ["lin_api_"], `${GITLEAKS} linear-api-key; ${SECRETLINT} linear`, String.raw`lin_api_[A-Za-z0-9]{40}`), 2),
   anywhere(rule("mailchimp", Array.from({ length: 10 }, (_, d) => `-us${d}`), `${GITLEAKS} mailchimp-api-key`, String.raw`${L}[a-f0-9]{32}-us\d{1,2}${R}`)),
-  rule("notion", ["ntn_"], `${GITLEAKS} notion-api-token; ${SECRETLINT} notion`, String.raw`${L}ntn_[0-9]{11}[A-Za-z0-9]{35}${R}`),
-  rule("npm", ["npm_"], `${GITLEAKS} npm-access-token; ${SECRETLINT} npm`, String.raw`${L}npm_[A-Za-z0-9]{36}${R}`),
+  published(rule("notion", ["ntn_"], `${GITLEAKS} notion-api-token; ${SECRETLINT} notion`, String.raw`${L}ntn_[0-9]{11}[A-Za-z0-9]{35}${R}`), {
+    entropy: 4,
+    stopwords: false
+  }),
+  entropy(rule("npm", ["npm_"], `${GITLEAKS} npm-access-token; ${SECRETLINT} npm`, String.raw`${L}npm_[A-Za-z0-9]{36}${R}`), 2),
   rule("newrelic", ["NRAK-", "NRJS-", "NRII-", "NRAA-"], `${GITLEAKS} new-relic-*`, String.raw`${L}NR(?:AK-[A-Za-z0-9]{27}|JS-[a-f0-9]{19}|II-[A-Za-z0-9-]{32}|AA-[a-f0-9]{27})`),
-  rule("openshift", ["sha256~"], `${GITLEAKS} openshift-user-token`, String.raw`sha256~[\w-]{43}`),
-  rule("planetscale", ["pscale_"], `${GITLEAKS} planetscale-*`, String.raw`${L}pscale_(?:pw|tkn|oauth)_[\w=.-]{20,}`),
-  rule("postman", ["PMAK-"], `${GITLEAKS} postman-api-token`, String.raw`PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}`),
-  rule("prefect", ["pnu_"], `${GITLEAKS} prefect-api-token`, String.raw`${L}pnu_[A-Za-z0-9]{36}`),
-  rule("pulumi", ["pul-"], `${GITLEAKS} pulumi-api-token`, String.raw`${L}pul-[a-f0-9]{40}`),
-  rule("pypi", ["pypi-AgEIcHlwaS5vcmc"], `${GITLEAKS} pypi-upload-token`, String.raw`pypi-AgEIcHlwaS5vcmc[\w-]{50,}`),
-  rule("readme", ["rdme_"], `${GITLEAKS} readme-api-token`, String.raw`rdme_[a-z0-9]{70}`),
-  rule("rubygems", ["rubygems_"], `${GITLEAKS} rubygems-api-token`, String.raw`rubygems_[a-f0-9]{48}`),
-  rule("scalingo", ["tk-us-"], `${GITLEAKS} scalingo-api-token`, String.raw`tk-us-[\w-]{48}`),
-  rule("sendgrid", ["SG."], `${GITLEAKS} sendgrid-api-token; ${SECRETLINT} sendgrid`, String.raw`SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`),
-  rule("sendinblue", ["xkeysib-"], `${GITLEAKS} sendinblue-api-token`, String.raw`xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}`),
-  rule("settlemint", ["sm_pat_", "sm_aat_", "sm_sat_"], `${GITLEAKS} settlemint-*`, String.raw`sm_(?:pat|aat|sat)_[A-Za-z0-9]{16}`),
-  rule("shippo", ["shippo_live_", "shippo_test_"], `${GITLEAKS} shippo-api-token`, String.raw`shippo_(?:live|test)_[a-fA-F0-9]{40}`),
-  rule("shopify", ["shpat_", "shpca_", "shppa_", "shpss_"], `${GITLEAKS} shopify-*; ${SECRETLINT} shopify`, String.raw`shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,}`),
+  entropy(rule("openshift", ["sha256~"], `${GITLEAKS} openshift-user-token`, String.raw`sha256~[\w-]{43}`), 3.5),
+  entropy(rule("planetscale", ["pscale_"], `${GITLEAKS} planetscale-*`, String.raw`${L}pscale_(?:pw|tkn|oauth)_[\w=.-]{20,}`), 3),
+  entropy(rule("postman", ["PMAK-"], `${GITLEAKS} postman-api-token`, String.raw`PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}`), 3),
+  entropy(rule("prefect", ["pnu_"], `${GITLEAKS} prefect-api-token`, String.raw`${L}pnu_[A-Za-z0-9]{36}`), 2),
+  entropy(rule("pulumi", ["pul-"], `${GITLEAKS} pulumi-api-token`, String.raw`${L}pul-[a-f0-9]{40}`), 2),
+  entropy(rule("pypi", ["pypi-AgEIcHlwaS5vcmc"], `${GITLEAKS} pypi-upload-token`, String.raw`pypi-AgEIcHlwaS5vcmc[\w-]{50,}`), 3),
+  entropy(rule("readme", ["rdme_"], `${GITLEAKS} readme-api-token`, String.raw`rdme_[a-z0-9]{70}`), 2),
+  entropy(rule("rubygems", ["rubygems_"], `${GITLEAKS} rubygems-api-token`, String.raw`rubygems_[a-f0-9]{48}`), 2),
+  entropy(rule("scalingo", ["tk-us-"], `${GITLEAKS} scalingo-api-token`, String.raw`tk-us-[\w-]{48}`), 2),
+  entropy(rule("sendgrid", ["SG."], `${GITLEAKS} sendgrid-api-token; ${SECRETLINT} sendgrid`, String.raw`SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`), 2),
+  entropy(rule("sendinblue", ["xkeysib-"], `${GITLEAKS} sendinblue-api-token`, String.raw`xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}`), 2),
+  entropy(rule("settlemint", ["sm_pat_", "sm_aat_", "sm_sat_"], `${GITLEAKS} settlemint-*`, String.raw`sm_(?:pat|aat|sat)_[A-Za-z0-9]{16}`), 3),
+  entropy(rule("shippo", ["shippo_live_", "shippo_test_"], `${GITLEAKS} shippo-api-token`, String.raw`shippo_(?:live|test)_[a-fA-F0-9]{40}`), 2),
+  entropy(rule("shopify", ["shpat_", "shpca_", "shppa_", "shpss_"], `${GITLEAKS} shopify-*; ${SECRETLINT} shopify`, String.raw`shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,}`), 2),
   rule("sonar", ["squ_", "sqp_", "sqa_"], `${GITLEAKS} sonar-api-token`, String.raw`${L}sq[upa]_[A-Za-z0-9]{40}${R}`),
-  rule("sourcegraph", ["sgp_"], `${GITLEAKS} sourcegraph-access-token`, String.raw`${L}sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}${R}`),
-  nearName("sourcegraph-hex", ["sourcegraph"], `${GITLEAKS} sourcegraph-access-token (a 40-hex token after the name)`, "[a-f0-9]{40}"),
-  nearName("sumologic", ["sumo"], `${GITLEAKS} sumologic-access-id, sumologic-access-token`, "su[a-z0-9]{12}|[a-z0-9]{64}"),
-  rule("sentry", ["sntrys_", "sntryu_"], `${GITLEAKS} sentry-org-token, sentry-user-token`, String.raw`${L}(?:sntrys_eyJ[A-Za-z0-9+/]{20,600}={0,2}_[A-Za-z0-9+/]{43}|sntryu_[a-f0-9]{64})(?![A-Za-z0-9+/])`),
-  nearName("jfrog", ["jfrog", "artifactory", "bintray", "xray"], `${GITLEAKS} jfrog-api-key, jfrog-identity-token`, "[a-z0-9]{73}|[a-z0-9]{64}"),
+  entropy(rule("sourcegraph", ["sgp_"], `${GITLEAKS} sourcegraph-access-token`, String.raw`${L}sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}${R}`), 3),
+  entropy(nearName("sourcegraph-hex", ["sourcegraph"], `${GITLEAKS} sourcegraph-access-token (a 40-hex token after the name)`, "[a-f0-9]{40}"), 3),
+  entropy(nearName("sumologic", ["sumo"], `${GITLEAKS} sumologic-access-id, sumologic-access-token`, "su[a-z0-9]{12}|[a-z0-9]{64}"), 3),
+  entropy(rule("sentry", ["sntrys_", "sntryu_"], `${GITLEAKS} sentry-org-token, sentry-user-token`, String.raw`${L}(?:sntrys_eyJ[A-Za-z0-9+/]{20,600}={0,2}_[A-Za-z0-9+/]{43}|sntryu_[a-f0-9]{64})(?![A-Za-z0-9+/])`), 3.5),
+  entropy(nearName("jfrog", ["jfrog", "artifactory", "bintray", "xray"], `${GITLEAKS} jfrog-api-key, jfrog-identity-token`, "[a-z0-9]{73}|[a-z0-9]{64}"), 4.5),
   nearName("messagebird", ["messagebird", "message_bird", "message-bird", "MessageBird"], `${GITLEAKS} messagebird-api-token, messagebird-client-id`, "[a-z0-9]{25}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
-  rule("square", ["EAAA", "sq0atp-", "sq0csp-"], `${GITLEAKS} square-access-token, square-secret`, String.raw`${L}(?:EAAA[\w-]{22,60}|sq0atp-[\w-]{22}|sq0csp-[\w-]{43})`),
-  rule("stripe", ["sk_test_", "sk_live_", "sk_prod_", "rk_test_", "rk_live_", "rk_prod_"], `${GITLEAKS} stripe-access-token; ${SECRETLINT} stripe`, String.raw`${L}[sr]k_(?:test|live|prod)_[A-Za-z0-9]{10,99}`),
+  entropy(rule("square", ["EAAA", "sq0atp-", "sq0csp-"], `${GITLEAKS} square-access-token, square-secret`, String.raw`${L}(?:EAAA[\w-]{22,60}|sq0atp-[\w-]{22}|sq0csp-[\w-]{43})`), 2),
+  published(rule("stripe", ["sk_test_", "sk_live_", "sk_prod_", "rk_test_", "rk_live_", "rk_prod_"], `${GITLEAKS} stripe-access-token; ${SECRETLINT} stripe`, String.raw`${L}[sr]k_(?:test|live|prod)_[A-Za-z0-9]{10,99}`), {
+    entropy: 2,
+    secretlint: /^[sr]k_(?:live|test)_[A-Za-z0-9]{24,99}$/
+  }),
   rule("tailscale", ["tskey-"], `${SECRETLINT} tailscale`, String.raw`(?:(?<=\\[nrtbf])|(?<![A-Za-z]))tskey-[a-z]+-[A-Za-z0-9]{10,}-[A-Za-z0-9]{10,}`),
   anywhere(rule("telegram", digitsThen([":A"]), `${GITLEAKS} telegram-bot-api-token`, String.raw`${L}\d{5,16}:A[A-Za-z0-9_-]{34}(?![A-Za-z0-9_-])`)),
-  rule("twilio", ["SK"], `${GITLEAKS} twilio-api-key`, String.raw`${L}SK[0-9a-fA-F]{32}${R}`),
+  entropy(rule("twilio", ["SK"], `${GITLEAKS} twilio-api-key`, String.raw`${L}SK[0-9a-fA-F]{32}${R}`), 3),
   rule("typeform", ["tfp_"], `${GITLEAKS} typeform-api-token`, String.raw`tfp_[A-Za-z0-9_.=-]{59}`),
   rule("vercel", ["vcp_", "vcc_", "vci_", "vck_", "vca_", "vcr_"], `${SECRETLINT} vercel`, String.raw`${L}vc[pcikar]_[A-Za-z0-9]{24,}`),
   rule("defined-networking", ["dnkey-"], `${GITLEAKS} defined-networking-api-token`, String.raw`dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}`),
   rule("microsoft-teams", [".webhook.office.com"], `${GITLEAKS} microsoft-teams-webhook`, String.raw`\.webhook\.office\.com/webhookb2/[\w@/-]{20,}`),
-  rule("infracost", ["ico-"], `${GITLEAKS} infracost-api-token`, String.raw`(?<![A-Za-z0-9.])ico-[A-Za-z0-9]{32}${R}`),
-  rule("perplexity", ["pplx-"], `${GITLEAKS} perplexity-api-key`, String.raw`${L}pplx-[A-Za-z0-9]{48}${R}`),
-  rule("octopus", ["API-"], `${GITLEAKS} octopus-deploy-api-key`, String.raw`${L}API-[A-Z0-9]{26}${R}`),
+  entropy(rule("infracost", ["ico-"], `${GITLEAKS} infracost-api-token`, String.raw`(?<![A-Za-z0-9.])ico-[A-Za-z0-9]{32}${R}`), 3),
+  entropy(rule("perplexity", ["pplx-"], `${GITLEAKS} perplexity-api-key`, String.raw`${L}pplx-[A-Za-z0-9]{48}${R}`), 4),
+  entropy(rule("octopus", ["API-"], `${GITLEAKS} octopus-deploy-api-key`, String.raw`${L}API-[A-Z0-9]{26}${R}`), 3),
   rule("mapbox", ["pk.", "sk."], `${GITLEAKS} mapbox-api-token`, String.raw`${L}[ps]k\.[A-Za-z0-9]{60}\.[A-Za-z0-9_-]{22}`),
-  anywhere(rule("facebook-access-token", digitsThen(["|", "%7C"]), `${GITLEAKS} facebook-access-token`, String.raw`${L}\d{15,16}(?:\||%7C)[0-9A-Za-z_-]{27,40}(?![0-9A-Za-z_-])`)),
+  entropy(anywhere(rule("facebook-access-token", digitsThen(["|", "%7C"]), `${GITLEAKS} facebook-access-token`, String.raw`${L}\d{15,16}(?:\||%7C)[0-9A-Za-z_-]{27,40}(?![0-9A-Za-z_-])`)), 3),
   rule("sidekiq", ["CONTRIBSYS__COM"], `${GITLEAKS} sidekiq-secret`, String.raw`CONTRIBSYS__COM[ \t]*[=:][ \t]*\\?["']?(?<secret>[a-f0-9]{8}:[a-f0-9]{8})`),
   anywhere(rule("x-oauth-basic", [":x-oauth-basic@"], `${SECRETLINT} npm (package.json x-oauth-basic)`, String.raw`(?<![^\s/:@"'\\])(?<secret>[^\s/:@"'\\]{8,}):x-oauth-basic@`)),
   rule(

@@ -46,7 +46,12 @@ const tokenCountWords = [
  * cursor, a token meant to be public or a library (`eos_token`,
  * `nextPageToken`, `publicToken`, `jsonwebtoken`).
  */
-const tokenNonSecretPrefixes = ["eos", "bos", "pad", "unk", "sep", "cls", "mask", "stop", "next", "page", "continuation", "public", "jsonweb"]
+const tokenNonSecretPrefixes = [
+  "eos", "bos", "pad", "unk", "sep", "cls", "mask", "stop", "next", "page", "continuation", "public", "jsonweb",
+  // anti-forgery tokens, written into every page a server sends (gitleaks' generic-api-key leaves `csrf_token` out;
+  // Rails names it `authenticity_token`)
+  "csrf", "xsrf", "authenticity"
+]
 
 // `token` as a word of the key: not `tokens` (counts), not `tokenizer`, not
 // followed by a count word, not preceded by a tokenizer / paging word.
@@ -137,7 +142,9 @@ const keyNonSecretPrefixes = [
   "user",
   "project",
   "trace",
-  "run"
+  "run",
+  "schema",
+  "sequence"
 ]
 
 // `key` as the last word of a compound name (`OPENAI_KEY`, `hubspotKey`,
@@ -232,4 +239,37 @@ export const defaultNonSecretKeys: RegExp = new RegExp(
     const word = `(?:(?<=[a-z0-9][-_. ]?)${w}|(?<=[a-z0-9])${capital}|(?<=[A-Z0-9][-_. ]?)${w.toUpperCase()})$`
     return w === "id" ? `(?<!^(?:secret|Secret|SECRET)${SEP})${word}` : word
   }).join("|")
+)
+
+/**
+ * Key names gitleaks' generic-api-key rule leaves out, whatever their value
+ * (config/gitleaks.toml, the rule's allowlist on the match): names of ids,
+ * versions, endpoints, files and key-shaped things that are not
+ * credentials (`api_version`, `token_url`, `schemaKey`, `keyPair`,
+ * `secret_size`, `csrf-token`, `keyVaultToStoreSecrets`), at the end of a
+ * key name (`flutterwavePubKeyToken` stays a secret). Case-insensitive.
+ */
+export const gitleaksNonSecretNames: RegExp = new RegExp(
+  [
+    String.raw`access(?:ibility|or)`,
+    String.raw`access[_.-]?id`,
+    String.raw`random[_.-]?access`,
+    String.raw`api[_.-]?(?:id|name|version)`,
+    String.raw`credentials?[_.-]?id`,
+    String.raw`withCredentials`,
+    String.raw`(?:bucket|foreign|hot|idx|natural|primary|pub(?:lic)?|schema|sequence)[_.-]?key`,
+    String.raw`key[_.-]?(?:alias|board|code|frame|id|length|mesh|name|pair|press(?:ed)?|ring|selector|signature|size|stone|storetype|word|up|down|left|right)`,
+    String.raw`key[_.-]?vault[_.-]?(?:id|name)`,
+    String.raw`keyVaultToStoreSecrets`,
+    String.raw`key(?:store|tab)[_.-]?(?:file|path)`,
+    String.raw`issuerkeyhash`,
+    String.raw`keying`,
+    String.raw`secret[_.-]?(?:length|name|size)`,
+    String.raw`UserSecretsId`,
+    String.raw`csrf[_.-]?token`,
+    String.raw`(?:api|credentials|token)[_.-]?(?:endpoint|ur[il])`,
+    String.raw`public[_.-]?token`,
+    String.raw`(?:key|token)[_.-]?file`
+  ].map((name) => `(?:${name})$`).join("|"),
+  "i"
 )

@@ -16,6 +16,7 @@
  */
 import { commandPasswords } from "./CommandPasswords.js"
 import { kubernetesSecretValues } from "./KubernetesSecret.js"
+import { isPlaceholderValue } from "./Placeholders.js"
 import { redactedPrefix } from "./Rules.js"
 import { escapedLines, type Range, rawLines, yamlBlock } from "./YamlBlock.js"
 
@@ -406,12 +407,13 @@ const xmlElements = (s: string, isSensitive: Sensitive, edit: Edit): void => {
 }
 
 /**
- * Whether a value named secret is a placeholder rather than a secret: shorter
- * than 3 characters (`PuttyPassword=0`), or one character repeated over at
- * least nine tenths of it (`SUMO_ACCESS_KEY=xxxx…`).
+ * Whether a value named secret is a placeholder rather than a secret: one
+ * character repeated over at least nine tenths of it (`SUMO_ACCESS_KEY=xxxx…`),
+ * or any of the placeholders and references of `Placeholders.ts`.
  */
-const isPlaceholder = (value: string): boolean => {
-  if (value.length < 3) return true
+const isPlaceholder = (s: string, from: number, to: number, isSensitive: Sensitive): boolean => {
+  if (isPlaceholderValue(s, from, to, isSensitive)) return true
+  const value = s.slice(from, to)
   if (value.length < 8) return false
   let best = 1
   let run = 1
@@ -424,9 +426,15 @@ const isPlaceholder = (value: string): boolean => {
 
 /**
  * Replaces the values named sensitive in `s` by `replacement(value)`;
- * returns `s` itself when there is none.
+ * returns `s` itself when there is none. `kept` tells the values a pattern
+ * rule found and left as placeholders of its format: they are left here too.
  */
-export const redactTextPairs = (s: string, isSensitive: Sensitive, replacement: (secret: string) => string): string => {
+export const redactTextPairs = (
+  s: string,
+  isSensitive: Sensitive,
+  replacement: (secret: string) => string,
+  kept: (value: string) => boolean = () => false
+): string => {
   const edits: Array<Range> = []
   const edit: Edit = (from, to) => {
     edits.push([from, to])
@@ -445,9 +453,8 @@ export const redactTextPairs = (s: string, isSensitive: Sensitive, replacement: 
       last = Math.max(last, to)
       continue
     }
-    const value = s.slice(from, to)
-    if (isPlaceholder(value)) continue
-    out += s.slice(last, from) + replacement(value)
+    if (isPlaceholder(s, from, to, isSensitive) || kept(s.slice(from, to))) continue
+    out += s.slice(last, from) + replacement(s.slice(from, to))
     last = to
   }
   return out + s.slice(last)

@@ -97,8 +97,8 @@ export const escapedLines: LineSyntax = {
   }
 }
 
-/** The start of a line of a YAML mapping or list (`name:`, `- item`, a comment). */
-const structureLine = /^(?:-(?:[ \t]|$)|[^\s:#]{1,100}:(?:[ \t]|$)|#)/
+/** The start of a line of a YAML mapping or list (`name:`, `fn::secret:` as Pulumi writes it, `- item`, a comment). */
+const structureLine = /^(?:-(?:[ \t]|$)|[^\s:#]{1,100}(?:::[^\s:#]{1,100})?:(?:[ \t]|$)|#)/
 
 /** How much of a line the structure test reads. */
 const STRUCTURE_REACH = 200

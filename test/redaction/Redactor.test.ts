@@ -329,17 +329,49 @@ describe("Redactor: sensitive keys", () => {
     ["{\\\"api_key\\\":\\\"v1-abc\\\"}", "{\\\"api_key\\\":\\\"[REDACTED:sensitive-key]\\\"}"],
     ["{\"password\": \"a\\\"b c\", \"user\": \"ada\"}", "{\"password\": \"[REDACTED:sensitive-key]\", \"user\": \"ada\"}"],
     ["{'password': 'p@ss w0rd'}", "{'password': '[REDACTED:sensitive-key]'}"],
-    ["export GITHUB_TOKEN=abc123 && make", "export GITHUB_TOKEN=[REDACTED:sensitive-key] && make"],
+    ["export GITHUB_TOKEN=q7Rk2vXz && make", "export GITHUB_TOKEN=[REDACTED:sensitive-key] && make"],
     ["client_secret: s3cr3t\nport: 8080", "client_secret: [REDACTED:sensitive-key]\nport: 8080"],
-    ["GET /cb?access_token=abc&state=xyz", "GET /cb?access_token=[REDACTED:sensitive-key]&state=xyz"],
+    ["GET /cb?access_token=q7Rk&state=xyz", "GET /cb?access_token=[REDACTED:sensitive-key]&state=xyz"],
     ["curl -H 'X-Api-Key: k-123' https://api", "curl -H 'X-Api-Key: [REDACTED:sensitive-key]' https://api"],
-    ["run --password=abc --verbose", "run --password=[REDACTED:sensitive-key] --verbose"],
+    ["run --password=q7Rk --verbose", "run --password=[REDACTED:sensitive-key] --verbose"],
     ["note: password=hunter2", "note: password=[REDACTED:sensitive-key]"],
     ["line\\npassword=hunter2\\nnext", "line\\npassword=[REDACTED:sensitive-key]\\nnext"],
-    ["password=1234", "password=[REDACTED:sensitive-key]"],
+    ["password=8351", "password=[REDACTED:sensitive-key]"],
     ["password=$ecret1", "password=[REDACTED:sensitive-key]"],
-    ["const token = \"abc123\"", "const token = \"[REDACTED:sensitive-key]\""]
+    ["const token = \"q7Rk2vXz\"", "const token = \"[REDACTED:sensitive-key]\""],
+    ["password = \"Tr0ub4dor&3\"", "password = \"[REDACTED:sensitive-key]\""],
+    ["DB_PASSWORD: correct-horse-battery-staple", "DB_PASSWORD: [REDACTED:sensitive-key]"]
   ]
+  // Placeholders and references, not secrets: gitleaks' global allowlist, template variables, commands,
+  // environment and CI references, fillers typed in a value's place, example values.
+  const placeholderCases: ReadonlyArray<string> = [
+    "password=${DB_PASSWORD}",
+    "api_key: \"<your-api-key>\"",
+    "token: xxxxxxxxxxxxxxxx",
+    "<add key=\"ClearTextPassword\" value=\"%NUGET_PASSWORD%\" />",
+    "secret=$(cat /run/secrets/db)",
+    "TOKEN=`vault read -field=token secret/ci`",
+    "administrator_login_password = var.db_password",
+    "password: \"{{ .Values.password }}\"",
+    "token: ${{ secrets.GITHUB_TOKEN }}",
+    "api_key=YOUR_API_KEY_HERE",
+    "access_token=ACCESS_TOKEN",
+    "password = \"changeme\"",
+    "client_secret: \"dummy\"",
+    "token=abc123",
+    "OP_SERVICE_ACCOUNT_TOKEN=ops_eyJzaWduSW5BZGRyZXNz...",
+    "db-password: ENC[AES256_GCM,data:O+5l4g==,iv:c/dS4BCBMbnKsXY=,type:str]",
+    "\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\\n\"",
+    "GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+    "csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7+V4eUrLfpuyOuxmiW9rhROG"
+  ]
+  for (const input of placeholderCases) {
+    it(`keeps a placeholder or reference: ${JSON.stringify(input)}`, () => {
+      expect(redactor.redactText(input)).toBe(input)
+    })
+  }
+
   for (const [input, expected] of textCases) {
     it(`in text: ${JSON.stringify(input)}`, () => {
       expect(redactor.redactText(input)).toBe(expected)
@@ -547,8 +579,8 @@ describe("Redactor: options", () => {
     expect(extra.redactText("ACME-123456 " + ghp)).toBe("[REDACTED:acme-ticket] [REDACTED:github]")
 
     const pins = makeRedactor({ sensitiveKeys: /^pin$/i })
-    expect(pins.redactJson({ PIN: "1234", password: "p" })).toEqual({ PIN: "[REDACTED:sensitive-key]", password: "p" })
-    expect(pins.redactText("pin=1234 password=p")).toBe("pin=[REDACTED:sensitive-key] password=p")
+    expect(pins.redactJson({ PIN: "8351", password: "p" })).toEqual({ PIN: "[REDACTED:sensitive-key]", password: "p" })
+    expect(pins.redactText("pin=8351 password=p")).toBe("pin=[REDACTED:sensitive-key] password=p")
   })
 
   it("keeps placeholders safe: odd rule names are cleaned, empty matches ignored", () => {

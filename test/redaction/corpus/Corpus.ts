@@ -69,10 +69,12 @@ export const sampleKey = (s: Sample): string =>
   `${s.source} ${s.rule} ${createHash("sha256").update(s.text).digest("hex").slice(0, 8)} ${JSON.stringify(s.text.slice(0, 60))}`
 
 /**
- * False samples that are redacted on purpose, each with the reason
- * (`redacted-on-purpose.json`): placeholders written in a credential's exact
- * format (the other rule set counts the same shape as a true sample), and
- * values under a name that says they are secret. Any other change to a false
- * sample fails the corpus spec.
+ * The few false samples that are redacted on purpose, each with the reason
+ * (`redacted-on-purpose.json`): the other rule set, or another rule of the
+ * same one, reports the very same string (or counts it as a true sample in
+ * another file); or a real-looking value stands under a name that says it is
+ * secret, and the rule set leaves it out only for a format or a file name
+ * logbook cannot check. Any other change to a false sample fails the corpus
+ * spec.
  */
 export const redactedOnPurpose = read("redacted-on-purpose.json") as Record<string, string>
