@@ -3,6 +3,7 @@
  * embeddings, read page by page (keyset pagination on `seq`) so that memory
  * stays bounded by one page plus a heap of `k` entries.
  */
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import { cosine, norm } from "./Embedding.js"
 
@@ -18,8 +19,16 @@ export interface StoredVector {
   readonly embedding: Float32Array
 }
 
-/** Rows read per page. */
+/** Rows read per page by default. */
 export const PAGE_SIZE = 1024
+
+/**
+ * Rows read per page of the scan ({@link PAGE_SIZE} unless provided): a
+ * smaller page lets a spec cross page boundaries with a few dozen rows.
+ */
+export class NearestPageSize extends Context.Reference<NearestPageSize>()("logbook/NearestPageSize", {
+  defaultValue: (): number => PAGE_SIZE
+}) {}
 
 /** `a` ranks below `b`: a lower score, or the same score and a later row. */
 const worse = (a: Neighbour, b: Neighbour): boolean => a.score < b.score || (a.score === b.score && a.seq > b.seq)
@@ -75,17 +84,18 @@ export const nearest = <E, R>(
   page: (afterSeq: number, size: number) => Effect.Effect<ReadonlyArray<StoredVector>, E, R>
 ): Effect.Effect<ReadonlyArray<Neighbour>, E, R> =>
   Effect.gen(function*() {
+    const pageSize = yield* NearestPageSize
     const top = new TopK(k)
     const queryNorm = norm(query)
     let after = -1
     while (true) {
-      const rows = yield* page(after, PAGE_SIZE)
+      const rows = yield* page(after, pageSize)
       for (const row of rows) {
         if (row.embedding.length !== query.length) continue
         const score = cosine(query, queryNorm, row.embedding)
         if (score !== undefined) top.offer({ seq: row.seq, score })
       }
-      if (rows.length < PAGE_SIZE) break
+      if (rows.length < pageSize) break
       after = rows[rows.length - 1]!.seq
     }
     return top.sorted()

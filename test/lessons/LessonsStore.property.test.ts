@@ -1,5 +1,7 @@
+import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as fc from "effect/FastCheck"
@@ -164,6 +166,12 @@ const modelMatches = (lesson: ModelLesson, query: string): boolean => {
   return words(query).every((word) => tokens.some((token) => token.startsWith(word)))
 }
 
+/** The database a history starts from holds no lesson. */
+const expectEmpty = Effect.gen(function*() {
+  const store = yield* LessonsStore
+  expect(yield* store.search({ limit: 1000 })).toEqual([])
+})
+
 const replay = (ops: ReadonlyArray<Op>) =>
   Effect.gen(function*() {
     const store = yield* LessonsStore
@@ -228,13 +236,31 @@ const replay = (ops: ReadonlyArray<Op>) =>
     expect((yield* store.search({ limit: 1000 })).length).toBe(model.size)
   })
 
-describe("LessonsStore under random histories", () => {
-  it("after any sequence of create/update/delete/apply, the index is intact and search agrees with a model", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(opArbitrary, { maxLength: 40 }), (ops) =>
-        Effect.runPromise(replay(ops).pipe(Effect.provide(TestLayer)))),
-      { numRuns: 40 }
+/** Ends the transaction of one history with a rollback, once the history has been checked. */
+class HistoryDone extends Data.TaggedError("HistoryDone") {}
+
+/**
+ * Runs `effect` in a transaction that is always rolled back: every history
+ * starts from the same empty, migrated database (its tables, search index and
+ * sequences as migrating left them) without migrating a new one each time.
+ */
+const onEmptyDatabase = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql.withTransaction(Effect.zipRight(effect, Effect.fail(new HistoryDone())))).pipe(
+      Effect.catchTag("HistoryDone", () => Effect.void)
     )
-  })
+
+describe("LessonsStore under random histories", () => {
+  it.live("after any sequence of create/update/delete/apply, the index is intact and search agrees with a model", () =>
+    Effect.gen(function*() {
+      const run = Runtime.runPromise(yield* Effect.runtime<LessonsStore | SqlClient.SqlClient>())
+      yield* Effect.promise(() =>
+        fc.assert(
+          fc.asyncProperty(fc.array(opArbitrary, { maxLength: 40 }), (ops) =>
+            run(onEmptyDatabase(Effect.zipRight(expectEmpty, replay(ops))))),
+          { numRuns: 40 }
+        )
+      )
+    }).pipe(Effect.provide(TestLayer)))
 })
 }, oneBackend)

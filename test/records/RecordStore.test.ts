@@ -7,7 +7,7 @@ import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import { Num } from "../../src/database/Columns.js"
 import type { JsonObject } from "../../src/records/JsonDocument.js"
-import { PAGE_SIZE } from "../../src/records/Nearest.js"
+import { NearestPageSize } from "../../src/records/Nearest.js"
 import { RecordStore } from "../../src/RecordStore.js"
 import { expectFailure } from "./support.js"
 import { nextMillisecond } from "../support/Poll.js"
@@ -248,7 +248,9 @@ describe("RecordStore.similar", () => {
       const vector = (dim: number) => Float32Array.from({ length: dim }, () => next() * 2 - 1)
       const DIM = 12
       const docs: Array<{ id: string; group: string; embedding: Float32Array }> = []
-      for (let i = 0; i < PAGE_SIZE + 300; i++) {
+      // Pages of 10 rows (provided below): the scan crosses many pages, filtered by the where clause or not, with
+      // more documents of group "a" than the largest k.
+      for (let i = 0; i < 153; i++) {
         const doc = { id: `r${i}`, group: i % 3 === 0 ? "a" : "b", embedding: vector(DIM) }
         docs.push(doc)
         yield* store.put("memo", { id: doc.id, content: { group: doc.group, i }, embedding: doc.embedding })
@@ -285,6 +287,6 @@ describe("RecordStore.similar", () => {
       yield* expectFailure(store.similar("memo", vector(DIM), { k: 3, where: { group: { like: "%" } } }), "ValidationError")
       yield* expectFailure(store.similar("memo", new Float32Array(DIM), { k: 3 }), "ValidationError")
       yield* expectFailure(store.similar("memo", vector(DIM), { k: 0 }), "ValidationError")
-    }).pipe(Effect.provide(TestLayer)))
+    }).pipe(Effect.provideService(NearestPageSize, 10), Effect.provide(TestLayer)))
 })
 })

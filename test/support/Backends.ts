@@ -2,16 +2,19 @@
  * The database backends that the store specs run on: each spec file is
  * written once, as a function of a backend's layers, and registered for
  * every backend with {@link describeBackends}. SQLite runs as a file in a
- * fresh folder and in memory; PostgreSQL joins when `LOGBOOK_TEST_PG_URL`
- * names a server (test/support/BackendsSetup.ts says once when it does not).
+ * fresh folder (a copy of a database migrated once per worker) and in
+ * memory; PostgreSQL joins when `LOGBOOK_TEST_PG_URL` names a server
+ * (test/support/BackendsSetup.ts says once when it does not).
  */
 import { describe } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { type Core, coreLayer, coreLayerMemory } from "../../src/Core.js"
-import type { DatabaseOptions } from "../../src/Database.js"
+import { Database, type DatabaseOptions } from "../../src/Database.js"
 import type { DatabaseError, MigrationError } from "../../src/Errors.js"
 import { freshPostgresUrl } from "./Postgres.js"
 import { tempDir } from "./TempDir.js"
@@ -44,8 +47,38 @@ export const postgresUrl = process.env.LOGBOOK_TEST_PG_URL === undefined || proc
   ? undefined
   : process.env.LOGBOOK_TEST_PG_URL
 
+/** The file that every spec's SQLite file starts as a copy of, once made in this worker (see {@link migratedTemplate}). */
+let template: Promise<string> | undefined
+
+/**
+ * A SQLite file holding a freshly migrated database, made once per worker
+ * process (and removed when it exits): a spec's file database starts as a
+ * copy of it instead of running every migration again, one synced
+ * transaction each. Opening the copy still checks it against the migration
+ * files (no version pending, none changed); the copy's connection is the
+ * spec's own, opened with the spec's options.
+ */
+const migratedTemplate: Effect.Effect<string> = Effect.promise(() =>
+  template ??= Effect.runPromise(Effect.gen(function*() {
+    const dir = mkdtempSync(path.join(tmpdir(), "logbook-template-"))
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }))
+    const file = path.join(dir, "logbook.db")
+    // Opening migrates it; closing the last connection folds the write-ahead log into the file.
+    yield* Effect.orDie(Effect.provide(Effect.void, Database.layer({ url: file })))
+    if (existsSync(`${file}-wal`)) return yield* Effect.dieMessage(`${file}-wal is left after closing the template database`)
+    return file
+  }))
+)
+
+/** Options that decide what migrating does: with one of them, a spec's file is migrated on its own, not copied. */
+const MIGRATION_OPTIONS: ReadonlyArray<keyof BackendOptions> = ["migrate", "migrationsDirectories"]
+
 const sqliteFile = (options: BackendOptions) =>
-  Layer.unwrapScoped(Effect.map(tempDir, (dir) => coreLayer({ ...options, url: path.join(dir, "logbook.db") })))
+  Layer.unwrapScoped(Effect.gen(function*() {
+    const url = path.join(yield* tempDir, "logbook.db")
+    if (!MIGRATION_OPTIONS.some((option) => options[option] !== undefined)) copyFileSync(yield* migratedTemplate, url)
+    return coreLayer({ ...options, url })
+  }))
 
 const sqliteMemory = (options: BackendOptions) =>
   Object.keys(options).length === 0
