@@ -94,8 +94,14 @@ export const storedInputIssues = (input: unknown): ReadonlyArray<ValidationIssue
  * `input` breaks the depth or text rule (see {@link storedInputIssues}).
  */
 export const checkStoredInput = (what: string) => (input: unknown): Effect.Effect<void, ValidationError> => {
+  const error = storedInputError(what)(input)
+  return error === undefined ? Effect.void : Effect.fail(error)
+}
+
+/** {@link checkStoredInput} as plain code: the `ValidationError`, or `undefined` when `input` can be stored. */
+export const storedInputError = (what: string) => (input: unknown): ValidationError | undefined => {
   const issues = storedInputIssues(input)
-  if (issues.length === 0) return Effect.void
+  if (issues.length === 0) return undefined
   const detail = issues.map((issue) => (issue.path === "" ? issue.message : `${issue.path}: ${issue.message}`))
-  return Effect.fail(new ValidationError({ message: `invalid ${what}: ${detail.join("; ")}`, issues }))
+  return new ValidationError({ message: `invalid ${what}: ${detail.join("; ")}`, issues })
 }
