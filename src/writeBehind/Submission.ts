@@ -20,6 +20,7 @@ import type * as FiberRefs from "effect/FiberRefs"
 import type * as ParseResult from "effect/ParseResult"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import { randomUUID } from "node:crypto"
 import * as Metrics from "./Metrics.js"
 import { neverFails } from "./NeverFails.js"
@@ -56,10 +57,17 @@ export interface PlainPreparation {
 
 const encoders = new WeakMap<object, (value: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 
+/**
+ * The sink's encoder to the spool form; none at all (the value as it is)
+ * when the schema's encoded form is its type (no transformation), as for
+ * audit records: the writer then does no schema work on a record it prepared.
+ */
 const encoderOf = <A, I>(sink: RecordSink<A, I>) => {
   const known = encoders.get(sink)
   if (known !== undefined) return known
-  const encode = Schema.encodeUnknownEither(sink.schema)
+  const encode = SchemaAST.encodedAST(sink.schema.ast) === sink.schema.ast
+    ? Either.right
+    : Schema.encodeUnknownEither(sink.schema)
   encoders.set(sink, encode)
   return encode
 }
