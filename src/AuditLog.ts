@@ -17,7 +17,7 @@ import { type AuditFilter, AuditQuery } from "./audit/AuditQuery.js"
 import { AuditEntryFromRow } from "./audit/AuditRow.js"
 import { AuditSink } from "./audit/AuditSink.js"
 import { insertEntries } from "./audit/insertEntries.js"
-import { prepareEntries, prepareEntry } from "./audit/prepareEntries.js"
+import { prepareEntries, prepareEntry, prepareEntryAt } from "./audit/prepareEntries.js"
 import * as Queries from "./audit/Queries.js"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
@@ -85,8 +85,9 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
       )
     })
 
+    const prepareAt = prepareEntryAt(redactor)
     const record = (entry: AuditEntryInput): Effect.Effect<void> =>
-      writeBehind.submit(AuditSink, "AuditLog.record", prepareEntry(redactor)(entry))
+      writeBehind.submitSync(AuditSink, "AuditLog.record", (at) => prepareAt(entry, at))
 
     const query = Effect.fn("AuditLog.query")(function*(options?: AuditQuery) {
       const filter = yield* validateQuery(options)

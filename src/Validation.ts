@@ -59,11 +59,13 @@ export const memberPath = (path: string, key: string | number): string =>
 export const storedInputIssues = (input: unknown): ReadonlyArray<ValidationIssue> => {
   const issues: Array<ValidationIssue> = []
   const seen = new Set<object>()
-  const stack: Array<readonly [value: unknown, path: string, depth: number]> = [[input, "", 0]]
+  // Paths are written only for an issue: each place keeps its parent and key.
+  const stack: Array<Place> = [{ value: input, parent: undefined, key: "", depth: 0 }]
   while (stack.length > 0 && issues.length < MAX_INPUT_ISSUES) {
-    const [value, path, depth] = stack.pop()!
+    const place = stack.pop()!
+    const value = place.value
     if (typeof value === "string") {
-      if (LONE_SURROGATE.test(value)) issues.push({ path, message: "text holds a lone UTF-16 surrogate, which UTF-8 cannot store" })
+      if (LONE_SURROGATE.test(value)) issues.push({ path: pathOf(place), message: "text holds a lone UTF-16 surrogate, which UTF-8 cannot store" })
       continue
     }
     if (typeof value !== "object" || value === null || seen.has(value)) continue
@@ -71,22 +73,43 @@ export const storedInputIssues = (input: unknown): ReadonlyArray<ValidationIssue
     const proto: unknown = Object.getPrototypeOf(value)
     if (!isArray && proto !== Object.prototype && proto !== null) continue
     seen.add(value)
-    if (depth >= MAX_JSON_DEPTH) {
-      issues.push({ path, message: `nested deeper than ${MAX_JSON_DEPTH} levels` })
+    if (place.depth >= MAX_JSON_DEPTH) {
+      issues.push({ path: pathOf(place), message: `nested deeper than ${MAX_JSON_DEPTH} levels` })
       continue
     }
-    const members: ReadonlyArray<readonly [string | number, unknown]> = isArray
-      ? value.map((item, i) => [i, item] as const)
-      : Object.entries(value)
-    for (let i = members.length - 1; i >= 0; i--) {
-      const [key, item] = members[i]!
-      if (typeof key === "string" && LONE_SURROGATE.test(key)) {
-        issues.push({ path: memberPath(path, key), message: "a key holds a lone UTF-16 surrogate, which UTF-8 cannot store" })
+    const depth = place.depth + 1
+    if (isArray) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], parent: place, key: i, depth })
+      continue
+    }
+    const keys = Object.keys(value)
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!
+      if (LONE_SURROGATE.test(key)) {
+        issues.push({ path: memberPath(pathOf(place), key), message: "a key holds a lone UTF-16 surrogate, which UTF-8 cannot store" })
       }
-      stack.push([item, memberPath(path, key), depth + 1])
+      const member: unknown = Reflect.get(value, key)
+      stack.push({ value: member, parent: place, key, depth })
     }
   }
   return issues
+}
+
+/** A value met by {@link storedInputIssues}: where it is (its parent and key) and how deep. */
+interface Place {
+  readonly value: unknown
+  readonly parent: Place | undefined
+  readonly key: string | number
+  readonly depth: number
+}
+
+/** The path of a place, as issues write it (`a.b[0]`; `""` for the input itself). */
+const pathOf = (place: Place): string => {
+  const keys: Array<string | number> = []
+  for (let at: Place | undefined = place; at?.parent !== undefined; at = at.parent) keys.push(at.key)
+  let path = ""
+  for (let i = keys.length - 1; i >= 0; i--) path = memberPath(path, keys[i]!)
+  return path
 }
 
 /**
@@ -94,8 +117,14 @@ export const storedInputIssues = (input: unknown): ReadonlyArray<ValidationIssue
  * `input` breaks the depth or text rule (see {@link storedInputIssues}).
  */
 export const checkStoredInput = (what: string) => (input: unknown): Effect.Effect<void, ValidationError> => {
+  const error = storedInputError(what)(input)
+  return error === undefined ? Effect.void : Effect.fail(error)
+}
+
+/** {@link checkStoredInput} as plain code: the `ValidationError`, or `undefined` when `input` can be stored. */
+export const storedInputError = (what: string) => (input: unknown): ValidationError | undefined => {
   const issues = storedInputIssues(input)
-  if (issues.length === 0) return Effect.void
+  if (issues.length === 0) return undefined
   const detail = issues.map((issue) => (issue.path === "" ? issue.message : `${issue.path}: ${issue.message}`))
-  return Effect.fail(new ValidationError({ message: `invalid ${what}: ${detail.join("; ")}`, issues }))
+  return new ValidationError({ message: `invalid ${what}: ${detail.join("; ")}`, issues })
 }

@@ -6,14 +6,13 @@
  *
  * @module
  */
-import * as Effect from "effect/Effect"
 import type { RecordSink } from "../writeBehind/RecordSink.js"
 import { AuditRecord } from "./AuditRecord.js"
-import { insertEntries } from "./insertEntries.js"
+import { writeEntries } from "./insertEntries.js"
 
 /** Writes batches of recorded audit entries; a key already stored is skipped. */
 export const AuditSink: RecordSink<AuditRecord, typeof AuditRecord.Encoded> = {
   kind: "audit",
   schema: AuditRecord,
-  write: (batch) => Effect.asVoid(insertEntries(batch.map(({ key, value }) => ({ key, record: value }))))
+  write: (batch) => writeEntries(batch.map(({ key, value }) => ({ key, record: value })))
 }

@@ -15,8 +15,8 @@ import type * as Statement from "@effect/sql/Statement"
 import { page, type Sql, unsupported } from "../database/Dialect.js"
 import type { AuditFilter } from "./AuditQuery.js"
 
-/** A row of `audit_logs` to insert. */
-export interface AuditInsert {
+/** A row of `audit_logs` to insert (a type literal, so that `sql.insert` takes it as a record). */
+export type AuditInsert = {
   readonly timestamp: string
   readonly project_id: string | null
   readonly task_id: string | null
@@ -67,9 +67,14 @@ const filterConditions = (sql: Sql, filter: AuditFilter): Array<Statement.Fragme
  * write-behind batch is written once.
  */
 export const insertEntries = (sql: Sql, rows: ReadonlyArray<AuditInsert>) =>
-  sql`INSERT INTO audit_logs ${sql.insert(rows.map((row) => ({ ...row })))}
+  sql`INSERT INTO audit_logs ${sql.insert(rows)}
     ON CONFLICT (record_key) WHERE record_key IS NOT NULL DO NOTHING
     RETURNING id`
+
+/** {@link insertEntries} without the ids: the write-behind sink's insert. */
+export const insertRecords = (sql: Sql, rows: ReadonlyArray<AuditInsert>) =>
+  sql`INSERT INTO audit_logs ${sql.insert(rows)}
+    ON CONFLICT (record_key) WHERE record_key IS NOT NULL DO NOTHING`
 
 /** The entries matching `filter`, newest first (ties in insertion order), its `limit`/`offset` applied. */
 export const selectEntries = (sql: Sql, filter: AuditFilter) =>

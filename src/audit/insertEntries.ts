@@ -12,7 +12,7 @@ import * as Schema from "effect/Schema"
 import { Num } from "../database/Columns.js"
 import { parameterChunks } from "../database/Dialect.js"
 import type { AuditRecord } from "./AuditRecord.js"
-import { type AuditInsert, INSERT_COLUMNS, insertEntries as insertRows } from "./Queries.js"
+import { type AuditInsert, INSERT_COLUMNS, insertEntries as insertRows, insertRecords } from "./Queries.js"
 
 /** A record to insert and its write-behind idempotency key (`null` for direct writes). */
 export interface KeyedRecord {
@@ -54,4 +54,17 @@ export const insertEntries = (
       ids.push(...inserted.map((row) => row.id).sort((a, b) => a - b))
     }
     return ids
+  })
+
+/**
+ * {@link insertEntries} without the ids, for the write-behind sink: a
+ * record whose `key` is already stored is skipped. Run it inside a
+ * transaction when it may take more than one statement.
+ */
+export const writeEntries = (
+  records: ReadonlyArray<KeyedRecord>
+): Effect.Effect<void, SqlError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    for (const chunk of parameterChunks(sql, records, INSERT_COLUMNS)) yield* insertRecords(sql, chunk.map(toRow))
   })

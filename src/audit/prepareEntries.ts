@@ -6,13 +6,15 @@
  * @module
  */
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { now } from "../domain/Timestamp.js"
 import { ValidationError } from "../Errors.js"
 import type { RedactorService } from "../redaction/Redactor.js"
-import { checkStoredInput, validate } from "../Validation.js"
+import { checkStoredInput, fromParseError, storedInputError, validate } from "../Validation.js"
 import { AuditEntryInput } from "./AuditEntry.js"
 import type { AuditRecord } from "./AuditRecord.js"
+import { decodeCommonEntry } from "./decodeEntry.js"
 
 /**
  * A validation error with its messages redacted: a schema message quotes the
@@ -73,3 +75,25 @@ export const prepareEntry = (redactor: RedactorService) =>
     )
     return toRecord(redactor, yield* now)(entry)
   })
+
+const decodeEntry = Schema.decodeUnknownEither(AuditEntryInput, { errors: "all" })
+
+/**
+ * {@link prepareEntry} as plain code, for the write-behind writer: the
+ * record of `input` timestamped `at` (milliseconds) when it has none, or
+ * the same `ValidationError` (messages redacted). The common well-formed
+ * entry is read without the schema's decoder (see `decodeCommonEntry`).
+ */
+export const prepareEntryAt = (redactor: RedactorService) => {
+  const redactError = redactValidationError(redactor)
+  const storedInput = storedInputError("audit entry")
+  return (input: unknown, at: number): Either.Either<AuditRecord, ValidationError> => {
+    const refused = storedInput(input)
+    if (refused !== undefined) return Either.left(refused)
+    const common = decodeCommonEntry(input)
+    const entry = common !== undefined
+      ? Either.right(common)
+      : Either.mapLeft(decodeEntry(input), (error) => redactError(fromParseError("audit entry")(error)))
+    return Either.map(entry, toRecord(redactor, new Date(at).toISOString()))
+  }
+}

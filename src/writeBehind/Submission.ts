@@ -20,6 +20,7 @@ import type * as FiberRefs from "effect/FiberRefs"
 import type * as ParseResult from "effect/ParseResult"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import { randomUUID } from "node:crypto"
 import * as Metrics from "./Metrics.js"
 import { neverFails } from "./NeverFails.js"
@@ -34,8 +35,12 @@ export interface Submission {
   readonly encode: (value: unknown) => Either.Either<unknown, ParseResult.ParseError>
   /** The operation named in the warning when the record is refused (`AuditLog.record`). */
   readonly operation: string
-  /** Validates, redacts and builds the value; its failure refuses the record. */
-  readonly prepare: Effect.Effect<unknown, unknown>
+  /**
+   * Validates, redacts and builds the value; its failure refuses the record.
+   * A plain function of the call's instant (milliseconds) runs without an
+   * effect per record.
+   */
+  readonly prepare: Effect.Effect<unknown, unknown> | PlainPreparation
   /** Annotations of the refusal warning, computed only when the record is refused. */
   readonly annotations: (() => Record<string, unknown>) | undefined
   /** The caller's clock at the call, in milliseconds. */
@@ -44,12 +49,25 @@ export interface Submission {
   readonly fiberRefs: FiberRefs.FiberRefs
 }
 
+/** A preparation written as plain code: the value, or why the record is refused. */
+export interface PlainPreparation {
+  readonly _tag: "PlainPreparation"
+  readonly run: (at: number) => Either.Either<unknown, unknown>
+}
+
 const encoders = new WeakMap<object, (value: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 
+/**
+ * The sink's encoder to the spool form; none at all (the value as it is)
+ * when the schema's encoded form is its type (no transformation), as for
+ * audit records: the writer then does no schema work on a record it prepared.
+ */
 const encoderOf = <A, I>(sink: RecordSink<A, I>) => {
   const known = encoders.get(sink)
   if (known !== undefined) return known
-  const encode = Schema.encodeUnknownEither(sink.schema)
+  const encode = SchemaAST.encodedAST(sink.schema.ast) === sink.schema.ast
+    ? Either.right
+    : Schema.encodeUnknownEither(sink.schema)
   encoders.set(sink, encode)
   return encode
 }
@@ -62,7 +80,7 @@ const encoderOf = <A, I>(sink: RecordSink<A, I>) => {
 export const submission = <A, I, E>(
   sink: RecordSink<A, I>,
   operation: string,
-  prepare: Effect.Effect<A, E>,
+  prepare: Effect.Effect<A, E> | PlainPreparation,
   annotations: (() => Record<string, unknown>) | undefined,
   handOver: (submission: Submission) => Effect.Effect<void>
 ): Effect.Effect<void> =>
@@ -98,7 +116,7 @@ const frozenAt = (millis: number): Clock.Clock => {
  * span): `<operation>: record dropped`, with the reason, through
  * {@link neverFails}; counts it in `logbook_records_refused`.
  */
-const refuse = (submitted: Submission, cause: Cause.Cause<unknown>) =>
+export const refuse = (submitted: Submission, cause: Cause.Cause<unknown>): Effect.Effect<void> =>
   Effect.zipRight(
     Metrics.refused(1),
     Effect.sync(() => {
@@ -111,17 +129,50 @@ const refuse = (submitted: Submission, cause: Cause.Cause<unknown>) =>
     })
   )
 
+/** The spool line of a prepared value (encoded, a new idempotency key), or why it cannot be encoded. */
+const toLine = (submitted: Submission, value: unknown): Either.Either<SpoolLine, Cause.Cause<unknown>> => {
+  const encoded = submitted.encode(value)
+  return Either.isLeft(encoded)
+    ? Either.left(Cause.die(encoded.left))
+    : Either.right({ kind: submitted.kind, key: randomUUID(), value: encoded.right })
+}
+
+/**
+ * Runs a plain preparation (see {@link PlainPreparation}) at the instant of
+ * the call: the spool line, or the cause of the refusal (a thrown exception
+ * is a defect). No effect runs.
+ */
+export const preparePlain = (
+  submitted: Submission,
+  preparation: PlainPreparation
+): Either.Either<SpoolLine, Cause.Cause<unknown>> => {
+  let prepared: Either.Either<unknown, unknown>
+  try {
+    prepared = preparation.run(submitted.at)
+  } catch (defect) {
+    return Either.left(Cause.die(defect))
+  }
+  return Either.isLeft(prepared) ? Either.left(Cause.fail(prepared.left)) : toLine(submitted, prepared.right)
+}
+
 /**
  * Prepares a submission on the writer's fiber, with the clock frozen at the
  * call: the spool line to write (value encoded, a new idempotency key), or
  * nothing when the record is refused (logged and counted, never a failure).
  */
-export const prepare = (submitted: Submission): Effect.Effect<SpoolLine | undefined> =>
-  Effect.exit(Effect.withClock(submitted.prepare, frozenAt(submitted.at))).pipe(
-    Effect.flatMap((exit) => {
-      if (exit._tag === "Failure") return Effect.as(refuse(submitted, exit.cause), undefined)
-      const encoded = submitted.encode(exit.value)
-      if (Either.isLeft(encoded)) return Effect.as(refuse(submitted, Cause.die(encoded.left)), undefined)
-      return Effect.succeed<SpoolLine>({ kind: submitted.kind, key: randomUUID(), value: encoded.right })
-    })
-  )
+export const prepare = (submitted: Submission): Effect.Effect<SpoolLine | undefined> => {
+  const preparation = submitted.prepare
+  const prepared = isPlain(preparation)
+    ? Effect.sync(() => preparePlain(submitted, preparation))
+    : Effect.map(
+      Effect.exit(Effect.withClock(preparation, frozenAt(submitted.at))),
+      (exit): Either.Either<SpoolLine, Cause.Cause<unknown>> =>
+        exit._tag === "Failure" ? Either.left(exit.cause) : toLine(submitted, exit.value)
+    )
+  return Effect.flatMap(prepared, (line) =>
+    Either.isRight(line) ? Effect.succeed(line.right) : Effect.as(refuse(submitted, line.left), undefined))
+}
+
+/** Whether a submission's preparation is plain code. */
+export const isPlain = (preparation: Submission["prepare"]): preparation is PlainPreparation =>
+  "_tag" in preparation && preparation._tag === "PlainPreparation"

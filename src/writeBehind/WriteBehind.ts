@@ -5,6 +5,7 @@
  */
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
 import type { RecordSink } from "./RecordSink.js"
 
 /** The write-behind recorder's interface. */
@@ -25,6 +26,19 @@ export interface WriteBehindService {
     sink: RecordSink<A, I>,
     operation: string,
     prepare: Effect.Effect<A, E>,
+    annotations?: () => Record<string, unknown>
+  ) => Effect.Effect<void>
+  /**
+   * {@link submit} with a preparation written as plain code: `prepare(at)`
+   * gets the instant of the call (milliseconds) and returns the value, or
+   * why the record is refused (a thrown exception refuses it too). The
+   * writer runs it for a whole batch in one pass, without an effect per
+   * record. Never fails.
+   */
+  readonly submitSync: <A, I, E>(
+    sink: RecordSink<A, I>,
+    operation: string,
+    prepare: (at: number) => Either.Either<A, E>,
     annotations?: () => Record<string, unknown>
   ) => Effect.Effect<void>
   /** Waits until every record enqueued before the call is durable (in the database or the spool). */

@@ -30,6 +30,7 @@ import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -57,8 +58,9 @@ import {
   writeSpoolFile
 } from "./Spool.js"
 import { allSinks } from "./sinks.js"
-import { prepare, type Submission, submission } from "./Submission.js"
-import { WriteBehind, type WriteBehindService } from "./WriteBehind.js"
+import type { RecordSink } from "./RecordSink.js"
+import { isPlain, type PlainPreparation, prepare, preparePlain, refuse, type Submission, submission } from "./Submission.js"
+import { WriteBehind } from "./WriteBehind.js"
 
 /** Tuning of the recorder. */
 export interface WriteBehindOptions {
@@ -376,6 +378,13 @@ const make = (options: WriteBehindOptions) =>
         let stop = false
         for (const item of items) {
           if (item._tag === "Submission") {
+            // Plain preparations run as plain code: no effect per record unless it is refused.
+            if (isPlain(item.prepare)) {
+              const line = preparePlain(item, item.prepare)
+              if (Either.isRight(line)) lines.push(line.right)
+              else yield* refuse(item, line.left)
+              continue
+            }
             const line = yield* prepare(item)
             if (line !== undefined) lines.push(line)
             continue
@@ -496,11 +505,17 @@ const make = (options: WriteBehindOptions) =>
       return queue.unsafeOffer(item) ? Effect.void : Queue.offer(queue, item)
     }
 
-    const submit: WriteBehindService["submit"] = (sink, operation, prepareValue, annotations) =>
-      submission(sink, operation, prepareValue, annotations, handOver)
+    const submit = <A, I, E>(
+      sink: RecordSink<A, I>,
+      operation: string,
+      prepareValue: Effect.Effect<A, E> | PlainPreparation,
+      annotations?: () => Record<string, unknown>
+    ) => submission(sink, operation, prepareValue, annotations, handOver)
 
     return WriteBehind.of({
       submit,
+      submitSync: (sink, operation, run, annotations) =>
+        submit(sink, operation, { _tag: "PlainPreparation", run }, annotations),
       enqueue: (sink, value) => submit(sink, "WriteBehind.enqueue", Effect.succeed(value)),
       flush: Effect.suspend(() => closed ? Effect.void : flush)
     })
