@@ -14,7 +14,7 @@ import * as Stream from "effect/Stream"
 import { AuditCategory, type AuditEntryInput } from "./audit/AuditEntry.js"
 import { type AuditExportFormat, exportPieces } from "./audit/AuditExport.js"
 import { type AuditFilter, AuditQuery } from "./audit/AuditQuery.js"
-import { AuditEntryFromRow } from "./audit/AuditRow.js"
+import { decodeEntries } from "./audit/AuditRow.js"
 import { AuditSink } from "./audit/AuditSink.js"
 import { insertEntries } from "./audit/insertEntries.js"
 import { prepareEntries, prepareEntry, prepareEntryAt } from "./audit/prepareEntries.js"
@@ -39,7 +39,6 @@ export type AuditCategoryCount = typeof AuditCategoryCount.Type
 
 const CategoryCounts = Schema.Array(Schema.Struct({ category: AuditCategory, count: Num }))
 const Count = Schema.Tuple(Schema.Struct({ n: Num }))
-const Entries = Schema.Array(AuditEntryFromRow)
 
 const isDriverFailure = (error: unknown): error is SqlError | ParseResult.ParseError =>
   error instanceof SqlError || ParseResult.isParseError(error)
@@ -92,7 +91,7 @@ export class AuditLog extends Effect.Service<AuditLog>()("logbook/AuditLog", {
     const query = Effect.fn("AuditLog.query")(function*(options?: AuditQuery) {
       const filter = yield* validateQuery(options)
       return yield* Queries.selectEntries(sql, filter).pipe(
-        Effect.flatMap(Schema.decodeUnknown(Entries)),
+        Effect.flatMap(decodeEntries),
         withDatabaseErrors("AuditLog.query")
       )
     })

@@ -64,6 +64,7 @@ import {
   UsageWindow
 } from "./tracker/RunViews.js"
 import { EventRow, type TraceEvent, TraceEventInput } from "./tracker/TraceEvent.js"
+import { decodeRows } from "./database/Rows.js"
 import { Page } from "./domain/Page.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
@@ -183,11 +184,11 @@ export interface ExecutionTrackerService {
   readonly agentHealth: (window?: UsageWindow) => Effect.Effect<ReadonlyArray<AgentHealth>, ValidationError | DatabaseError>
 }
 
-const decodeTraces = Schema.decodeUnknown(Schema.Array(TraceRow))
+const decodeTraces = decodeRows(TraceRow)
 const decodeInsertedTrace = Schema.decodeUnknown(Schema.Tuple(TraceRow))
 const decodeStatus = Schema.decodeUnknown(Schema.Array(Schema.Struct({ status: TraceStatus })))
 const decodeIds = Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Num })))
-const decodeInvocations = Schema.decodeUnknown(Schema.Array(InvocationRow))
+const decodeInvocations = decodeRows(InvocationRow)
 const decodeEvents = Schema.decodeUnknown(Schema.Array(EventRow))
 const decodeLlmUsage = Schema.decodeUnknown(Schema.Array(LlmUsageRow))
 const decodeMetrics = Schema.decodeUnknown(Schema.Tuple(AgentMetricsRow))

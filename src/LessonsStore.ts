@@ -12,7 +12,6 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { driverCode, withDatabaseErrors } from "./database/SqlFailure.js"
@@ -26,6 +25,7 @@ import {
   LessonPatch,
   LessonSearchOptions
 } from "./lessons/Lesson.js"
+import { decodeRows } from "./database/Rows.js"
 import { Limit } from "./domain/Page.js"
 import { LessonFromRow, LessonHitFromRow } from "./lessons/LessonRow.js"
 import * as Queries from "./lessons/Queries.js"
@@ -33,8 +33,8 @@ import { Redactor } from "./redaction/Redactor.js"
 import { ftsTokens, queryTokens, toFtsQuery } from "./search/FtsQuery.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
-const decodeLessons = Schema.decodeUnknown(Schema.Array(LessonFromRow))
-const decodeHits = Schema.decodeUnknown(Schema.Array(LessonHitFromRow))
+const decodeLessons = decodeRows(LessonFromRow)
+const decodeHits = decodeRows(LessonHitFromRow)
 
 const validateCategory = validate(LessonCategory, "lesson category")
 const validateLimit = validate(Limit, "limit")

@@ -4,9 +4,13 @@
  *
  * @module
  */
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { Num, Stamp } from "../database/Columns.js"
+import { decodeRows } from "../database/Rows.js"
 import { AuditCategory, AuditEntry } from "./AuditEntry.js"
+import type { JsonValue } from "./JsonValue.js"
 
 /** The columns read back, in export order. */
 export const AUDIT_COLUMNS = [
@@ -81,3 +85,41 @@ export const AuditEntryFromRow = Schema.transform(
     })
   }
 )
+
+const decodeAuditRows = decodeRows(AuditRow)
+
+/**
+ * A page of `audit_logs` rows decoded to entries, as {@link AuditEntryFromRow}
+ * decodes each: one schema run over the page's columns, then each `details`
+ * parsed once from its JSON text (what `JSON.parse` returns is JSON values
+ * only, so it is not walked again). Text that is not JSON fails the page
+ * with a `ParseError`.
+ */
+export const decodeEntries = (rows: unknown): Either.Either<ReadonlyArray<AuditEntry>, ParseResult.ParseError> =>
+  Either.flatMap(decodeAuditRows(rows), (page) => {
+    const entries: Array<AuditEntry> = []
+    for (const row of page) {
+      let details: JsonValue | null = null
+      if (row.details !== null) {
+        try {
+          details = JSON.parse(row.details)
+        } catch (error) {
+          const issue = new ParseResult.Type(AuditRow.ast, row, `details is not JSON text: ${String(error)}`)
+          return Either.left(new ParseResult.ParseError({ issue }))
+        }
+      }
+      entries.push({
+        id: row.id,
+        timestamp: row.timestamp,
+        projectId: row.project_id,
+        taskId: row.task_id,
+        agent: row.agent,
+        action: row.action,
+        category: row.category,
+        details,
+        userId: row.user_id,
+        ipAddress: row.ip_address
+      })
+    }
+    return Either.right(entries)
+  })

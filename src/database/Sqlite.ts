@@ -168,16 +168,21 @@ export interface OpenSqlite {
 
 const LOCK_CODES = new Set(["SQLITE_BUSY", "SQLITE_BUSY_RECOVERY", "SQLITE_BUSY_TIMEOUT", "SQLITE_LOCKED"])
 
+const isBusyFailure = (error: SqlError) => reasonOf(error.cause) === "Busy"
+
 /**
  * Runs `statement`, retrying it as Effect sleeps while the database is locked
  * (never a snapshot conflict, which only a whole-transaction retry resolves),
- * until the call's wait reaches `busyTimeout`.
+ * until the call's wait reaches `busyTimeout`. A statement that does not find
+ * the database locked costs one failure handler: the call's wait is read only
+ * once a lock is met.
  */
-const waitingWhileLocked = (busyTimeout: number, sql: string) => <A>(statement: Effect.Effect<A, SqlError>) =>
-  Effect.flatMap(FiberRef.get(currentBusyWait), (current) => {
-    const wait: BusyWait = current ?? { start: Date.now(), exhausted: false, warned: false }
-    const attempt = (pause: number): Effect.Effect<A, SqlError> =>
-      Effect.catchIf(statement, (error) => reasonOf(error.cause) === "Busy", (error) => {
+const waitingWhileLocked = (busyTimeout: number, sql: string) => <A>(statement: Effect.Effect<A, SqlError>) => {
+  const started = Date.now()
+  return Effect.catchIf(statement, isBusyFailure, (first) =>
+    Effect.flatMap(FiberRef.get(currentBusyWait), (current) => {
+      const wait: BusyWait = current ?? { start: started, exhausted: false, warned: false }
+      const retry = (error: SqlError, pause: number): Effect.Effect<A, SqlError> => {
         const waited = Date.now() - wait.start
         const code = Option.getOrElse(driverCode(error.cause), () => "")
         if (waited >= busyTimeout || !LOCK_CODES.has(code)) {
@@ -193,17 +198,21 @@ const waitingWhileLocked = (busyTimeout: number, sql: string) => <A>(statement: 
             )
             : Effect.void,
           Effect.sleep(Math.min(pause, Math.max(1, busyTimeout - waited)))
-        ).pipe(Effect.zipRight(attempt(Math.min(pause * 2, 10))))
-      })
-    return attempt(2).pipe(Effect.withClock(realClock))
-  })
+        ).pipe(
+          Effect.zipRight(Effect.catchIf(statement, isBusyFailure, (error) => retry(error, Math.min(pause * 2, 10))))
+        )
+      }
+      return retry(first, 2).pipe(Effect.withClock(realClock))
+    }))
+}
 
 const noActiveTransaction = (error: SqlError) =>
   error.cause instanceof Error && /no transaction is active/i.test(error.cause.message)
 
 /** The driver's connection, waiting out locks as Effect sleeps, with a tolerant `ROLLBACK` and a `COMMIT` that rolls back when it fails. */
 const patient = (busyTimeout: number) => (connection: Connection): Connection => {
-  const rollback = connection.executeUnprepared("ROLLBACK", [], undefined).pipe(
+  // Built when used: the driver prepares an unprepared statement as soon as it is asked for one.
+  const rollback = Effect.suspend(() => connection.executeUnprepared("ROLLBACK", [], undefined)).pipe(
     Effect.catchIf(noActiveTransaction, () => Effect.succeed([]))
   )
   return {
@@ -244,7 +253,16 @@ export const openSqlite = (
     }).pipe(Effect.provide(context))
     let current = yield* open
     yield* Effect.addFinalizer(() => Scope.close(current.scope, Exit.void))
-    const acquirer = Effect.suspend(() => Effect.map(current.driver.reserve, patient(busyTimeout)))
+    // The driver hands out the same connection every time: it is wrapped once.
+    const wrapped = new WeakMap<Connection, Connection>()
+    const wrap = (connection: Connection) => {
+      const found = wrapped.get(connection)
+      if (found !== undefined) return found
+      const made = patient(busyTimeout)(connection)
+      wrapped.set(connection, made)
+      return made
+    }
+    const acquirer = Effect.suspend(() => Effect.map(current.driver.reserve, wrap))
     const sql = yield* SqlClient.make({
       acquirer,
       transactionAcquirer: acquirer,

@@ -52,17 +52,31 @@ const filtersOf = (sql: Sql, plan: SearchPlan): Array<Statement.Fragment> => {
 }
 
 /**
+ * How many matches a search without filters ranks: the most recently
+ * written ones (highest `seq`), at least as many as the page reaches. A
+ * word found in more lessons is ranked among these only: ranking every
+ * match costs time in proportion to all of them (about 60 ms of CPU for a
+ * word in 100,000 lessons), ranking these a bounded cost, and an older,
+ * better-ranked lesson beyond them is not returned. A word in fewer lessons
+ * (a rare word) is ranked among all of its matches.
+ */
+export const SEARCH_CANDIDATES = 1000
+
+const candidatesOf = (plan: SearchPlan) => Math.max(SEARCH_CANDIDATES, plan.offset + plan.limit)
+
+/**
  * SQLite: a search without filters, ranked inside the index first: the
- * matches' ranks are computed once, the page is cut from them (with the
- * lessons tied with its last rank, so that ties are still ordered by
- * recency), only those are joined to their lessons, and only the page's rows
- * are given a snippet. The same rows, in the same order, as the joined
- * search, without joining every match and building its snippet.
+ * {@link SEARCH_CANDIDATES} most recent matches are read from the index in
+ * `seq` order and ranked once, the page is cut from them (with the lessons
+ * tied with its last rank, so that ties are still ordered by recency), only
+ * those are joined to their lessons, and only the page's rows are given a
+ * snippet (the index is read again from the page's oldest row only).
  */
 const rankedFirst = (sql: Sql, plan: SearchPlan, match: string): Statement.Statement<unknown> => {
   const { close, ellipsis, open, tokens } = plan.snippet
   return sql`WITH ranked AS MATERIALIZED (
       SELECT rowid AS seq, ${sql.literal(BM25)} AS hit_rank FROM lessons_fts WHERE lessons_fts MATCH ${match}
+      ORDER BY rowid DESC LIMIT ${candidatesOf(plan)}
     ),
     cut AS (SELECT hit_rank FROM ranked ORDER BY hit_rank LIMIT 1 OFFSET ${plan.offset + plan.limit - 1}),
     chosen AS MATERIALIZED (
@@ -74,7 +88,7 @@ const rankedFirst = (sql: Sql, plan: SearchPlan, match: string): Statement.State
     SELECT l.*, chosen.hit_rank AS hit_rank,
       coalesce(nullif(snippet(lessons_fts, -1, ${open}, ${close}, ${ellipsis}, ${tokens}), ''), l.summary) AS hit_snippet
     FROM lessons_fts CROSS JOIN chosen ON chosen.seq = lessons_fts.rowid CROSS JOIN lessons AS l ON l.seq = chosen.seq
-    WHERE lessons_fts MATCH ${match}
+    WHERE lessons_fts MATCH ${match} AND lessons_fts.rowid >= (SELECT min(seq) FROM chosen)
     ORDER BY hit_rank, l.updated_at DESC, l.seq DESC`
 }
 
@@ -113,16 +127,25 @@ export const searchLessons = (sql: Sql, plan: SearchPlan): Statement.Statement<u
           const options = `StartSel=${open}, StopSel=${close}, MaxWords=${Math.max(2, tokens)}, MinWords=1`
           // The excerpt with the ellipsis where it cuts the text, as SQLite's snippet writes it.
           const plain = sql`replace(replace(h.headline, ${open}::text, ''), ${close}::text, '')`
-          return sql`SELECT l.*,
-              -ts_rank(l.search, ${query}) AS hit_rank,
+          // Without filters, the most recent matches only are ranked, as on SQLite.
+          const source = filters.length === 0
+            ? sql`(SELECT * FROM lessons WHERE search @@ ${query} ORDER BY seq DESC LIMIT ${candidatesOf(plan)})`
+            : sql`lessons`
+          // The page is cut first: only its rows are given a headline.
+          return sql`SELECT l.*, p.hit_rank,
               CASE WHEN position(${plain} IN t.text) = 1 THEN '' ELSE ${ellipsis}::text END || h.headline ||
                 CASE WHEN right(t.text, length(${plain})) = ${plain} THEN '' ELSE ${ellipsis}::text END AS hit_snippet
-            FROM lessons AS l
+            FROM (
+                SELECT l.seq, -ts_rank(l.search, ${query}) AS hit_rank, l.updated_at
+                FROM ${source} AS l
+                WHERE l.search @@ ${query} AND ${where}
+                ORDER BY hit_rank, l.updated_at DESC, l.seq DESC
+                LIMIT ${plan.limit} OFFSET ${plan.offset}
+              ) AS p
+              JOIN lessons AS l ON l.seq = p.seq
               CROSS JOIN LATERAL (SELECT concat_ws(' ', l.title, l.summary, l.details) AS text) AS t
               CROSS JOIN LATERAL (SELECT ts_headline('simple', t.text, ${query}, ${options}) AS headline) AS h
-            WHERE l.search @@ ${query} AND ${where}
-            ORDER BY hit_rank, l.updated_at DESC, l.seq DESC
-            LIMIT ${plan.limit} OFFSET ${plan.offset}`
+            ORDER BY p.hit_rank, l.updated_at DESC, l.seq DESC`
         },
         orElse: unsupported(sql)
       })
