@@ -311,14 +311,20 @@ const make = Effect.gen(function*() {
     const checkpointId = move.checkpoint === undefined ? undefined : randomUUID()
     const artifacts = JSON.stringify(checkpointRedactor.redactJson(move.checkpoint?.artifacts ?? []))
     const event = redactor.redactText(move.event)
-    return yield* Effect.gen(function*() {
-      const appended = yield* Queries.appendTransition(sql, taskId, { to: move.to, event, metadata, expected: move.expected, at })
-      if (Option.isNone(appended)) return yield* refused(taskId, move.expected)
-      yield* Queries.moveTask(sql, taskId, { to: move.to, context, at })
-      if (checkpointId !== undefined) yield* Queries.checkpointTask(sql, taskId, { id: checkpointId, artifacts, at })
-      const result: StepResult = { taskId, state: move.to, seq: appended.value, checkpointId: Option.fromNullable(checkpointId) }
-      return result
-    }).pipe(sql.withTransaction, groupCommit, withDatabaseErrors("StateStore.step"))
+    // One statement: atomic on its own, and one commit (shared with concurrent steps).
+    const appended = yield* Queries.step(sql, taskId, {
+      to: move.to,
+      event,
+      metadata,
+      expected: move.expected,
+      context,
+      checkpointId,
+      artifacts,
+      at
+    }).pipe(groupCommit, withDatabaseErrors("StateStore.step"))
+    if (Option.isNone(appended)) return yield* refused(taskId, move.expected).pipe(withDatabaseErrors("StateStore.step"))
+    const result: StepResult = { taskId, state: move.to, seq: appended.value, checkpointId: Option.fromNullable(checkpointId) }
+    return result
   })
 
   const current = Effect.fn("StateStore.current")(function*(taskId: string, options?: CurrentOptions) {

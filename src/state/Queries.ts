@@ -221,6 +221,51 @@ export const appendTransition = (
     Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.seq))
   )
 
+/** The message of SQLite's refusal of a step (migration 0014): the task is unknown or not in the expected state. */
+const STEP_REFUSED = "logbook: step refused"
+
+const isStepRefusal = (error: SqlError) => error.cause instanceof Error && error.cause.message === STEP_REFUSED
+
+/**
+ * One workflow step as one statement, an insert into the view
+ * `workflow_steps` (migration 0014): appends the move from the task's
+ * current state to `to`, moves the task, replaces its context (JSON text)
+ * when one is given and, with `checkpointId`, checkpoints the task as it is
+ * after the move (`artifacts`: JSON text). Returns the new transition's
+ * number; none when the task is unknown or (with `expected`) not in that
+ * state, and then nothing is written.
+ */
+export const step = (
+  sql: Sql,
+  taskId: string,
+  values: {
+    readonly to: string
+    readonly event: string
+    readonly metadata: string | null
+    readonly expected: string | undefined
+    readonly context: string | undefined
+    readonly checkpointId: string | undefined
+    readonly artifacts: string
+    readonly at: string
+  }
+): Effect.Effect<Option.Option<number>, Failure> => {
+  const insert = sql`INSERT INTO workflow_steps (task_id, to_state, event, metadata, expected, context, checkpoint_id, artifacts, at)
+    VALUES (${taskId}, ${values.to}, ${values.event}, ${values.metadata}, ${values.expected ?? null}, ${values.context ?? null},
+      ${values.checkpointId ?? null}, ${values.checkpointId === undefined ? null : values.artifacts}, ${values.at})`
+  return sql.onDialectOrElse({
+    // SQLite returns the view's row as given: the number is read after the trigger ran.
+    sqlite: () =>
+      sql`${insert} RETURNING (SELECT MAX(t.seq) FROM state_transitions t WHERE t.task_id = workflow_steps.task_id) AS seq`.pipe(
+        Effect.catchIf(isStepRefusal, () => Effect.succeed([]))
+      ),
+    pg: () => sql`${insert} RETURNING seq`,
+    orElse: unsupported(sql)
+  }).pipe(
+    decode(Appended),
+    Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.seq))
+  )
+}
+
 /** Moves the task to `to`, replacing its context (JSON text) when one is given. */
 export const moveTask = (
   sql: Sql,
@@ -252,16 +297,6 @@ const CheckpointRows = Schema.Array(Schema.Struct({
 
 /** A checkpoint row as read. */
 export type CheckpointRow = typeof CheckpointRows.Type[number]
-
-/** Checkpoints the task as it is now (its state and context), with `artifacts` (JSON text): the step's checkpoint. */
-export const checkpointTask = (
-  sql: Sql,
-  taskId: string,
-  values: { readonly id: string; readonly artifacts: string; readonly at: string }
-) =>
-  sql`INSERT INTO checkpoints (id, task_id, state, context, artifacts, created_at)
-    SELECT ${values.id}, task_id, state, context, ${values.artifacts}, ${values.at}
-    FROM workflow_states WHERE task_id = ${taskId}`
 
 /**
  * Takes a checkpoint of the task and returns it: `state` and `context` (JSON
