@@ -10,9 +10,9 @@
  *   history holds exactly `n`); stored transitions are never rewritten,
  *   whatever the caller passes;
  * - `save` is a compare-and-set on the state the caller's copy was in: a
- *   caller's history SHORTER than the stored one, or one whose transitions
- *   differ from the stored ones where both have them (someone else moved the
- *   task after the copy was loaded, and the caller appended its own move
+ *   caller's history SHORTER than the stored one, or one whose transition at
+ *   the number of the last stored one differs from it (someone else moved
+ *   the task after the copy was loaded, and the caller appended its own move
  *   over the same step), means its copy is stale: the save fails with
  *   `StaleState` and writes nothing, so it never undoes another caller's
  *   transition nor leaves `state` at odds with the last transition;
@@ -139,7 +139,7 @@ export interface StateStoreService {
    * match {@link PersistedStateInput}, a checkpoint of another task, or a
    * checkpoint id given twice. Fails with `StaleState` (nothing written)
    * when the caller's history is shorter than the stored one or departs from
-   * it (a stored transition differs from the caller's at the same step): its
+   * it (the last stored transition differs from the caller's at the same step): its
    * copy was loaded before another caller moved the task; `expected` is the state
    * the copy was in (the `to` of its last transition, else its `state`),
    * `actual` the stored state. Reload, then save again.
@@ -252,14 +252,6 @@ const make = Effect.gen(function*() {
     // The caller's own context object, validated above: decoding rebuilds it
     // key by key, and an own "__proto__" member would not survive that.
     const context = JSON.stringify(redactor.redactJson(omitKey(input.context, "checkpoints")))
-    const transitions = state.history.map((transition): Omit<Queries.TransitionInsert, "seq"> => ({
-      task_id: state.taskId,
-      from_state: transition.from,
-      to_state: transition.to,
-      event: redactor.redactText(transition.event),
-      metadata: transition.metadata === undefined ? null : JSON.stringify(redactor.redactJson(transition.metadata)),
-      created_at: transition.timestamp
-    }))
     const checkpointRows = checkpoints.map((checkpoint): Queries.CheckpointInsert => ({
       id: checkpoint.id,
       task_id: state.taskId,
@@ -272,10 +264,15 @@ const make = Effect.gen(function*() {
       // Read first: a stale copy fails without writing (nor locking) anything.
       const stored = yield* Queries.selectStored(sql, {
         taskId: state.taskId,
-        history: state.history.map((t) => [t.from, t.to, t.timestamp] as const),
         checkpointIds: checkpoints.map((checkpoint) => checkpoint.id)
       })
-      if (stored.transitions > state.history.length || stored.departed) {
+      // History is append-only: a copy holds every stored transition when it
+      // holds the last one, at its number. One comparison, whatever the length.
+      const mine = state.history[stored.transitions - 1]
+      const departed = Option.exists(stored.last, ([from, to, timestamp]) =>
+        mine === undefined || mine.from !== from || mine.to !== to || mine.timestamp !== timestamp
+      )
+      if (stored.transitions > state.history.length || departed) {
         return yield* new StaleState({
           taskId: state.taskId,
           expected: state.history.at(-1)?.to ?? state.state,
@@ -286,7 +283,16 @@ const make = Effect.gen(function*() {
       yield* storedCheckpointsConflict(state.taskId, checkpoints, stored.checkpoints)
       yield* Queries.upsertState(sql, { taskId: state.taskId, projectId: state.projectId, state: state.state, context, at })
 
-      const appended = transitions.slice(stored.transitions).map((row, i) => ({ ...row, seq: stored.transitions + i + 1 }))
+      // Only the transitions past the stored ones are redacted and written.
+      const appended = state.history.slice(stored.transitions).map((transition, i): Queries.TransitionInsert => ({
+        task_id: state.taskId,
+        seq: stored.transitions + i + 1,
+        from_state: transition.from,
+        to_state: transition.to,
+        event: redactor.redactText(transition.event),
+        metadata: transition.metadata === undefined ? null : JSON.stringify(redactor.redactJson(transition.metadata)),
+        created_at: transition.timestamp
+      }))
       for (const chunk of chunksOf(sql, appended)) {
         yield* Queries.insertTransitions(sql, chunk)
       }
@@ -311,14 +317,20 @@ const make = Effect.gen(function*() {
     const checkpointId = move.checkpoint === undefined ? undefined : randomUUID()
     const artifacts = JSON.stringify(checkpointRedactor.redactJson(move.checkpoint?.artifacts ?? []))
     const event = redactor.redactText(move.event)
-    return yield* Effect.gen(function*() {
-      const appended = yield* Queries.appendTransition(sql, taskId, { to: move.to, event, metadata, expected: move.expected, at })
-      if (Option.isNone(appended)) return yield* refused(taskId, move.expected)
-      yield* Queries.moveTask(sql, taskId, { to: move.to, context, at })
-      if (checkpointId !== undefined) yield* Queries.checkpointTask(sql, taskId, { id: checkpointId, artifacts, at })
-      const result: StepResult = { taskId, state: move.to, seq: appended.value, checkpointId: Option.fromNullable(checkpointId) }
-      return result
-    }).pipe(sql.withTransaction, groupCommit, withDatabaseErrors("StateStore.step"))
+    // One statement: atomic on its own, and one commit (shared with concurrent steps).
+    const appended = yield* Queries.step(sql, taskId, {
+      to: move.to,
+      event,
+      metadata,
+      expected: move.expected,
+      context,
+      checkpointId,
+      artifacts,
+      at
+    }).pipe(groupCommit, withDatabaseErrors("StateStore.step"))
+    if (Option.isNone(appended)) return yield* refused(taskId, move.expected).pipe(withDatabaseErrors("StateStore.step"))
+    const result: StepResult = { taskId, state: move.to, seq: appended.value, checkpointId: Option.fromNullable(checkpointId) }
+    return result
   })
 
   const current = Effect.fn("StateStore.current")(function*(taskId: string, options?: CurrentOptions) {

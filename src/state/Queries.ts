@@ -5,9 +5,8 @@
  *
  * Most statements are the same SQL on SQLite and PostgreSQL. Dialect
  * variants, each chosen here with `sql.onDialectOrElse`:
- * - the stale-copy check of {@link selectStored}, which walks the caller's
- *   history as a JSON array (a JSON table function on each dialect), and its
- *   lookup of stored checkpoints (a JSON array aggregate);
+ * - the lookup of stored checkpoints of {@link selectStored} (a JSON table
+ *   function and a JSON array aggregate on each dialect);
  * - the last transitions of {@link selectCurrent}, aggregated into one JSON
  *   array;
  * - the insertion order of checkpoints, which breaks ties between
@@ -35,7 +34,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { Bool, Json, Num, Stamp } from "../database/Columns.js"
+import { Json, Num, Stamp } from "../database/Columns.js"
 import { page, type Sql, unsupported } from "../database/Dialect.js"
 import { JsonObjectColumn } from "./Json.js"
 
@@ -61,8 +60,6 @@ const checkpointOrder = (sql: Sql, alias: string): Statement.Fragment =>
 /** The caller's copy that `save` checks against what is stored. */
 export interface SavedCopy {
   readonly taskId: string
-  /** The caller's history, oldest first: from, to and timestamp of each transition. */
-  readonly history: ReadonlyArray<readonly [from: string, to: string, timestamp: string]>
   /** The ids of the caller's checkpoints. */
   readonly checkpointIds: ReadonlyArray<string>
 }
@@ -70,7 +67,9 @@ export interface SavedCopy {
 const StoredRows = Schema.Array(Schema.Struct({
   state: Schema.NullOr(Schema.String),
   stored_transitions: Num,
-  departed: Bool,
+  last_from: Schema.NullOr(Schema.String),
+  last_to: Schema.NullOr(Schema.String),
+  last_at: Schema.NullOr(Schema.String),
   stored_checkpoints: Json(Schema.Array(Schema.Tuple(Schema.String, Schema.String)))
 }))
 
@@ -80,34 +79,21 @@ export interface Stored {
   readonly state: Option.Option<string>
   /** How many transitions are stored. */
   readonly transitions: number
-  /** Whether a stored transition differs from the copy's at the same step (from, to or timestamp). */
-  readonly departed: boolean
+  /** The last stored transition (number `transitions`): from, to and timestamp; none without transitions. */
+  readonly last: Option.Option<readonly [from: string, to: string, timestamp: string]>
   /** The stored `[id, taskId]` pairs among the copy's checkpoint ids. */
   readonly checkpoints: ReadonlyArray<readonly [id: string, taskId: string]>
 }
 
 /**
- * What is stored of the task that a copy is saved over, in one read: its
- * state, how many transitions it has, whether the copy's history departs
- * from the stored one, and which of the copy's checkpoint ids are stored.
- * Read before anything is written: a stale copy fails without taking a row
- * lock, so racing writers on PostgreSQL do not make it wait and retry.
+ * What is stored of the task that a copy is saved over, in one read whose
+ * cost does not grow with the history: its state, how many transitions it
+ * has and the last of them (through `(task_id, seq)`), and which of the
+ * copy's checkpoint ids are stored. Read before anything is written: a
+ * stale copy fails without taking a row lock, so racing writers on
+ * PostgreSQL do not make it wait and retry.
  */
 export const selectStored = (sql: Sql, copy: SavedCopy): Effect.Effect<Stored, Failure> => {
-  const history = JSON.stringify(copy.history)
-  const departed = sql.onDialectOrElse({
-    sqlite: () =>
-      sql`SELECT 1 FROM json_each(${history}) AS copy
-        CROSS JOIN state_transitions AS stored ON stored.task_id = ${copy.taskId} AND stored.seq = copy.key + 1
-        WHERE stored.from_state IS NOT copy.value ->> 0 OR stored.to_state IS NOT copy.value ->> 1
-          OR stored.created_at IS NOT copy.value ->> 2`,
-    pg: () =>
-      sql`SELECT 1 FROM json_array_elements(${history}::json) WITH ORDINALITY AS copy (value, seq)
-        JOIN state_transitions AS stored ON stored.task_id = ${copy.taskId} AND stored.seq = copy.seq
-        WHERE stored.from_state IS DISTINCT FROM copy.value ->> 0 OR stored.to_state IS DISTINCT FROM copy.value ->> 1
-          OR stored.created_at IS DISTINCT FROM copy.value ->> 2`,
-    orElse: unsupported(sql)
-  })
   const ids = JSON.stringify(copy.checkpointIds)
   const storedCheckpoints = copy.checkpointIds.length === 0
     ? sql`'[]'`
@@ -121,14 +107,18 @@ export const selectStored = (sql: Sql, copy: SavedCopy): Effect.Effect<Stored, F
       orElse: unsupported(sql)
     })
   return sql`SELECT (SELECT state FROM workflow_states WHERE task_id = ${copy.taskId}) AS state,
-      (SELECT COALESCE(MAX(seq), 0) FROM state_transitions WHERE task_id = ${copy.taskId}) AS stored_transitions,
-      EXISTS (${departed}) AS departed,
-      ${storedCheckpoints} AS stored_checkpoints`.pipe(
+      COALESCE(last.seq, 0) AS stored_transitions, last.from_state AS last_from, last.to_state AS last_to,
+      last.created_at AS last_at, ${storedCheckpoints} AS stored_checkpoints
+    FROM (SELECT 1 AS one) AS here
+    LEFT JOIN (SELECT seq, from_state, to_state, created_at FROM state_transitions
+      WHERE task_id = ${copy.taskId} ORDER BY seq DESC LIMIT 1) AS last ON true`.pipe(
     decode(StoredRows),
     Effect.map(([row]) => ({
       state: Option.fromNullable(row?.state),
       transitions: row?.stored_transitions ?? 0,
-      departed: row?.departed ?? false,
+      last: row === undefined || row.last_from === null || row.last_to === null || row.last_at === null
+        ? Option.none()
+        : Option.some([row.last_from, row.last_to, row.last_at] as const),
       checkpoints: row?.stored_checkpoints ?? []
     }))
   )
@@ -221,6 +211,51 @@ export const appendTransition = (
     Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.seq))
   )
 
+/** The message of SQLite's refusal of a step (migration 0014): the task is unknown or not in the expected state. */
+const STEP_REFUSED = "logbook: step refused"
+
+const isStepRefusal = (error: SqlError) => error.cause instanceof Error && error.cause.message === STEP_REFUSED
+
+/**
+ * One workflow step as one statement, an insert into the view
+ * `workflow_steps` (migration 0014): appends the move from the task's
+ * current state to `to`, moves the task, replaces its context (JSON text)
+ * when one is given and, with `checkpointId`, checkpoints the task as it is
+ * after the move (`artifacts`: JSON text). Returns the new transition's
+ * number; none when the task is unknown or (with `expected`) not in that
+ * state, and then nothing is written.
+ */
+export const step = (
+  sql: Sql,
+  taskId: string,
+  values: {
+    readonly to: string
+    readonly event: string
+    readonly metadata: string | null
+    readonly expected: string | undefined
+    readonly context: string | undefined
+    readonly checkpointId: string | undefined
+    readonly artifacts: string
+    readonly at: string
+  }
+): Effect.Effect<Option.Option<number>, Failure> => {
+  const insert = sql`INSERT INTO workflow_steps (task_id, to_state, event, metadata, expected, context, checkpoint_id, artifacts, at)
+    VALUES (${taskId}, ${values.to}, ${values.event}, ${values.metadata}, ${values.expected ?? null}, ${values.context ?? null},
+      ${values.checkpointId ?? null}, ${values.checkpointId === undefined ? null : values.artifacts}, ${values.at})`
+  return sql.onDialectOrElse({
+    // SQLite returns the view's row as given: the number is read after the trigger ran.
+    sqlite: () =>
+      sql`${insert} RETURNING (SELECT MAX(t.seq) FROM state_transitions t WHERE t.task_id = workflow_steps.task_id) AS seq`.pipe(
+        Effect.catchIf(isStepRefusal, () => Effect.succeed([]))
+      ),
+    pg: () => sql`${insert} RETURNING seq`,
+    orElse: unsupported(sql)
+  }).pipe(
+    decode(Appended),
+    Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.seq))
+  )
+}
+
 /** Moves the task to `to`, replacing its context (JSON text) when one is given. */
 export const moveTask = (
   sql: Sql,
@@ -252,16 +287,6 @@ const CheckpointRows = Schema.Array(Schema.Struct({
 
 /** A checkpoint row as read. */
 export type CheckpointRow = typeof CheckpointRows.Type[number]
-
-/** Checkpoints the task as it is now (its state and context), with `artifacts` (JSON text): the step's checkpoint. */
-export const checkpointTask = (
-  sql: Sql,
-  taskId: string,
-  values: { readonly id: string; readonly artifacts: string; readonly at: string }
-) =>
-  sql`INSERT INTO checkpoints (id, task_id, state, context, artifacts, created_at)
-    SELECT ${values.id}, task_id, state, context, ${values.artifacts}, ${values.at}
-    FROM workflow_states WHERE task_id = ${taskId}`
 
 /**
  * Takes a checkpoint of the task and returns it: `state` and `context` (JSON
