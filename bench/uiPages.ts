@@ -29,11 +29,12 @@ import { chromium, type Browser } from "playwright-core"
 import { runDemo } from "../src/cli/Demo.js"
 import * as Logbook from "../src/Logbook.js"
 import { StateStore } from "../src/StateStore.js"
-import { browserCpuMs } from "./ui/cpu.js"
+import { browserCpuMs, cpuPressure, mainThread, rendererDelta, rendererThreads } from "./ui/cpu.js"
 import { addCompanions, COMPANION_TASK } from "./ui/companions.js"
 import { largeDatabase } from "./ui/largeDatabase.js"
 import { type Page, type PageIds, pagesOf } from "./ui/pages.js"
 import { startUi, type UiProcess } from "./ui/server.js"
+import type { Scheduled } from "./ui/cpu.js"
 
 const args = process.argv.slice(2)
 const option = (name: string) => {
@@ -126,8 +127,15 @@ interface Load {
   /** CPU time from the navigation to the first render: the server's, and Chromium's (every process). */
   readonly serverCpuMs: number
   readonly browserCpuMs: number
+  /** From navigation to first render: the server's main thread and the page's renderer, on a CPU and waiting for one. */
+  readonly serverMain: Scheduled
+  readonly renderer: Scheduled
   readonly loadAverage: number
+  readonly cpuPressure: number | null
 }
+
+/** What the page logs once rendered: the bench waits for it rather than polling the page. */
+const RENDERED_SIGNAL = "logbook-bench:rendered"
 
 /**
  * Installed before the app's script (as text: it runs in the page): notes
@@ -139,13 +147,13 @@ const observeRender = (selectors: ReadonlyArray<string>) => `(() => {
     if (window.__render !== undefined || !selectors.every((s) => document.querySelector(s) !== null)) return
     window.__render = { dom: performance.now() }
     observer.disconnect()
-    requestAnimationFrame(() => { window.__render.frame = performance.now() })
+    requestAnimationFrame(() => {
+      window.__render.frame = performance.now()
+      console.debug("${RENDERED_SIGNAL}")
+    })
   })
   observer.observe(document, { childList: true, subtree: true })
 })()`
-
-/** Whether {@link observeRender} has seen the page rendered and painted (a function: the page's CSP forbids eval). */
-const rendered = () => (globalThis as { __render?: { frame?: number } }).__render?.frame !== undefined
 
 /** What the page says about its load, once rendered (an expression evaluated in the page). */
 const READ_TIMINGS = `(() => {
@@ -183,10 +191,16 @@ const loadPage = async (browser: Browser, server: UiProcess, page: Page, loads: 
     for (let i = 0; i <= loads; i++) {
       await tab.goto("about:blank")
       const loadAverage = load1()
+      const pressure = cpuPressure()
       const serverBefore = server.cpuMs()
       const browserBefore = browserCpuMs()
+      const mainBefore = mainThread(server.pid)
+      const renderersBefore = rendererThreads()
+      const signalled = tab.waitForEvent("console", { predicate: (message) => message.text() === RENDERED_SIGNAL, timeout: RENDER_TIMEOUT_MS })
       await tab.goto(`${server.baseUrl}/${page.hash}`, { waitUntil: "commit" })
-      await tab.waitForFunction(rendered, undefined, { timeout: RENDER_TIMEOUT_MS, polling: 50 })
+      await signalled
+      const mainAfter = mainThread(server.pid)
+      const renderer = rendererDelta(renderersBefore, rendererThreads())
       const serverCpuMs = server.cpuMs() - serverBefore
       const browserCpu = browserCpuMs() - browserBefore
       const timings: Timings = await tab.evaluate(READ_TIMINGS)
@@ -202,7 +216,10 @@ const loadPage = async (browser: Browser, server: UiProcess, page: Page, loads: 
         apiCalls: timings.api.filter((call) => call.endMs <= timings.dom),
         serverCpuMs,
         browserCpuMs: browserCpu,
-        loadAverage
+        serverMain: { cpuMs: mainAfter.cpuMs - mainBefore.cpuMs, waitMs: mainAfter.waitMs - mainBefore.waitMs },
+        renderer,
+        loadAverage,
+        cpuPressure: pressure
       })
     }
     return measured
@@ -236,7 +253,12 @@ interface Row {
   readonly apiServerCpuMs: number
   readonly serverCpuMs: number
   readonly browserCpuMs: number
+  readonly serverMainCpuMs: number
+  readonly serverMainWaitMs: number
+  readonly rendererCpuMs: number
+  readonly rendererWaitMs: number
   readonly loadAverage: ReadonlyArray<number>
+  readonly cpuPressure: ReadonlyArray<number | null>
   readonly rendersMs: ReadonlyArray<number>
   readonly overBudget: boolean
 }
@@ -271,6 +293,11 @@ const measureDatabase = async (label: keyof typeof BUDGET_MS, file: string, task
         apiServerCpuMs: api.serverCpuMsPerLoad,
         serverCpuMs: round(median(loads.map((l) => l.serverCpuMs))),
         browserCpuMs: round(median(loads.map((l) => l.browserCpuMs))),
+        serverMainCpuMs: round(median(loads.map((l) => l.serverMain.cpuMs))),
+        serverMainWaitMs: round(median(loads.map((l) => l.serverMain.waitMs))),
+        rendererCpuMs: round(median(loads.map((l) => l.renderer.cpuMs))),
+        rendererWaitMs: round(median(loads.map((l) => l.renderer.waitMs))),
+        cpuPressure: loads.map((l) => l.cpuPressure),
         loadAverage: loads.map((l) => l.loadAverage),
         rendersMs: loads.map((l) => round(l.renderMs)),
         overBudget: renderMs > BUDGET_MS[label]
@@ -279,7 +306,9 @@ const measureDatabase = async (label: keyof typeof BUDGET_MS, file: string, task
       console.log(
         `${label.padEnd(5)} ${page.name.padEnd(24)} render ${String(row.renderMs).padStart(6)} ms (loads ${row.rendersMs.join("/")}; script in ${row.scriptEndMs}, data in DOM ${row.domMs})` +
           `  api ${row.apiMs} ms (in browser ${row.apiInBrowserMs}, server cpu ${row.apiServerCpuMs} ms)` +
-          `  cpu to render: server ${row.serverCpuMs} ms, chromium ${row.browserCpuMs} ms  load avg ${row.loadAverage.join("/")}${row.overBudget ? "  OVER BUDGET" : ""}`
+          `  to render: server main thread cpu ${row.serverMainCpuMs} ms + run-queue wait ${row.serverMainWaitMs} ms,` +
+          ` renderer cpu ${row.rendererCpuMs} ms + wait ${row.rendererWaitMs} ms, all chromium cpu ${row.browserCpuMs} ms` +
+          `  load avg ${row.loadAverage.join("/")}, cpu pressure ${row.cpuPressure.join("/")}%${row.overBudget ? "  OVER BUDGET" : ""}`
       )
     }
     return rows

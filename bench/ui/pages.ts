@@ -42,6 +42,8 @@ const SOME_RUNS = "#runs tbody tr, #runs + p.muted"
 export const pagesOf = (ids: PageIds, now = Date.now()): ReadonlyArray<Page> => {
   const weekAgo = new Date(now - 7 * DAY_MS).toISOString()
   return [
+    // The app without data: a route it does not know renders its message at once, with no API call.
+    { name: "(app shell)", hash: "#/no-such-page", selectors: ["main p.error"] },
     { name: "runs", hash: "#/runs", selectors: ["#runs tbody tr"] },
     { name: "runs ?status=error", hash: "#/runs?status=error", selectors: [SOME_RUNS] },
     { name: "runs ?agent", hash: `#/runs?agent=${at(ids.agent)}`, selectors: [SOME_RUNS] },

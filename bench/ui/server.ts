@@ -12,6 +12,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 /** A running `logbook ui`. */
 export interface UiProcess {
   readonly baseUrl: string
+  readonly pid: number
   /** User + system CPU time of the server so far, in ms (10 ms resolution). */
   readonly cpuMs: () => number
   readonly stop: () => Promise<void>
@@ -37,7 +38,7 @@ export const startUi = (file: string): Promise<UiProcess> =>
       const found = /logbook ui: (http:\/\/\S+?)\/?\s/.exec(output)
       if (found !== null) {
         child.stdout?.off("data", onData)
-        resolve({ baseUrl: found[1]!, cpuMs: () => processCpuMs(child.pid!), stop: () => stopped(child) })
+        resolve({ baseUrl: found[1]!, pid: child.pid!, cpuMs: () => processCpuMs(child.pid!), stop: () => stopped(child) })
       }
     }
     child.stdout?.on("data", onData)
