@@ -1,5 +1,6 @@
 /** Small pieces every page uses: status badges, JSON blocks, load states, filter forms. */
 import type { ComponentChildren } from "preact"
+import { useLayoutEffect } from "preact/hooks"
 import type { Loaded } from "../live.js"
 import { json } from "../format.js"
 import { navigate } from "../router.js"
@@ -12,13 +13,25 @@ export const Badge = ({ value }: { readonly value: string | null | undefined }) 
 /** A JSON value (or text) as preformatted text. */
 export const JsonBlock = ({ value }: { readonly value: unknown }) => <pre class="json">{json(value)}</pre>
 
-/** Renders `loaded` with `view` once ready; a message while loading or after a failure. */
-export const Load = <A,>({ loaded, children }: { readonly loaded: Loaded<A>; readonly children: (value: A) => ComponentChildren }) =>
-  loaded.state === "ready"
+/** The User Timing mark set each time a page's data is first in the document (see {@link Load}). */
+export const READY_MARK = "logbook:ready"
+
+/**
+ * Renders `loaded` with `view` once ready; a message while loading or after a
+ * failure. When the data first reaches the document, before it is painted,
+ * sets the {@link READY_MARK} performance mark, so that a page's first render
+ * can be read from the browser's performance timeline.
+ */
+export const Load = <A,>({ loaded, children }: { readonly loaded: Loaded<A>; readonly children: (value: A) => ComponentChildren }) => {
+  useLayoutEffect(() => {
+    if (loaded.state === "ready") performance.mark(READY_MARK)
+  }, [loaded.state])
+  return loaded.state === "ready"
     ? <>{children(loaded.value)}</>
     : loaded.state === "failed"
     ? <p class="error" role="alert">{loaded.message}</p>
     : <p class="muted">Loading…</p>
+}
 
 /** One field of a filter form. */
 export interface Field {
