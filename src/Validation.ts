@@ -17,9 +17,16 @@ export const fromParseError = (what: string) => (error: ParseResult.ParseError):
   return new ValidationError({ message: `invalid ${what}: ${detail.join("; ")}`, issues })
 }
 
-/** Decodes `input` with `schema`, failing with a {@link ValidationError} that names `what`. */
-export const validate = <A, I>(schema: Schema.Schema<A, I>, what: string) => (input: unknown) =>
-  Schema.decodeUnknown(schema, { errors: "all" })(input).pipe(Effect.mapError(fromParseError(what)))
+/**
+ * Decodes `input` with `schema`, failing with a {@link ValidationError} that
+ * names `what`. The schema runs synchronously (its result an `Either`, itself
+ * an effect): input schemas have no effectful parts, and a call's validation
+ * then costs no fiber work of its own.
+ */
+export const validate = <A, I>(schema: Schema.Schema<A, I>, what: string) => {
+  const decode = Schema.decodeUnknownEither(schema, { errors: "all" })
+  return (input: unknown): Effect.Effect<A, ValidationError> => Effect.mapError(decode(input), fromParseError(what))
+}
 
 /**
  * How deep stored JSON may nest: SQLite's JSON functions (which `RecordStore`
