@@ -31,6 +31,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { randomUUID } from "node:crypto"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
@@ -116,6 +117,9 @@ const toCurrent = (row: Queries.CurrentRow): CurrentState => ({
       timestamp: row.checkpoint_at
     })
 })
+
+/** The part of a saved copy's history that `save` reads: from the last stored transition on. */
+const HistoryTail = Schema.Struct({ history: PersistedStateInput.fields.history })
 
 /** Transitions `current` reads when no number is given. */
 const DEFAULT_RECENT = 10
@@ -245,8 +249,12 @@ const make = Effect.gen(function*() {
         : Effect.fail(new StaleState({ taskId, expected: expected ?? actual.value, actual: actual.value })))
 
   const save = Effect.fn("StateStore.save")(function*(input: PersistedStateInput) {
-    yield* checkStoredInput("workflow state")(input)
-    const state = yield* validate(PersistedStateInput, "workflow state")(input)
+    // The history is checked below from the last stored transition on: the
+    // ones before it are never read nor written, so a save costs the same
+    // whatever the length of the history.
+    const whole = Array.isArray(input.history) ? { ...input, history: [] } : input
+    yield* checkStoredInput("workflow state")(whole)
+    const state = yield* validate(PersistedStateInput, "workflow state")(whole)
     const checkpoints = yield* ownCheckpoints(state)
     const at = yield* now
     // The caller's own context object, validated above: decoding rebuilds it
@@ -266,16 +274,22 @@ const make = Effect.gen(function*() {
         taskId: state.taskId,
         checkpointIds: checkpoints.map((checkpoint) => checkpoint.id)
       })
+      // The caller's transitions from the last stored one on (from its own
+      // last one when it holds fewer), checked.
+      const first = Math.max(0, Math.min(stored.transitions, input.history.length) - 1)
+      const given = eachWithIdentifiers(redactor, input.history.slice(first), ["from", "to"])
+      yield* checkStoredInput("workflow state")({ history: given })
+      const tail = yield* validate(HistoryTail, "workflow state")({ history: given })
       // History is append-only: a copy holds every stored transition when it
       // holds the last one, at its number. One comparison, whatever the length.
-      const mine = state.history[stored.transitions - 1]
+      const mine = tail.history[stored.transitions - 1 - first]
       const departed = Option.exists(stored.last, ([from, to, timestamp]) =>
         mine === undefined || mine.from !== from || mine.to !== to || mine.timestamp !== timestamp
       )
-      if (stored.transitions > state.history.length || departed) {
+      if (stored.transitions > input.history.length || departed) {
         return yield* new StaleState({
           taskId: state.taskId,
-          expected: state.history.at(-1)?.to ?? state.state,
+          expected: tail.history.at(-1)?.to ?? state.state,
           actual: Option.getOrElse(stored.state, () => state.state)
         })
       }
@@ -284,7 +298,7 @@ const make = Effect.gen(function*() {
       yield* Queries.upsertState(sql, { taskId: state.taskId, projectId: state.projectId, state: state.state, context, at })
 
       // Only the transitions past the stored ones are redacted and written.
-      const appended = state.history.slice(stored.transitions).map((transition, i): Queries.TransitionInsert => ({
+      const appended = tail.history.slice(stored.transitions - first).map((transition, i): Queries.TransitionInsert => ({
         task_id: state.taskId,
         seq: stored.transitions + i + 1,
         from_state: transition.from,
@@ -439,11 +453,8 @@ const make = Effect.gen(function*() {
   // Every identifier is stored redacted (a stable placeholder), and looked up the same way.
   const id = redactor.redactIdentifier
   const service: StateStoreService = {
-    save: (state) => {
-      const identified = withIdentifiers(redactor, state, ["taskId", "projectId", "state"])
-      const history = eachWithIdentifiers(redactor, identified.history, ["from", "to"])
-      return save(history === identified.history ? identified : { ...identified, history })
-    },
+    // The identifiers of the history are redacted by `save`, on the part it reads.
+    save: (state) => save(withIdentifiers(redactor, state, ["taskId", "projectId", "state"])),
     step: (taskId, request) => step(id(taskId), withIdentifiers(redactor, request, ["to", "expected"])),
     current: (taskId, options) => current(id(taskId), options),
     history: (taskId, page) => history(id(taskId), page),
