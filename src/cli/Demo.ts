@@ -12,7 +12,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { randomUUID } from "node:crypto"
+import { randomBytes, randomUUID } from "node:crypto"
 import { AgentRegistry } from "../AgentRegistry.js"
 import { AuditLog } from "../AuditLog.js"
 import { ConfigStore, projectScope } from "../ConfigStore.js"
@@ -163,10 +163,12 @@ const LESSON = {
 const LESSON_QUERY = "hyphen keys"
 
 /**
- * A fake Anthropic-style key, put together at run time so that no secret
- * scanner flags this file; the Redactor must catch it before it is stored.
+ * A fake Anthropic-style key, drawn at run time so that no secret scanner
+ * flags this file; the Redactor must catch it before it is stored. Random, as
+ * a real key is: a key typed from fillers (`xxxx`, `NotARealKey`) is a
+ * placeholder the Redactor leaves as it is.
  */
-const fakeApiKey = () => ["sk", "ant", "api03", `${"DemoOnly".repeat(3)}NotARealKey${"x".repeat(8)}`].join("-")
+const fakeApiKey = ["sk", "ant", "api03", `${randomBytes(72).toString("base64url").slice(0, 93)}AA`].join("-")
 
 const isoAt = (start: number, offsetMs: number) => new Date(start + offsetMs).toISOString()
 
@@ -326,7 +328,7 @@ export const runDemo = Effect.gen(function*() {
         agent,
         action: "tool.command",
         category: "security",
-        details: { command: `curl -s -H "x-api-key: ${fakeApiKey()}" https://api.example.com/v1/models`, exitCode: 0 }
+        details: { command: `curl -s -H "x-api-key: ${fakeApiKey}" https://api.example.com/v1/models`, exitCode: 0 }
       })
     } else {
       yield* audit.record({ projectId, taskId, agent, action: "tests.passed", category: "agent", details: { passed: 15, failed: 0 } })
@@ -430,7 +432,7 @@ export const runDemo = Effect.gen(function*() {
     redaction: {
       auditId: redactionAuditId,
       stored: storedDetails,
-      redacted: storedDetails.includes("[REDACTED:") && !storedDetails.includes(fakeApiKey())
+      redacted: storedDetails.includes("[REDACTED:") && !storedDetails.includes(fakeApiKey)
     },
     tables: after.map(({ rows, table }, i) => ({ table, added: rows - (before[i]?.rows ?? 0), total: rows }))
   }

@@ -30,6 +30,24 @@ export const shannonEntropy = (s: string): number => {
   return bits
 }
 
+/** `source` with every letter outside a class or an escape matching both cases (`true` → `[tT][rR][uU][eE]`). */
+const caseless = (source: string): string => {
+  let out = ""
+  let inClass = false
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!
+    if (c === "\\") {
+      out += c + (source[i + 1] ?? "")
+      i++
+      continue
+    }
+    if (c === "[") inClass = true
+    if (c === "]") inClass = false
+    out += !inClass && /[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c
+  }
+  return out
+}
+
 /** gitleaks' global allowlist: a secret matching one of these is not reported (config/gitleaks.toml `[allowlist] regexes`). */
 const gitleaksAllowlist: ReadonlyArray<RegExp> = [
   /^(?:true|false|null)$/i,
@@ -64,10 +82,16 @@ const gitleaksKnownPublic: ReadonlyArray<string> = [
  */
 const gitleaksKnownExamples = new Set(["33f!!lloppa", "hal+9ooo_da!sY"])
 
+/** The allowlist as one pattern: one test per secret. */
+const gitleaksAllowPattern = new RegExp(gitleaksAllowlist.map((re) => re.flags.includes("i") ? caseless(re.source) : re.source).join("|"))
+
 /** Whether gitleaks' global allowlist or stopwords leave `secret` out. */
-export const gitleaksAllowed = (secret: string): boolean =>
-  secret.length <= 1000 &&
-  (gitleaksAllowlist.some((re) => re.test(secret)) || gitleaksKnownPublic.some((w) => secret.toLowerCase().includes(w)))
+export const gitleaksAllowed = (secret: string): boolean => {
+  if (secret.length > 1000) return false
+  if (gitleaksAllowPattern.test(secret)) return true
+  const lower = secret.toLowerCase()
+  return gitleaksKnownPublic.some((w) => lower.includes(w))
+}
 
 /** Words that mark a value as an example or a stand-in (`AKIA…EXAMPLE`, `not_a_real_token`, `PUT_YOUR_TOKEN_HERE`, `DUMMY`). */
 const markerWords =

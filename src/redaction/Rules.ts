@@ -12,6 +12,10 @@
  * triggers: a text that holds none of them is known to hold no match, so
  * ordinary text costs one scan for all rules together; most rules' matches
  * start with their trigger, and they are tried only there.
+ *
+ * A rule leaves out what the rule sets it follows leave out (gitleaks'
+ * entropy threshold and allowlists, the exact published form; see
+ * `published` and `Placeholders.ts`), so their false samples stay as they are.
  */
 import { gitleaksAllowed, isFiller, shannonEntropy } from "./Placeholders.js"
 
@@ -281,7 +285,7 @@ export const defaultRules: ReadonlyArray<RedactionRule> = [
     `${GITLEAKS} slack-*; ${SECRETLINT} slack`,
     // gitleaks' forms (bot, user, app, configuration and refresh tokens, legacy tokens), and secretlint's form
     // where it holds the numeric team and user ids every Slack token starts with
-    String.raw`${L}(?:xox[abpors]-(?:\d-)?\d{8,}-\d{8,}(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9-])|xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26}|xox[pe](?:-[0-9]{10,13}){3}-[A-Za-z0-9-]{28,34}|xox[ar]-(?:\d-)?[0-9A-Za-z]{8,48}(?![.A-Za-z0-9-])|xox[os]-\d+-\d+-\d+-[A-Fa-f\d]+|xapp-\d-[A-Za-z0-9]+-\d+(?:-[A-Za-z0-9]+)?|xoxe\.xox[bp]-\d-[A-Za-z0-9]{163,166}|xoxe-\d-[A-Za-z0-9]{146})|hooks\.slack\.com\\?/(?:services|workflows|triggers)(?:\\?/[A-Za-z0-9_+-]+)+`
+    String.raw`${L}(?:xox[abpors]-(?:\d-)?\d{8,20}-\d{8,20}(?:-[A-Za-z0-9]{1,64}){0,6}(?![A-Za-z0-9-])|xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26}|xox[pe](?:-[0-9]{10,13}){3}-[A-Za-z0-9-]{28,34}|xox[ar]-(?:\d-)?[0-9A-Za-z]{8,48}(?![.A-Za-z0-9-])|xox[os]-\d+-\d+-\d+-[A-Fa-f\d]+|xapp-\d-[A-Za-z0-9]+-\d+(?:-[A-Za-z0-9]+)?|xoxe\.xox[bp]-\d-[A-Za-z0-9]{163,166}|xoxe-\d-[A-Za-z0-9]{146})|hooks\.slack\.com\\?/(?:services|workflows|triggers)(?:\\?/[A-Za-z0-9_+-]+)+`
   ),
   published(rule("google-api-key", ["AIza"], `${GITLEAKS} gcp-api-key`, String.raw`${L}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`), {
     entropy: 4,

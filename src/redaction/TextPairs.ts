@@ -406,6 +406,9 @@ const xmlElements = (s: string, isSensitive: Sensitive, edit: Edit): void => {
   xmlTag.lastIndex = 0
 }
 
+/** The longest value tested for a run of one character; a longer one is redacted. */
+const PLACEHOLDER_REACH = 512
+
 /**
  * Whether a value named secret is a placeholder rather than a secret: one
  * character repeated over at least nine tenths of it (`SUMO_ACCESS_KEY=xxxx…`),
@@ -413,8 +416,9 @@ const xmlElements = (s: string, isSensitive: Sensitive, edit: Edit): void => {
  */
 const isPlaceholder = (s: string, from: number, to: number, isSensitive: Sensitive): boolean => {
   if (isPlaceholderValue(s, from, to, isSensitive)) return true
+  // Bounded: a placeholder is skipped without moving past it, so the values nested in it are read too.
+  if (to - from < 8 || to - from > PLACEHOLDER_REACH) return false
   const value = s.slice(from, to)
-  if (value.length < 8) return false
   let best = 1
   let run = 1
   for (let i = 1; i < value.length; i++) {
@@ -453,7 +457,7 @@ export const redactTextPairs = (
       last = Math.max(last, to)
       continue
     }
-    if (isPlaceholder(s, from, to, isSensitive) || kept(s.slice(from, to))) continue
+    if (isPlaceholder(s, from, to, isSensitive) || (to - from <= PLACEHOLDER_REACH && kept(s.slice(from, to)))) continue
     out += s.slice(last, from) + replacement(s.slice(from, to))
     last = to
   }
