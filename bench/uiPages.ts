@@ -269,7 +269,13 @@ interface Row {
   readonly overBudget: boolean
 }
 
-const measureDatabase = async (label: keyof typeof BUDGET_MS, file: string, taskId: string | undefined, browser: Browser) => {
+const measureDatabase = async (
+  label: keyof typeof BUDGET_MS,
+  file: string,
+  taskId: string | undefined,
+  browser: Browser,
+  measured: (rows: ReadonlyArray<unknown>) => void
+) => {
   const server = await startUi(file)
   try {
     const ids = await discover(server.baseUrl, taskId)
@@ -309,6 +315,7 @@ const measureDatabase = async (label: keyof typeof BUDGET_MS, file: string, task
         overBudget: renderMs > BUDGET_MS[label]
       }
       rows.push(row)
+      measured(rows)
       console.log(
         `${label.padEnd(5)} ${page.name.padEnd(24)} render ${String(row.renderMs).padStart(6)} ms (loads ${row.rendersMs.join("/")}; script in ${row.scriptEndMs}, data in DOM ${row.domMs})` +
           `  api ${row.apiMs} ms (in browser ${row.apiInBrowserMs}, server cpu ${row.apiServerCpuMs} ms)` +
@@ -349,14 +356,22 @@ const main = async () => {
         const state = yield* StateStore
         yield* state.checkpoint(demo.taskId, { context: { goal: "a changed goal", extra: [1, 2] } })
       }).pipe(Effect.provide(Logbook.layer({ url: demoFile })))))
-      results.demo = await measureDatabase("demo", demoFile, undefined, browser)
+      results.demo = await measureDatabase("demo", demoFile, undefined, browser, (rows) => {
+        results.demo = rows
+        write()
+      })
       write()
     }
     if (ONLY === undefined || ONLY === "large") {
       const { file, generatedMs } = await largeDatabase(ROWS)
       const companionsMs = await addCompanions(file, ROWS)
       console.log(`large database: ${ROWS} runs (${generatedMs === "cached" ? "cached" : `built in ${generatedMs} ms`}; companions ${companionsMs === "present" ? "cached" : `added in ${companionsMs} ms`})`)
-      results.large = { rows: ROWS, generatedMs, companionsMs, pages: await measureDatabase("large", file, COMPANION_TASK, browser) }
+      const large = { rows: ROWS, generatedMs, companionsMs, pages: [] as ReadonlyArray<unknown> }
+      results.large = large
+      large.pages = await measureDatabase("large", file, COMPANION_TASK, browser, (rows) => {
+        large.pages = rows
+        write()
+      })
       write()
     }
   } finally {
