@@ -208,9 +208,8 @@ const loadPage = async (browser: Browser, server: UiProcess, page: Page, loads: 
       const serverCpuMs = server.cpuMs() - serverBefore
       const browserCpu = browserCpuMs() - browserBefore
       const timings: Timings = await tab.evaluate(READ_TIMINGS)
-      // The calls made after the first render (a live page's poll, the doctor's check on the
-      // costs page) finish before the next load starts, so that they do not weigh on it; the
-      // doctor's integrity check of a large database may outlast the wait (then said so).
+      // The calls made after the first render (a live page's poll) finish before the next load
+      // starts, so that they do not weigh on it; one that outlasts the wait is said so.
       const idle = await tab.waitForLoadState("networkidle", { timeout: IDLE_TIMEOUT_MS }).then(() => true, () => false)
       if (!idle) console.log(`      ${page.name}: requests still running ${IDLE_TIMEOUT_MS / 1000} s after the first render`)
       if (i === 0) continue

@@ -7,6 +7,7 @@ import * as Schema from "effect/Schema"
 import { type ConfigScope, ConfigStore, projectScope } from "../../src/ConfigStore.js"
 import { ValidationError } from "../../src/Errors.js"
 import { describeBackends } from "../support/Backends.js"
+import { anthropicKey as fakeAnthropicKey } from "../support/Secrets.js"
 
 describeBackends("ConfigStore", ({ core }) => {
 const TestLayer = ConfigStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
@@ -130,7 +131,7 @@ describe("ConfigStore redaction", () => {
   it.effect("secrets in values never reach the database, also under a sensitive key name", () =>
     Effect.gen(function*() {
       const config = yield* ConfigStore
-      const anthropicKey = "sk-ant-api03-" + "B".repeat(40)
+      const anthropicKey = fakeAnthropicKey()
       yield* config.set("llm", { provider: "anthropic", apiKey: "plain-looking", note: `key ${anthropicKey}` })
       yield* config.set("github.token", "just-a-string")
       yield* config.set("password", "hunter2", { scope: "project:p" })

@@ -12,8 +12,9 @@ import { Num } from "../../src/database/Columns.js"
 import { DatabaseError, ValidationError } from "../../src/Errors.js"
 import { LogbookCheckpointSaver } from "../../src/langgraph/index.js"
 import { type Backend, describeBackends, sharedBackends, sqliteFileBackend } from "../support/Backends.js"
+import { anthropicKey } from "../support/Secrets.js"
 
-const SECRET = "sk-ant-api03-" + "a".repeat(40)
+const SECRET = anthropicKey()
 
 /** Runs `query` (one row with a count `n`) on the database at `url`. */
 const countOf = (url: string, query: (sql: SqlClient.SqlClient) => Statement.Statement<unknown>) =>

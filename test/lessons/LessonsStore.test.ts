@@ -14,6 +14,10 @@ import { checkSearchIndexes } from "../../src/maintenance/SearchIndex.js"
 import { nextMillisecond } from "../support/Poll.js"
 import { seedSearchLessons } from "./SearchSeed.js"
 import { describeBackends } from "../support/Backends.js"
+import { anthropicKey, awsAccessKeyId, githubToken } from "../support/Secrets.js"
+
+const AWS_KEY = awsAccessKeyId()
+const GITHUB_TOKEN = githubToken()
 
 describeBackends("LessonsStore", ({ core }) => {
 const TestLayer = LessonsStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
@@ -141,9 +145,9 @@ describe("LessonsStore", () => {
         const store = yield* LessonsStore
         const lesson = yield* store.create({
           ...base,
-          title: "Leaked AKIAIOSFODNN7EXAMPLE in logs",
-          summary: "key sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123",
-          details: "token ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+          title: `Leaked ${AWS_KEY} in logs`,
+          summary: `key ${anthropicKey()}`,
+          details: `token ${GITHUB_TOKEN}`,
           sourceFile: "https://user:hunter2@example.com/x"
         })
         expect(lesson.title).toBe("Leaked [REDACTED:aws-access-key] in logs")
@@ -152,10 +156,10 @@ describe("LessonsStore", () => {
         expect(lesson.sourceFile).not.toContain("hunter2")
         const terms = yield* indexTerms
         expect(terms).toContain("redacted")
-        for (const secret of ["akiaiosfodnn7example", "ghp", "abcdefghijklmnopqrstuvwxyz0123456789", "api03"]) {
+        for (const secret of [AWS_KEY.toLowerCase(), "ghp", GITHUB_TOKEN.slice(4).toLowerCase(), "api03"]) {
           expect(terms).not.toContain(secret)
         }
-        expect(yield* store.search({ query: "AKIAIOSFODNN7EXAMPLE" })).toEqual([])
+        expect(yield* store.search({ query: AWS_KEY })).toEqual([])
         expect(titles(yield* store.search({ query: "redacted aws" }))).toEqual([lesson.title])
       }).pipe(Effect.provide(TestLayer)))
   })
@@ -376,12 +380,12 @@ describe("LessonsStore", () => {
       Effect.gen(function*() {
         const store = yield* LessonsStore
         const lesson = yield* store.create({ ...base, projectId: "p1" })
-        const moved = yield* store.update(lesson.id, { projectId: null, category: "security", summary: "key AKIAIOSFODNN7EXAMPLE" })
+        const moved = yield* store.update(lesson.id, { projectId: null, category: "security", summary: `key ${AWS_KEY}` })
         expect(moved.projectId).toBeNull()
         expect(moved.category).toBe("security")
         expect(moved.summary).toBe("key [REDACTED:aws-access-key]")
         expect((yield* store.search({ projectId: "p2", category: "security" })).map((hit) => hit.id)).toEqual([lesson.id])
-        expect(yield* indexTerms).not.toContain("akiaiosfodnn7example")
+        expect(yield* indexTerms).not.toContain(AWS_KEY.toLowerCase())
       }).pipe(Effect.provide(TestLayer)))
 
     it.effect("an empty patch changes nothing", () =>

@@ -8,8 +8,9 @@ import { ValidationError } from "../../src/Errors.js"
 import { LogbookSession } from "../../src/openai-agents/index.js"
 import { type Backend, describeBackends } from "../support/Backends.js"
 import { runScript } from "../support/ChildProcess.js"
+import { anthropicKey } from "../support/Secrets.js"
 
-const SECRET = "sk-ant-api03-" + "b".repeat(40)
+const SECRET = anthropicKey()
 
 const user = (content: string): AgentInputItem => ({ role: "user", content })
 const assistant = (text: string): AgentInputItem => ({

@@ -7,6 +7,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { StateStore } from "../../src/StateStore.js"
 import { describeBackends } from "../support/Backends.js"
+import { anthropicKey as fakeAnthropicKey, awsAccessKeyId } from "../support/Secrets.js"
 
 describeBackends("StateStore context", ({ core, coreWith }) => {
 const TestLayer = StateStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
@@ -155,8 +156,8 @@ describe("StateStore contexts", () => {
 })
 
 describe("StateStore redaction", () => {
-  const anthropicKey = "sk-ant-api03-" + "A".repeat(40)
-  const awsKey = "AKIA" + "ABCDEFGHIJKLMNOP"
+  const anthropicKey = fakeAnthropicKey()
+  const awsKey = awsAccessKeyId()
 
   it.effect("secrets in contexts, metadata, events, checkpoints and artifacts never reach the database", () =>
     Effect.gen(function*() {

@@ -19,6 +19,7 @@ import {
 } from "./support.js"
 import { nextMillisecond } from "../support/Poll.js"
 import { describeBackends } from "../support/Backends.js"
+import { anthropicKey } from "../support/Secrets.js"
 
 describeBackends("TrajectoryStore", ({ core }) => {
 const TestLayer = TrajectoryStore.DefaultWithoutDependencies.pipe(Layer.provideMerge(core))
@@ -145,7 +146,7 @@ describe("TrajectoryStore.save / get", () => {
   it.effect("secrets are redacted before the table and the full-text index", () =>
     Effect.gen(function*() {
       const store = yield* TrajectoryStore
-      const secret = "sk-ant-api03-" + "A1b2C3d4E5f6G7h8I9j0".repeat(4)
+      const secret = anthropicKey()
       const input = JSON.parse(fixtureText)
       input.steps[2].tool_calls[0].arguments = { command: "deploy", api_key: "hunter2-plain-value" }
       input.steps[2].observation.results[0].content = `export ANTHROPIC_API_KEY=${secret}`
@@ -156,7 +157,7 @@ describe("TrajectoryStore.save / get", () => {
       expect(data).not.toContain("hunter2")
       expect(data).toContain("[REDACTED:")
       expect(yield* store.search({ query: "hunter2" })).toEqual([])
-      expect(yield* store.search({ query: "A1b2C3d4E5f6G7h8I9j0" })).toEqual([])
+      expect(yield* store.search({ query: secret.slice(13, 40) })).toEqual([])
       expect(yield* ftsMatches(`"hunter2"`)).toBe(0)
       expect(yield* ftsMatches(`"REDACTED"`)).toBe(1)
     }).pipe(Effect.provide(TestLayer)))

@@ -178,10 +178,12 @@ describe("logbook ui in Chromium, on the demo database", () => {
     await shot(page, "lessons")
   })
 
-  it("Costs and health: charts of cost and tokens per day, agent health, and the doctor's findings", async () => {
+  it("Costs and health: charts of cost and tokens per day, agent health, and the doctor's findings when asked", async () => {
     await open(page, "costs", "#/costs", ".chart canvas")
     await expect.poll(() => page.locator(".chart canvas").count()).toBe(3)
     expect(await page.locator("#agents").innerText()).toContain("deployer")
+    expect(await page.locator("#doctor").count()).toBe(0)
+    await page.click("#check-health")
     await page.locator("#doctor").waitFor()
     expect(await page.locator("#doctor").innerText()).toContain("Healthy")
     await shot(page, "costs")

@@ -1,5 +1,5 @@
 /** Costs and health: tokens and cost per day by model and agent, agent success and durations, and the doctor's findings. */
-import { useEffect, useState } from "preact/hooks"
+import { useState } from "preact/hooks"
 import { api, type CostsJson } from "../api.js"
 import { Chart, loadCharts } from "../components/Chart.js"
 import { Filters, JsonBlock, Load } from "../components/Common.js"
@@ -62,12 +62,9 @@ export const CostsPage = ({ route }: { readonly route: Route }) => {
   const loaded = useLoad(route.query.toString(), () => api.costs({ ...params, since }), true)
   // uPlot loads beside the figures rather than after them (a failure shows in each chart).
   void loadCharts().catch(() => undefined)
-  // The doctor's integrity check reads the whole database (seconds on a large one) and would hold
-  // the connection the figures wait for: it starts once the figures have first arrived.
+  // The doctor reads the whole database (integrity, foreign keys, search indexes: many seconds on a large
+  // one, while this server's other requests wait for the connection): it runs when asked, not on every visit.
   const [checkHealth, setCheckHealth] = useState(false)
-  useEffect(() => {
-    if (loaded.state !== "loading") setCheckHealth(true)
-  }, [loaded.state])
   return (
     <section>
       <h1>Costs and health</h1>
@@ -117,7 +114,12 @@ export const CostsPage = ({ route }: { readonly route: Route }) => {
         }}
       </Load>
       <h2>Health</h2>
-      {checkHealth ? <Doctor /> : <p class="muted">Loading…</p>}
+      {checkHealth ? <Doctor /> : (
+        <p class="muted">
+          <button type="button" id="check-health" onClick={() => setCheckHealth(true)}>Check health</button>{" "}
+          What <code>logbook doctor</code> checks. It reads the whole database: seconds on a large one.
+        </p>
+      )}
     </section>
   )
 }
