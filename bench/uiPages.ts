@@ -32,7 +32,7 @@ import { StateStore } from "../src/StateStore.js"
 import { browserCpuMs, cpuPressure, mainThread, rendererDelta, rendererThreads } from "./ui/cpu.js"
 import { addCompanions, COMPANION_TASK } from "./ui/companions.js"
 import { largeDatabase } from "./ui/largeDatabase.js"
-import { type Page, type PageIds, pagesOf } from "./ui/pages.js"
+import { type Page, type PageIds, pagesOf, SHELL_HASH } from "./ui/pages.js"
 import { startUi, type UiProcess } from "./ui/server.js"
 import type { Scheduled } from "./ui/cpu.js"
 
@@ -175,6 +175,24 @@ const READ_TIMINGS = `(() => {
   }
 })()`
 
+/**
+ * A navigation inside the running app (what following a link does): from the
+ * app shell's route, sets the page's route and resolves, on the page's clock,
+ * when every selector is in the document and the next frame has run.
+ */
+const NAVIGATE_IN_APP = `([selectors, hash]) => new Promise((resolve) => {
+  const start = performance.now()
+  const observer = new MutationObserver(() => {
+    if (!selectors.every((s) => document.querySelector(s) !== null)) return
+    observer.disconnect()
+    const dom = performance.now() - start
+    requestAnimationFrame(() => resolve({ dom, frame: performance.now() - start }))
+  })
+  observer.observe(document, { childList: true, subtree: true })
+  setTimeout(() => resolve({ dom: NaN, frame: NaN }), ${RENDER_TIMEOUT_MS})
+  location.hash = hash
+})`
+
 /** {@link READ_TIMINGS}' result. */
 interface Timings {
   readonly dom: number
@@ -184,7 +202,12 @@ interface Timings {
   readonly api: ReadonlyArray<{ readonly url: string; readonly startMs: number; readonly endMs: number }>
 }
 
-const loadPage = async (browser: Browser, server: UiProcess, page: Page, loads: number): Promise<ReadonlyArray<Load>> => {
+const loadPage = async (
+  browser: Browser,
+  server: UiProcess,
+  page: Page,
+  loads: number
+): Promise<{ readonly measured: ReadonlyArray<Load>; readonly inApp: ReadonlyArray<number> }> => {
   const context = await browser.newContext()
   try {
     await context.addInitScript({ content: observeRender(page.selectors) })
@@ -227,7 +250,16 @@ const loadPage = async (browser: Browser, server: UiProcess, page: Page, loads: 
         cpuPressure: pressure
       })
     }
-    return measured
+    const inApp: Array<number> = []
+    // The app shell is where every in-app navigation starts from; it has none of its own.
+    for (let i = 0; i <= (page.hash === SHELL_HASH ? -1 : loads); i++) {
+      await tab.evaluate(`location.hash = ${JSON.stringify(SHELL_HASH)}`)
+      await tab.locator("main p.error").waitFor({ timeout: RENDER_TIMEOUT_MS })
+      const { frame } = await tab.evaluate(`(${NAVIGATE_IN_APP})(${JSON.stringify([page.selectors, page.hash])})`) as { frame: number }
+      await tab.waitForLoadState("networkidle", { timeout: IDLE_TIMEOUT_MS }).catch(() => undefined)
+      if (i > 0) inApp.push(frame)
+    }
+    return { measured, inApp }
   } finally {
     await context.close()
   }
@@ -266,6 +298,10 @@ interface Row {
   readonly cpuPressure: ReadonlyArray<number | null>
   readonly rendersMs: ReadonlyArray<number>
   readonly overBudget: boolean
+  /** Median of the in-app navigations to the page (a link followed in the running app), ms. */
+  readonly inAppMs: number
+  readonly inAppRendersMs: ReadonlyArray<number>
+  readonly inAppOverBudget: boolean
 }
 
 const measureDatabase = async (
@@ -281,13 +317,15 @@ const measureDatabase = async (
     const pages = pagesOf(ids).filter((page) => PAGE_NAMES === undefined || PAGE_NAMES.includes(page.name))
     const rows: Array<Row | { page: string; hash: string; failed: string; loadAverage: ReadonlyArray<number> }> = []
     for (const page of pages) {
-      const loads = await loadPage(browser, server, page, LOADS).catch((error: unknown) => {
+      const result = await loadPage(browser, server, page, LOADS).catch((error: unknown) => {
         const message = error instanceof Error ? error.message.split("\n")[0]! : String(error)
         console.log(`${label.padEnd(5)} ${page.name.padEnd(24)} FAILED: ${message} (load avg ${load1()})`)
         rows.push({ page: page.name, hash: page.hash, failed: message, loadAverage: [load1()] })
         return undefined
       })
-      if (loads === undefined) continue
+      if (result === undefined) continue
+      const loads = result.measured
+      const inAppMs = page.hash === SHELL_HASH ? 0 : round(median(result.inApp))
       const apiUrls = [...new Set(loads.flatMap((load) => load.apiCalls.map((call) => call.url)))]
       const api = await apiFromNode(server, apiUrls, LOADS)
       const renderMs = round(median(loads.map((l) => l.renderMs)))
@@ -311,12 +349,16 @@ const measureDatabase = async (
         cpuPressure: loads.map((l) => l.cpuPressure),
         loadAverage: loads.map((l) => l.loadAverage),
         rendersMs: loads.map((l) => round(l.renderMs)),
-        overBudget: renderMs > BUDGET_MS[label]
+        overBudget: renderMs > BUDGET_MS[label],
+        inAppMs,
+        inAppRendersMs: result.inApp.map(round),
+        inAppOverBudget: inAppMs > BUDGET_MS[label]
       }
       rows.push(row)
       measured(rows)
       console.log(
         `${label.padEnd(5)} ${page.name.padEnd(24)} render ${String(row.renderMs).padStart(6)} ms (loads ${row.rendersMs.join("/")}; script in ${row.scriptEndMs}, data in DOM ${row.domMs})` +
+          `  in-app ${row.inAppMs} ms (${row.inAppRendersMs.join("/")})${row.inAppOverBudget ? " OVER BUDGET" : ""}` +
           `  api ${row.apiMs} ms (in browser ${row.apiInBrowserMs}, server cpu ${row.apiServerCpuMs} ms)` +
           `  to render: server main thread cpu ${row.serverMainCpuMs} ms + run-queue wait ${row.serverMainWaitMs} ms,` +
           ` renderer cpu ${row.rendererCpuMs} ms + wait ${row.rendererWaitMs} ms, all chromium cpu ${row.browserCpuMs} ms` +

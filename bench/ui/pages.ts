@@ -38,12 +38,15 @@ const DAY_MS = 86_400_000
 /** The runs table with its rows, or with the line saying that no run matches (the demo has no failed run). */
 const SOME_RUNS = "#runs tbody tr, #runs + p.muted"
 
+/** The app shell's route: a route the app does not know, rendered at once with no data and no API call. */
+export const SHELL_HASH = "#/no-such-page"
+
 /** The pages, in the order of the navigation bar, each list page also with a filter. */
 export const pagesOf = (ids: PageIds, now = Date.now()): ReadonlyArray<Page> => {
   const weekAgo = new Date(now - 7 * DAY_MS).toISOString()
   return [
-    // The app without data: a route it does not know renders its message at once, with no API call.
-    { name: "(app shell)", hash: "#/no-such-page", selectors: ["main p.error"] },
+    // The app without data.
+    { name: "(app shell)", hash: SHELL_HASH, selectors: ["main p.error"] },
     { name: "runs", hash: "#/runs", selectors: ["#runs tbody tr"] },
     { name: "runs ?status=error", hash: "#/runs?status=error", selectors: [SOME_RUNS] },
     { name: "runs ?agent", hash: `#/runs?agent=${at(ids.agent)}`, selectors: [SOME_RUNS] },
