@@ -147,6 +147,7 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
         tags: (valid.tags ?? []).map(redact),
         limit: valid.limit ?? DEFAULT_SEARCH_LIMIT,
         offset: valid.offset ?? 0,
+        candidates: yield* Queries.SearchCandidates,
         snippet: { ...Queries.DEFAULT_SNIPPET, ...valid.snippet }
       })
       const rows: Effect.Effect<ReadonlyArray<unknown>, SqlError | ValidationError> = raw

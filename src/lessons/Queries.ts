@@ -7,6 +7,7 @@
  * @module
  */
 import type * as Statement from "@effect/sql/Statement"
+import * as Context from "effect/Context"
 import * as Option from "effect/Option"
 import { type Sql, unsupported } from "../database/Dialect.js"
 import { prefixTsQuery } from "../search/TsQuery.js"
@@ -31,6 +32,8 @@ export interface SearchPlan {
   readonly tags: ReadonlyArray<string>
   readonly limit: number
   readonly offset: number
+  /** Without filters, how many of the most recent matches are ranked ({@link SearchCandidates}). */
+  readonly candidates: number
   readonly snippet: { readonly open: string; readonly close: string; readonly ellipsis: string; readonly tokens: number }
 }
 
@@ -52,7 +55,7 @@ const filtersOf = (sql: Sql, plan: SearchPlan): Array<Statement.Fragment> => {
 }
 
 /**
- * How many matches a search without filters ranks: the most recently
+ * How many matches a search without filters ranks by default: the most recently
  * written ones (highest `seq`), at least as many as the page reaches. A
  * word found in more lessons is ranked among these only: ranking every
  * match costs time in proportion to all of them (about 60 ms of CPU for a
@@ -62,11 +65,19 @@ const filtersOf = (sql: Sql, plan: SearchPlan): Array<Statement.Fragment> => {
  */
 export const SEARCH_CANDIDATES = 1000
 
-const candidatesOf = (plan: SearchPlan) => Math.max(SEARCH_CANDIDATES, plan.offset + plan.limit)
+/**
+ * How many matches a search without filters ranks ({@link SEARCH_CANDIDATES}
+ * unless provided): a spec shows the cut with a handful of lessons.
+ */
+export class SearchCandidates extends Context.Reference<SearchCandidates>()("logbook/lessons/SearchCandidates", {
+  defaultValue: (): number => SEARCH_CANDIDATES
+}) {}
+
+const candidatesOf = (plan: SearchPlan) => Math.max(plan.candidates, plan.offset + plan.limit)
 
 /**
  * SQLite: a search without filters, ranked inside the index first: the
- * {@link SEARCH_CANDIDATES} most recent matches are read from the index in
+ * {@link SearchCandidates} most recent matches are read from the index in
  * `seq` order and ranked once, the page is cut from them (with the lessons
  * tied with its last rank, so that ties are still ordered by recency), only
  * those are joined to their lessons, and only the page's rows are given a

@@ -8,7 +8,8 @@ import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import { Num } from "../../src/database/Columns.js"
 import { ValidationError } from "../../src/Errors.js"
-import type { LessonInput } from "../../src/lessons/Lesson.js"
+import type { LessonInput, LessonSearchOptions } from "../../src/lessons/Lesson.js"
+import { SearchCandidates } from "../../src/lessons/Queries.js"
 import { LessonsStore } from "../../src/LessonsStore.js"
 import { checkSearchIndexes } from "../../src/maintenance/SearchIndex.js"
 import { nextMillisecond } from "../support/Poll.js"
@@ -184,6 +185,25 @@ describe("LessonsStore", () => {
         expect(titles(yield* store.search({ query: "orchestr" }))).toEqual(["Multi agent orchestration"])
         expect(yield* store.search({ query: "react orchestration" })).toEqual([])
         expect(titles(yield* store.search({ query: "builders planner" }))).toEqual(["Multi agent orchestration"])
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("without filters, a word is ranked among its most recent matches only; a filter ranks every match", () =>
+      Effect.gen(function*() {
+        const store = yield* LessonsStore
+        // Written oldest first: the oldest says the word most, so it ranks best among all matches.
+        yield* store.create({ ...base, title: "walrus walrus walrus", summary: "walrus walrus" })
+        for (const n of [1, 2, 3, 4]) yield* store.create({ ...base, title: `Newer lesson ${n}`, summary: `a walrus, once (${n})` })
+        const ranked = (options: LessonSearchOptions) =>
+          Effect.map(store.search(options), titles).pipe(Effect.provideService(SearchCandidates, 3))
+        // A page of three: the three most recent matches; the oldest, best-ranked one is beyond them.
+        expect((yield* ranked({ query: "walrus", limit: 3 })).sort()).toEqual(["Newer lesson 2", "Newer lesson 3", "Newer lesson 4"])
+        // A page that reaches further than the candidates ranks as many matches as it reaches.
+        expect((yield* ranked({ query: "walrus", limit: 2, offset: 3 }))).toHaveLength(2)
+        expect((yield* ranked({ query: "walrus", limit: 5 }))[0]).toBe("walrus walrus walrus")
+        // With a filter every match is ranked.
+        expect((yield* ranked({ query: "walrus", category: "pattern", limit: 1 }))).toEqual(["walrus walrus walrus"])
+        // At the default, all five are candidates.
+        expect(titles(yield* store.search({ query: "walrus", limit: 1 }))).toEqual(["walrus walrus walrus"])
       }).pipe(Effect.provide(TestLayer)))
 
     it.effect("reads plain text the way a user means it", () =>
