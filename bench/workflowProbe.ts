@@ -21,6 +21,7 @@ import * as path from "node:path"
 import * as Logbook from "../src/Logbook.js"
 import { type PersistedState, StateStore } from "../src/StateStore.js"
 import { loadPeer } from "./suite/peers.js"
+import { contextAt, stateAt } from "./suite/workflow.js"
 
 const args = process.argv.slice(2)
 const option = (name: string) => {
@@ -43,15 +44,6 @@ for (const method of ["run", "all", "get", "iterate"]) {
   }
 }
 
-const contextAt = (step: number) => ({
-  step,
-  goal: "refactor the payment module and keep its tests green",
-  messages: Array.from({ length: 8 }, (_, i) => ({
-    role: i % 2 === 0 ? "user" : "assistant",
-    content: `step ${step} message ${i}: ${"lorem ipsum dolor sit amet ".repeat(7)}`
-  }))
-})
-const stateAt = (step: number) => `state-${step % 7}`
 
 interface PerCall {
   readonly cpuUs: number

@@ -33,7 +33,7 @@ const durabilityOf = (sync: Sync, logbook: boolean) =>
   `WAL, sync=${sync.toUpperCase()}${logbook && sync === "full" ? " (logbook default)" : ""}`
 
 /** A ~2 KB context that changes at every step. */
-const contextAt = (step: number) => ({
+export const contextAt = (step: number) => ({
   step,
   goal: "refactor the payment module and keep its tests green",
   messages: Array.from({ length: 8 }, (_, i) => ({
@@ -42,7 +42,8 @@ const contextAt = (step: number) => ({
   }))
 })
 
-const stateAt = (step: number) => `state-${step % 7}`
+/** The state a workflow is in after `step` steps. */
+export const stateAt = (step: number) => `state-${step % 7}`
 
 /** One subject of the workload: a step and a load of task `task`. */
 interface Subject {

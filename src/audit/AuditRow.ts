@@ -53,24 +53,27 @@ export const AuditRow = Schema.Struct({
 
 export type AuditRow = typeof AuditRow.Type
 
+/** The entry of a decoded `audit_logs` row, with its parsed `details`. */
+const entryOf = <D>(row: Omit<typeof AuditRow.Type, "details">, details: D) => ({
+  id: row.id,
+  timestamp: row.timestamp,
+  projectId: row.project_id,
+  taskId: row.task_id,
+  agent: row.agent,
+  action: row.action,
+  category: row.category,
+  details,
+  userId: row.user_id,
+  ipAddress: row.ip_address
+})
+
 /** Decodes a row of `audit_logs` to an {@link AuditEntry}, parsing `details`. */
 export const AuditEntryFromRow = Schema.transform(
   Schema.Struct({ ...AuditRow.fields, details: Schema.NullOr(Schema.compose(DetailsText, Schema.parseJson())) }),
   AuditEntry,
   {
     strict: false,
-    decode: (row) => ({
-      id: row.id,
-      timestamp: row.timestamp,
-      projectId: row.project_id,
-      taskId: row.task_id,
-      agent: row.agent,
-      action: row.action,
-      category: row.category,
-      details: row.details,
-      userId: row.user_id,
-      ipAddress: row.ip_address
-    }),
+    decode: (row) => entryOf(row, row.details),
     encode: (entry) => ({
       id: entry.id,
       timestamp: entry.timestamp,
@@ -108,18 +111,7 @@ export const decodeEntries = (rows: unknown): Either.Either<ReadonlyArray<AuditE
           return Either.left(new ParseResult.ParseError({ issue }))
         }
       }
-      entries.push({
-        id: row.id,
-        timestamp: row.timestamp,
-        projectId: row.project_id,
-        taskId: row.task_id,
-        agent: row.agent,
-        action: row.action,
-        category: row.category,
-        details,
-        userId: row.user_id,
-        ipAddress: row.ip_address
-      })
+      entries.push(entryOf(row, details))
     }
     return Either.right(entries)
   })

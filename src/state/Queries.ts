@@ -184,6 +184,15 @@ export const selectState = (sql: Sql, taskId: string): Effect.Effect<Option.Opti
 
 const Appended = Schema.Array(Schema.Struct({ seq: Num }))
 
+/** A move of a task to `to` (metadata as JSON text), only from `expected` when given. */
+interface Move {
+  readonly to: string
+  readonly event: string
+  readonly metadata: string | null
+  readonly expected?: string | undefined
+  readonly at: string
+}
+
 /**
  * Appends a transition from the task's current state and returns its `seq`;
  * none when the task is unknown or (with `expected`) not in that state. The
@@ -192,13 +201,7 @@ const Appended = Schema.Array(Schema.Struct({ seq: Num }))
 export const appendTransition = (
   sql: Sql,
   taskId: string,
-  values: {
-    readonly to: string
-    readonly event: string
-    readonly metadata: string | null
-    readonly expected?: string | undefined
-    readonly at: string
-  }
+  values: Move
 ): Effect.Effect<Option.Option<number>, Failure> =>
   sql`INSERT INTO state_transitions (task_id, seq, from_state, to_state, event, metadata, created_at)
     SELECT w.task_id,
@@ -228,15 +231,10 @@ const isStepRefusal = (error: SqlError) => error.cause instanceof Error && error
 export const step = (
   sql: Sql,
   taskId: string,
-  values: {
-    readonly to: string
-    readonly event: string
-    readonly metadata: string | null
-    readonly expected: string | undefined
+  values: Move & {
     readonly context: string | undefined
     readonly checkpointId: string | undefined
     readonly artifacts: string
-    readonly at: string
   }
 ): Effect.Effect<Option.Option<number>, Failure> => {
   const insert = sql`INSERT INTO workflow_steps (task_id, to_state, event, metadata, expected, context, checkpoint_id, artifacts, at)
