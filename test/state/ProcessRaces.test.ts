@@ -51,17 +51,17 @@ const checkRace = (
   const won = outcomes.flatMap((outcome) => outcome.won)
   // Each step won exactly once: none by two racers, none by no one.
   expect(won.map(([step]) => step).sort((x, y) => x - y)).toEqual(Array.from({ length: STEPS }, (_, i) => i))
+  // Every process raced: each had moves refused because another racer (of either process) moved first. Which
+  // process wins how many steps is up to the scheduler: one may win them all.
   for (const outcome of outcomes) expect(outcome.stale).toBeGreaterThan(0)
   const winners = new Map(won)
   expect(loaded.state).toBe(`s${STEPS}`)
   expect(loaded.history.map((t) => [t.from, t.to, t.event])).toEqual(
     Array.from({ length: STEPS }, (_, i) => [`s${i}`, `s${i + 1}`, winners.get(i)])
   )
-  if (mode === "transition") {
-    // Both processes moved the task (a save reads its copy first, so there one process
-    // may find every copy of its stale).
-    for (const name of PROCESSES) expect(won.some(([, by]) => by.startsWith(`${name}-`))).toBe(true)
-  } else {
+  // Every winner is one of the racers.
+  for (const [, by] of won) expect(PROCESSES.some((name) => by.startsWith(`${name}-`))).toBe(true)
+  if (mode === "save") {
     // The context is the last winner's: no stale save replaced it afterwards.
     expect(loaded.context).toEqual({ by: winners.get(STEPS - 1), checkpoints: [] })
   }
