@@ -177,34 +177,35 @@ const isBusyFailure = (error: SqlError) => reasonOf(error.cause) === "Busy"
  * the database locked costs one failure handler: the call's wait is read only
  * once a lock is met.
  */
-const waitingWhileLocked = (busyTimeout: number, sql: string) => <A>(statement: Effect.Effect<A, SqlError>) => {
-  const started = Date.now()
-  return Effect.catchIf(statement, isBusyFailure, (first) =>
-    Effect.flatMap(FiberRef.get(currentBusyWait), (current) => {
-      const wait: BusyWait = current ?? { start: started, exhausted: false, warned: false }
-      const retry = (error: SqlError, pause: number): Effect.Effect<A, SqlError> => {
-        const waited = Date.now() - wait.start
-        const code = Option.getOrElse(driverCode(error.cause), () => "")
-        if (waited >= busyTimeout || !LOCK_CODES.has(code)) {
-          if (waited >= busyTimeout) wait.exhausted = true
-          return Effect.fail(error)
+const waitingWhileLocked = (busyTimeout: number, sql: string) => <A>(statement: Effect.Effect<A, SqlError>) =>
+  Effect.suspend(() => {
+    const started = Date.now()
+    return Effect.catchIf(statement, isBusyFailure, (first) =>
+      Effect.flatMap(FiberRef.get(currentBusyWait), (current) => {
+        const wait: BusyWait = current ?? { start: started, exhausted: false, warned: false }
+        const retry = (error: SqlError, pause: number): Effect.Effect<A, SqlError> => {
+          const waited = Date.now() - wait.start
+          const code = Option.getOrElse(driverCode(error.cause), () => "")
+          if (waited >= busyTimeout || !LOCK_CODES.has(code)) {
+            if (waited >= busyTimeout) wait.exhausted = true
+            return Effect.fail(error)
+          }
+          const warn = !wait.warned && waited >= Math.min(LONG_WAIT_MILLIS, busyTimeout / 2)
+          if (warn) wait.warned = true
+          return Effect.zipRight(
+            warn
+              ? Effect.logWarning("logbook: waiting for another connection's lock on the database").pipe(
+                Effect.annotateLogs({ waitedMillis: waited, busyTimeoutMillis: busyTimeout, statement: sql.slice(0, 80) })
+              )
+              : Effect.void,
+            Effect.sleep(Math.min(pause, Math.max(1, busyTimeout - waited)))
+          ).pipe(
+            Effect.zipRight(Effect.catchIf(statement, isBusyFailure, (error) => retry(error, Math.min(pause * 2, 10))))
+          )
         }
-        const warn = !wait.warned && waited >= Math.min(LONG_WAIT_MILLIS, busyTimeout / 2)
-        if (warn) wait.warned = true
-        return Effect.zipRight(
-          warn
-            ? Effect.logWarning("logbook: waiting for another connection's lock on the database").pipe(
-              Effect.annotateLogs({ waitedMillis: waited, busyTimeoutMillis: busyTimeout, statement: sql.slice(0, 80) })
-            )
-            : Effect.void,
-          Effect.sleep(Math.min(pause, Math.max(1, busyTimeout - waited)))
-        ).pipe(
-          Effect.zipRight(Effect.catchIf(statement, isBusyFailure, (error) => retry(error, Math.min(pause * 2, 10))))
-        )
-      }
-      return retry(first, 2).pipe(Effect.withClock(realClock))
-    }))
-}
+        return retry(first, 2).pipe(Effect.withClock(realClock))
+      }))
+  })
 
 const noActiveTransaction = (error: SqlError) =>
   error.cause instanceof Error && /no transaction is active/i.test(error.cause.message)
