@@ -1,30 +1,18 @@
 import { describe, expect, it } from "vitest"
-import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { childEntry, type ChildResult } from "../support/ChildProcess.js"
+import { childEntry, type ChildResult, runCommand } from "../support/ChildProcess.js"
 import { logbook as runCli } from "../support/Cli.js"
 
 const logbook = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => runCli(args, { env })
 
 /** `logbook ARGS` run from `cwd`, with no database named anywhere: the default location applies. */
-const logbookIn = (cwd: string, args: ReadonlyArray<string>): Promise<ChildResult> =>
-  new Promise((resolve, reject) => {
-    const env = { ...process.env }
-    delete env.LOGBOOK_DATABASE_URL
-    const child = spawn(process.execPath, [childEntry("src/bin.ts"), ...args], {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
-  })
+const logbookIn = (cwd: string, args: ReadonlyArray<string>): Promise<ChildResult> => {
+  const env = { ...process.env }
+  delete env.LOGBOOK_DATABASE_URL
+  return runCommand(process.execPath, [childEntry("src/bin.ts"), ...args], { cwd, env })
+}
 
 interface Summary {
   readonly database: string

@@ -7,30 +7,22 @@
  */
 import Sqlite from "better-sqlite3"
 import { afterEach, describe, expect, it } from "vitest"
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { childEntry, type ChildResult } from "../support/ChildProcess.js"
+import { childEntry, type ChildResult, runCommand } from "../support/ChildProcess.js"
 import { logbook, oneLineError } from "../support/Cli.js"
 
 const NOBODY = "65534"
 
 /** `logbook ARGS` run as the unprivileged user `nobody`, in a child process. */
 const logbookAsNobody = (cwd: string, args: ReadonlyArray<string>): Promise<ChildResult> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(
-      "setpriv",
-      [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath, childEntry("src/bin.ts"), ...args],
-      { cwd, env: { PATH: process.env["PATH"] ?? "", HOME: cwd, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] }
-    )
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
-  })
+  runCommand(
+    "setpriv",
+    [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath, childEntry("src/bin.ts"), ...args],
+    { cwd, env: { PATH: process.env["PATH"] ?? "", HOME: cwd, NO_COLOR: "1" } }
+  )
 
 const cleanups: Array<() => void> = []
 afterEach(() => {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import Sqlite from "better-sqlite3"
 import * as Effect from "effect/Effect"
-import { spawn } from "node:child_process"
 import * as path from "node:path"
 import * as Logbook from "../../src/Logbook.js"
 import { spoolFiles } from "../../src/writeBehind/Spool.js"
-import { childEntry, type ChildResult, repoRoot } from "../support/ChildProcess.js"
+import { childEntry, runCommand } from "../support/ChildProcess.js"
 import { tempDir } from "../support/TempDir.js"
 import { writeBigSpool } from "./BigSpool.js"
 
@@ -17,18 +16,7 @@ const HEAP_MB = 56
  * 64 MiB keeps the suite fast (the replay itself peaks near 37 MiB of heap, so the cap leaves room); `LOGBOOK_SPOOL_MIB=600` runs the 600 MiB acceptance run (slow: minutes).
  */
 const replayInSmallHeap = (url: string) =>
-  new Promise<ChildResult>((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, childEntry("test/faults/fixtures/replaySpool.ts"), url], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
-  })
+  runCommand(process.execPath, [`--max-old-space-size=${HEAP_MB}`, childEntry("test/faults/fixtures/replaySpool.ts"), url])
 
 describe("a spool larger than memory allows is replayed in bounded chunks", () => {
   it.scopedLive(`a ${SPOOL_BYTES / 1024 / 1024} MiB spool is replayed by a process with a ${HEAP_MB} MB heap, every record once`, () =>

@@ -28,18 +28,22 @@ export const childEntry = (script: string): string => {
   return path.join(inject("childBundles"), relative.replace(/\.ts$/, ".mjs"))
 }
 
-/** Runs a script of the test suite (prebuilt: see {@link childEntry}) in a real Node.js child process. */
-export const runScript = (
-  script: string,
+/**
+ * Runs `command` in a real child process (in the repository root and with
+ * this process's environment unless given) and collects what it prints;
+ * `onStdout` sees each chunk with a way to SIGKILL the child.
+ */
+export const runCommand = (
+  command: string,
   args: ReadonlyArray<string>,
-  options: { readonly env?: Record<string, string>; readonly onStdout?: (chunk: string, kill: () => void) => void } = {}
+  options: {
+    readonly cwd?: string
+    readonly env?: NodeJS.ProcessEnv
+    readonly onStdout?: (chunk: string, kill: () => void) => void
+  } = {}
 ): Promise<ChildResult> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [childEntry(script), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...options.env },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
+    const child = spawn(command, args, { cwd: options.cwd ?? repoRoot, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] })
     let stdout = ""
     let stderr = ""
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -52,3 +56,11 @@ export const runScript = (
     child.on("error", reject)
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
   })
+
+/** Runs a script of the test suite (prebuilt: see {@link childEntry}) in a real Node.js child process. */
+export const runScript = (
+  script: string,
+  args: ReadonlyArray<string>,
+  options: { readonly env?: Record<string, string>; readonly onStdout?: (chunk: string, kill: () => void) => void } = {}
+): Promise<ChildResult> =>
+  runCommand(process.execPath, [childEntry(script), ...args], { env: { ...process.env, ...options.env }, onStdout: options.onStdout })
