@@ -20,8 +20,7 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import * as Logbook from "../src/Logbook.js"
 import { type PersistedState, StateStore } from "../src/StateStore.js"
-import { loadPeer } from "./suite/peers.js"
-import { contextAt, stateAt } from "./suite/workflow.js"
+import { contextAt, langGraph, stateAt } from "./suite/workflow.js"
 
 const args = process.argv.slice(2)
 const option = (name: string) => {
@@ -137,37 +136,18 @@ try {
   }
 
   if (wanted("langgraph")) {
-    const peer = await loadPeer("langgraph")
-    if (peer === undefined) {
+    const saver = await langGraph(path.join(folder, "langgraph.db"), "normal")
+    if (saver === undefined) {
       console.log("LangGraph peer not installed (npm run bench installs it into bench/peers)")
     } else {
-      const checkpointModule = await import("@langchain/langgraph-checkpoint")
-      const SqliteSaver = peer.SqliteSaver as new(db: Sqlite.Database) => import("@langchain/langgraph-checkpoint").BaseCheckpointSaver
-      const db = new Sqlite(path.join(folder, "langgraph.db"))
-      db.pragma("journal_mode = WAL")
-      db.pragma("synchronous = NORMAL")
-      const saver = new SqliteSaver(db)
-      const last = new Map<string, Record<string, unknown>>()
       let step = 0
-      const put = async (task: string) => {
-        const config = { configurable: { thread_id: task, checkpoint_ns: "", ...last.get(task) } }
-        const checkpoint = {
-          ...checkpointModule.emptyCheckpoint(),
-          id: checkpointModule.uuid6(step),
-          channel_values: { context: contextAt(step), state: stateAt(step) },
-          channel_versions: { context: step + 1, state: step + 1 }
-        }
-        step++
-        const next = await saver.put(config, checkpoint, { source: "loop", step, parents: {} }, { context: step, state: step })
-        last.set(task, { checkpoint_id: next.configurable?.checkpoint_id })
-      }
+      const put = () => saver.step("solo", step++)
       for (const history of histories) {
-        while (step < history) await put("solo")
-        report("LangGraph SqliteSaver.put", "step", history, await perCall(calls, () => put("solo")))
-        report("LangGraph SqliteSaver.getTuple", "load", history, await perCall(calls, () =>
-          saver.getTuple({ configurable: { thread_id: "solo", checkpoint_ns: "" } })))
+        while (step < history) await put()
+        report("LangGraph SqliteSaver.put", "step", history, await perCall(calls, put))
+        report("LangGraph SqliteSaver.getTuple", "load", history, await perCall(calls, () => saver.load("solo")))
       }
-      db.close()
+      await saver.close()
     }
   }
 } finally {

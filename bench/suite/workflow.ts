@@ -46,7 +46,8 @@ export const contextAt = (step: number) => ({
 export const stateAt = (step: number) => `state-${step % 7}`
 
 /** One subject of the workload: a step and a load of task `task`. */
-interface Subject {
+/** A workflow store under measurement: one step and one load of a task, at a durability. */
+export interface Subject {
   readonly name: string
   readonly loadName: string
   readonly durability: string
@@ -109,7 +110,8 @@ const logbookSave = (file: string, sync: Sync): Subject => {
   }
 }
 
-const langGraph = async (file: string, sync: Sync): Promise<Subject | undefined> => {
+/** LangGraph's SqliteSaver as a subject (`put` a checkpoint, `getTuple`); undefined when the peer is not installed. */
+export const langGraph = async (file: string, sync: Sync): Promise<Subject | undefined> => {
   const peer = await loadPeer("langgraph")
   const checkpointModule = await import("@langchain/langgraph-checkpoint")
   if (peer === undefined) return undefined
