@@ -9,11 +9,13 @@ import { runScript } from "../support/ChildProcess.js"
 import { tempDir } from "../support/TempDir.js"
 import { keepingLogs, until } from "./Logs.js"
 
-const HOLD_MILLIS = 20_000
+/** The longest the other process holds the lock; the spec has it let go as soon as the durable calls are done. */
+const HOLD_MILLIS = 60_000
 const RECORDS = 1_000
 const BUSY_MILLIS = 4_000
+const DURABLE_CALLS = 2
 
-describe("another process holds the write lock for 20 s", () => {
+describe("another process holds the write lock for longer than busyTimeout", () => {
   it.scopedLive("the event loop never freezes, record returns at once, a durable call fails with Busy after busyTimeout", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
@@ -24,13 +26,16 @@ describe("another process holds the write lock for 20 s", () => {
         yield* audit.log({ projectId: "lock", action: "before", category: "agent" })
         let held = false
         let released = false
+        let release = () => {}
         const holder = runScript("test/faults/fixtures/holdLock.ts", [url, String(HOLD_MILLIS)], {
-          onStdout: (chunk) => {
+          onStdout: (chunk, signal) => {
+            release = () => signal("SIGUSR1")
             if (chunk.includes("HELD")) held = true
             if (chunk.includes("RELEASED")) released = true
           }
         })
         yield* until(() => held)
+        const heldSince = Date.now()
 
         let maxLag = 0
         const monitor = yield* Effect.fork(Effect.forever(Effect.suspend(() => {
@@ -49,13 +54,15 @@ describe("another process holds the write lock for 20 s", () => {
         }
 
         const waits: Array<number> = []
-        for (let call = 0; call < 3; call++) {
+        for (let call = 0; call < DURABLE_CALLS; call++) {
           const start = Date.now()
           const error = yield* Effect.flip(audit.log({ projectId: "lock", action: `durable-${call}`, category: "agent" }))
           waits.push(Date.now() - start)
           expect(error).toMatchObject({ _tag: "DatabaseError", reason: "Busy", operation: "AuditLog.log" })
         }
-        yield* until(() => released, HOLD_MILLIS + 10_000)
+        const heldFor = Date.now() - heldSince
+        release()
+        yield* until(() => released)
         yield* Logbook.flush
         yield* Fiber.interrupt(monitor)
         const child = yield* Effect.promise(() => holder)
@@ -64,7 +71,7 @@ describe("another process holds the write lock for 20 s", () => {
         const stored = yield* audit.query({ projectId: "lock" })
         const recorded = stored.filter((entry) => entry.action.startsWith("record-")).length
         console.log(
-          `lock held ${HOLD_MILLIS} ms: max event-loop lag ${maxLag} ms, slowest record ${slowestRecord.toFixed(1)} ms, ` +
+          `lock held ${heldFor} ms: max event-loop lag ${maxLag} ms, slowest record ${slowestRecord.toFixed(1)} ms, ` +
             `Busy after ${waits.join(", ")} ms (busyTimeout ${BUSY_MILLIS}), ${RECORDS} recorded, ${recorded} found`
         )
         // Waiting is done as Effect sleeps; the driver blocks 10 ms at most per attempt. A frozen loop (the driver's

@@ -31,7 +31,8 @@ export const childEntry = (script: string): string => {
 /**
  * Runs `command` in a real child process (in the repository root and with
  * this process's environment unless given) and collects what it prints;
- * `onStdout` sees each chunk with a way to SIGKILL the child.
+ * `onStdout` sees each chunk with a way to signal the child (SIGKILL unless
+ * another signal is given).
  */
 export const runCommand = (
   command: string,
@@ -39,7 +40,7 @@ export const runCommand = (
   options: {
     readonly cwd?: string
     readonly env?: NodeJS.ProcessEnv
-    readonly onStdout?: (chunk: string, kill: () => void) => void
+    readonly onStdout?: (chunk: string, kill: (signal?: NodeJS.Signals) => void) => void
   } = {}
 ): Promise<ChildResult> =>
   new Promise((resolve, reject) => {
@@ -48,7 +49,7 @@ export const runCommand = (
     let stderr = ""
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk
-      options.onStdout?.(chunk, () => child.kill("SIGKILL"))
+      options.onStdout?.(chunk, (signal = "SIGKILL") => child.kill(signal))
     })
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk
@@ -61,6 +62,9 @@ export const runCommand = (
 export const runScript = (
   script: string,
   args: ReadonlyArray<string>,
-  options: { readonly env?: Record<string, string>; readonly onStdout?: (chunk: string, kill: () => void) => void } = {}
+  options: {
+    readonly env?: Record<string, string>
+    readonly onStdout?: (chunk: string, kill: (signal?: NodeJS.Signals) => void) => void
+  } = {}
 ): Promise<ChildResult> =>
   runCommand(process.execPath, [childEntry(script), ...args], { env: { ...process.env, ...options.env }, onStdout: options.onStdout })
