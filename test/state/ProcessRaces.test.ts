@@ -51,9 +51,12 @@ const checkRace = (
   const won = outcomes.flatMap((outcome) => outcome.won)
   // Each step won exactly once: none by two racers, none by no one.
   expect(won.map(([step]) => step).sort((x, y) => x - y)).toEqual(Array.from({ length: STEPS }, (_, i) => i))
-  // Every process raced: each had moves refused because another racer (of either process) moved first. Which
-  // process wins how many steps is up to the scheduler: one may win them all.
-  for (const outcome of outcomes) expect(outcome.stale).toBeGreaterThan(0)
+  // Which process wins how many steps is up to the scheduler: one may win them all, and a process started late
+  // may find every step taken. A `transition` racer always tries its step with `expected`, so each process has
+  // moves refused; a `save` racer loads first and stops when the task is done, so only the races as a whole must
+  // have refused stale copies.
+  if (mode === "transition") for (const outcome of outcomes) expect(outcome.stale).toBeGreaterThan(0)
+  else expect(outcomes.reduce((sum, outcome) => sum + outcome.stale, 0)).toBeGreaterThan(0)
   const winners = new Map(won)
   expect(loaded.state).toBe(`s${STEPS}`)
   expect(loaded.history.map((t) => [t.from, t.to, t.event])).toEqual(
