@@ -38,8 +38,17 @@ export const SQLITE = "SQLite (inside better-sqlite3 native calls)"
 export const SQLITE_ROWS = "SQLite rows to JS objects (sampled at caller)"
 export const PROFILER = "the profiler itself (start/stop)"
 export const GC = "GC (garbage collector)"
+export const EFFECT = "Effect runtime"
 export const IDLE = "idle (waiting)"
 export const PROGRAM = "(program): V8/native outside JS frames"
+
+/** The category of a package other than effect and the SQL packages (in node_modules or bench/peers/node_modules). */
+const packageCategory = (name: string): string =>
+  name === "@langchain/langgraph-checkpoint-sqlite"
+    ? "LangGraph SqliteSaver"
+    : name.startsWith("@langchain/")
+    ? `LangGraph ${name}`
+    : `other: ${name}`
 
 /** The category of a script URL. */
 const ofUrl = (url: string): string => {
@@ -47,13 +56,6 @@ const ofUrl = (url: string): string => {
     const relative = url.slice(distUrl.length)
     const slash = relative.indexOf("/")
     return slash < 0 ? `logbook src/${relative.replace(/\.js$/, "")}` : `logbook src/${relative.slice(0, slash)}/`
-  }
-  if (url.startsWith(benchUrl)) {
-    const peers = url.indexOf("/bench/peers/node_modules/")
-    if (peers < 0) return "bench harness (loop, baseline's own code)"
-    const pkg = url.slice(peers + "/bench/peers/node_modules/".length).split("/")
-    const name = pkg[0]!.startsWith("@") ? `${pkg[0]}/${pkg[1]}` : pkg[0]!
-    return name === "@langchain/langgraph-checkpoint-sqlite" ? "LangGraph SqliteSaver" : `peer dependency ${name}`
   }
   const modules = url.lastIndexOf("/node_modules/")
   if (modules >= 0) {
@@ -63,14 +65,14 @@ const ofUrl = (url: string): string => {
       const file = rest.at(-1) ?? ""
       return /^(Schema|ParseResult)/.test(file) || rest.includes("schema")
         ? "effect Schema (decode/encode)"
-        : "Effect runtime"
+        : EFFECT
     }
     if (name === "@effect/sql") return "@effect/sql"
     if (name === "@effect/sql-sqlite-node") return "@effect/sql-sqlite-node"
     if (name === "better-sqlite3") return "better-sqlite3 (JS)"
-    if (name.startsWith("@langchain/")) return name === "@langchain/langgraph-checkpoint-sqlite" ? "LangGraph SqliteSaver" : `LangGraph ${name}`
-    return `other: ${name}`
+    return packageCategory(name)
   }
+  if (url.startsWith(benchUrl)) return "bench harness (loop, baseline's own code)"
   if (url.startsWith("node:")) return "Node.js internals"
   return `other: ${url}`
 }
@@ -99,6 +101,8 @@ export interface Attribution {
   readonly samples: number
   readonly categories: ReadonlyMap<string, number>
   readonly functions: ReadonlyArray<{ readonly name: string; readonly category: string; readonly samples: number }>
+  /** The "Effect runtime" samples by module of effect (`internal/fiberRuntime`, `internal/core`, `Hash`, ...). */
+  readonly effectModules: ReadonlyMap<string, number>
 }
 
 const shortUrl = (url: string) => {
@@ -176,6 +180,7 @@ export const attribute = (profile: Profiler.Profile): Attribution => {
     if (entry === undefined) functions.set(`${key}\u0000${name}`, { category: name, samples })
     else entry.samples += samples
   }
+  const effectModules = new Map<string, number>()
   let samples = 0
   for (const [id, count] of selfSamples) {
     const node = byId.get(id)!
@@ -188,10 +193,15 @@ export const attribute = (profile: Profiler.Profile): Attribution => {
     const rows = callsSqlite ? count * rowBuildingShare(node) : 0
     add(SQLITE_ROWS, `${key} [row building]`, rows)
     add(resolve(id), key, count - rows)
+    if (resolve(id) === EFFECT) {
+      const module = frame.url.slice(frame.url.lastIndexOf("/effect/dist/") + "/effect/dist/".length).replace(/^(esm|cjs)\//, "").replace(/\.js$/, "")
+      effectModules.set(module, (effectModules.get(module) ?? 0) + count)
+    }
   }
   return {
     samples,
     categories,
+    effectModules,
     functions: [...functions].map(([key, entry]) => ({ name: key.slice(0, key.indexOf("\u0000")), ...entry }))
   }
 }

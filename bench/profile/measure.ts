@@ -36,6 +36,8 @@ export interface SideFigures {
   readonly idleSamples: number
   readonly categories: ReadonlyArray<Share>
   readonly topFunctions: ReadonlyArray<Share>
+  /** The Effect runtime category by module of effect, biggest first. */
+  readonly effectModules: ReadonlyArray<Share>
   readonly cpuprofile: string
 }
 
@@ -67,7 +69,7 @@ const side = async (
   const run = await profiled(subject.loop, budgetMs, intervalUs)
   const file = path.join(profileDirectory, `${pairSlug}-${which}.cpuprofile`)
   writeFileSync(file, JSON.stringify(run.profile))
-  const { categories, functions, samples } = attribute(run.profile)
+  const { categories, effectModules, functions, samples } = attribute(run.profile)
   const idleSamples = categories.get(IDLE) ?? 0
   const busySamples = samples - idleSamples - (categories.get(PROFILER) ?? 0)
   const cpuUsPerOp = plain.cpuUs / plain.ops
@@ -88,6 +90,7 @@ const side = async (
     categories: [...categories].filter(([name]) => busy(name)).sort((a, b) => b[1] - a[1]).map(([name, count]) => share(name, count)),
     topFunctions: functions.filter((f) => busy(f.category)).sort((a, b) => b.samples - a.samples).slice(0, 15)
       .map((f) => share(f.name, f.samples, f.category)),
+    effectModules: [...effectModules].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([name, count]) => share(name, count)),
     cpuprofile: path.relative(process.cwd(), file)
   }
 }

@@ -7,11 +7,12 @@ import type { PairFigures, Share } from "./measure.js"
 
 const fmt = (n: number) => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString("en-US") : String(Number(n.toPrecision(3))))
 
-/** A plain-text table; `left` columns are left-aligned, the others right-aligned. */
-const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>, left = 1): string => {
+/** A plain-text table; the first `left` columns and the last one when `lastLeft` are left-aligned, the others right-aligned. */
+const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>, left = 1, lastLeft = false): string => {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
+  const leftAligned = (i: number) => i < left || (lastLeft && i === header.length - 1)
   const line = (cells: ReadonlyArray<string>) =>
-    "  " + cells.map((cell, i) => (i < left ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")
+    "  " + cells.map((cell, i) => (leftAligned(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd()
   return [line(header), "  " + widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n")
 }
 
@@ -53,6 +54,11 @@ export const printPair = (p: PairFigures, top: number) => {
       2
     ))
   }
+  console.log(`\n  the Effect runtime category of logbook by module of effect`)
+  console.log(table(
+    ["effect module", `µs/${p.unit}`, "% of busy"],
+    l.effectModules.map((s) => [s.name, fmt(s.usPerOp), percent(s)])
+  ))
   functions(`top ${top} self-time functions, logbook`, l.topFunctions, top)
   functions("top 5 self-time functions, baseline", b.topFunctions, 5)
 }
@@ -72,6 +78,8 @@ export const printSummary = (pairs: ReadonlyArray<PairFigures>) => {
       `${p.wallSpeedRatio}×`,
       p.target,
       p.logbook.categories.slice(0, 4).map((c) => `${c.name} ${c.percent.toFixed(0)}%`).join("; ")
-    ])
+    ]),
+    1,
+    true
   ))
 }
