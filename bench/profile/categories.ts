@@ -8,10 +8,13 @@
  * `iterate`, `prepare`, `exec`, ...) are C++ functions. While one runs
  * SQLite, V8 reports a frame of the method's name with no script URL, under
  * the JS frame that called it: "SQLite (inside better-sqlite3 native calls)".
- * While it builds the result rows (JS objects made through V8's API), V8
- * leaves that frame out and reports the sample as the caller's self time,
- * on the line of the call: those samples (the caller's samples on lines
- * that call better-sqlite3) are "SQLite rows to JS objects".
+ * While it converts values between JS and SQLite (binding the parameters,
+ * building the result rows as JS objects through V8's API), V8 leaves that
+ * frame out and reports the sample as the caller's self time, on the line
+ * of the call: those samples (the caller's samples on lines that call
+ * better-sqlite3) are "SQLite values to/from JS". When the caller was
+ * inlined into another function, its line is that function's and the
+ * samples stay with it: the split is approximate.
  * Other native functions count for the code that called them; JS builtins
  * (JSON.parse, JSON.stringify, string methods, ...) have no frame of their
  * own and count for the JS function that called them. `(program)` is time
@@ -20,12 +23,10 @@
  */
 import type { Profiler } from "node:inspector"
 import { readFileSync } from "node:fs"
-import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
-const root = fileURLToPath(new URL("../../", import.meta.url))
-const distUrl = `file://${path.join(root, "dist")}/`
-const benchUrl = `file://${path.join(root, "bench")}/`
+const distUrl = new URL("../../dist/", import.meta.url).href
+const benchUrl = new URL("../", import.meta.url).href
 
 /** Native methods of better-sqlite3's Database, Statement and StatementIterator. */
 const sqliteNative = new Set([
@@ -34,13 +35,13 @@ const sqliteNative = new Set([
   "loadExtension", "defaultSafeIntegers", "unsafeMode", "backup", "Statement", "Database"
 ])
 
-export const SQLITE = "SQLite (inside better-sqlite3 native calls)"
-export const SQLITE_ROWS = "SQLite rows to JS objects (sampled at caller)"
+const SQLITE = "SQLite (inside better-sqlite3 native calls)"
+const SQLITE_ROWS = "SQLite values to/from JS (sampled at caller)"
 export const PROFILER = "the profiler itself (start/stop)"
-export const GC = "GC (garbage collector)"
-export const EFFECT = "Effect runtime"
+const GC = "GC (garbage collector)"
+const EFFECT = "Effect runtime"
 export const IDLE = "idle (waiting)"
-export const PROGRAM = "(program): V8/native outside JS frames"
+const PROGRAM = "(program): V8/native outside JS frames"
 
 /** The category of a package other than effect and the SQL packages (in node_modules or bench/peers/node_modules). */
 const packageCategory = (name: string): string =>
@@ -132,12 +133,12 @@ const lineOf = (url: string, line: number): string => {
 
 /**
  * The share of a JS frame's self samples taken while better-sqlite3 was
- * building rows inside a native call it made: the samples on the lines
+ * converting values inside a native call it made: the samples on the lines
  * that call one of its native methods. bench/*.ts files run compiled by
  * tsx onto other lines: there every self sample of a frame that calls
  * better-sqlite3 counts (those frames do little besides the call).
  */
-const rowBuildingShare = (node: Profiler.ProfileNode): number => {
+const conversionShare = (node: Profiler.ProfileNode): number => {
   const ticks = node.positionTicks ?? []
   const total = ticks.reduce((sum, t) => sum + t.ticks, 0)
   if (total === 0) return 0
@@ -190,8 +191,8 @@ export const attribute = (profile: Profiler.Profile): Attribution => {
       ? `${frame.functionName || "(anonymous)"} (native)`
       : `${frame.functionName || "(anonymous)"} ${shortUrl(frame.url)}${frame.url.startsWith(benchUrl) ? "" : `:${frame.lineNumber + 1}`}`
     const callsSqlite = frame.url !== "" && (node.children ?? []).some((child) => resolve(child) === SQLITE)
-    const rows = callsSqlite ? count * rowBuildingShare(node) : 0
-    add(SQLITE_ROWS, `${key} [row building]`, rows)
+    const rows = callsSqlite ? count * conversionShare(node) : 0
+    add(SQLITE_ROWS, `${key} [values to/from JS]`, rows)
     add(resolve(id), key, count - rows)
     if (resolve(id) === EFFECT) {
       const module = frame.url.slice(frame.url.lastIndexOf("/effect/dist/") + "/effect/dist/".length).replace(/^(esm|cjs)\//, "").replace(/\.js$/, "")

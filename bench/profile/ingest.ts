@@ -13,7 +13,7 @@ import type { Built } from "./dist.js"
 import type { Workloads } from "./Pair.js"
 
 /** Entries per round: `record` them all then `flush`; the raw side inserts them in one transaction. */
-export const ROUND = 10_000
+const ROUND = 10_000
 
 export const ingestWorkloads = async (lib: Built, file: (name: string) => string): Promise<Workloads> => {
   const entries = makeEntries(ROUND)
