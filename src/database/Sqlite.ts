@@ -122,12 +122,12 @@ const connect = (options: ResolvedOptions, filename: string) =>
         Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ pages: Schema.Number }))))
       )
       if (pages.pages === 0) yield* client.unsafe("PRAGMA auto_vacuum = INCREMENTAL")
-      if (!memory) yield* client.unsafe("PRAGMA journal_mode = WAL")
       if (!memory) {
-        yield* client.unsafe("PRAGMA journal_size_limit = 67108864")
-        const mode = yield* client`SELECT journal_mode FROM pragma_journal_mode`.pipe(
+        // The pragma answers with the journal mode now in force.
+        const mode = yield* client.unsafe("PRAGMA journal_mode = WAL").pipe(
           Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ journal_mode: Schema.String }))))
         )
+        yield* client.unsafe("PRAGMA journal_size_limit = 67108864")
         if (mode[0].journal_mode.toLowerCase() !== "wal") {
           return yield* refuse(`${filename} is in journal mode ${mode[0].journal_mode}, and WAL could not be enabled`)
         }

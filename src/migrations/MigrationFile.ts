@@ -5,10 +5,10 @@
  */
 import { createHash } from "node:crypto"
 import * as Effect from "effect/Effect"
-import { readdir, readFile } from "node:fs/promises"
+import { readdirSync, readFileSync } from "node:fs"
 import * as path from "node:path"
 import { MigrationError } from "../Errors.js"
-import { splitStatements } from "./SqlSplitter.js"
+import { hasStatement, splitStatements } from "./SqlSplitter.js"
 
 /** One parsed migration file. */
 export interface MigrationFile {
@@ -59,27 +59,38 @@ export const parseMigration = (
     }
     const upText = text.slice(up.end, down === undefined ? text.length : down.at)
     const downText = down === undefined ? "" : text.slice(down.end)
-    const upStatements = splitStatements(upText)
-    if (upStatements.length === 0) {
+    if (!hasStatement(upText)) {
       return yield* badFile(file, "the up section has no statement", version)
     }
+    // Split when first read: opening a migrated database only compares checksums.
+    let upStatements: ReadonlyArray<string> | undefined
+    let downStatements: ReadonlyArray<string> | undefined
     return {
       version,
       name: match[2]!,
       file,
       source,
       checksum: checksumOf(upText),
-      up: upStatements,
-      down: splitStatements(downText)
+      get up() {
+        return upStatements ??= splitStatements(upText)
+      },
+      get down() {
+        return downStatements ??= splitStatements(downText)
+      }
     }
   })
 
-/** Reads every migration file of one folder, sorted by version. A missing folder has none. */
+/**
+ * Reads every migration file of one folder, sorted by version. A missing
+ * folder has none. The folder and its files are read synchronously: a few
+ * small files, read each time a database opens, cost less read at once than
+ * as a round trip to the thread pool each.
+ */
 export const readMigrationDirectory = (directory: string): Effect.Effect<ReadonlyArray<MigrationFile>, MigrationError> =>
   Effect.gen(function*() {
     const source = path.resolve(directory)
-    const entries = yield* Effect.tryPromise({
-      try: () => readdir(source),
+    const entries = yield* Effect.try({
+      try: () => readdirSync(source),
       catch: (cause) => cause
     }).pipe(
       Effect.catchAll((cause) =>
@@ -91,8 +102,8 @@ export const readMigrationDirectory = (directory: string): Effect.Effect<Readonl
     const files = entries.filter((entry) => entry.endsWith(".sql")).sort()
     const migrations = yield* Effect.forEach(files, (entry) => {
       const file = path.join(source, entry)
-      return Effect.tryPromise({
-        try: () => readFile(file, "utf8"),
+      return Effect.try({
+        try: () => readFileSync(file, "utf8"),
         catch: (cause) => badFile(file, `cannot read: ${String(cause)}`)
       }).pipe(Effect.flatMap((text) => parseMigration(file, source, text)))
     })

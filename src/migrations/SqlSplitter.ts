@@ -3,15 +3,37 @@
  * at a time. Strings (`'...'`, `"..."`, `` `...` ``, `[...]`, PostgreSQL
  * `$tag$...$tag$`), comments (`--`, `/* *\/`) and trigger bodies
  * (`CREATE TRIGGER ... BEGIN ...; ...; END;`, with `CASE ... END` inside) stay whole.
+ *
+ * It reads character codes, never one-character strings or a regular
+ * expression per character: opening a database checks every migration file,
+ * and this runs before the code is warm.
  */
 
-const isWordChar = (c: string) => /[A-Za-z0-9_]/.test(c)
+const SEMICOLON = 59
+const MINUS = 45
+const SLASH = 47
+const STAR = 42
+const SINGLE_QUOTE = 39
+const DOUBLE_QUOTE = 34
+const BACKTICK = 96
+const OPEN_BRACKET = 91
+const CLOSE_BRACKET = 93
+const DOLLAR = 36
 
-const skipQuoted = (text: string, start: number, close: string): number => {
+/** `[A-Za-z0-9_]` */
+const isWordCode = (code: number) =>
+  (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95
+
+/** What `/\s/` matches. */
+const isSpaceCode = (code: number) =>
+  code === 32 || (code >= 9 && code <= 13) || code === 160 || code === 5760 || (code >= 8192 && code <= 8202) ||
+  code === 8232 || code === 8233 || code === 8239 || code === 8287 || code === 12288 || code === 65279
+
+const skipQuoted = (text: string, start: number, close: number): number => {
   let i = start + 1
   while (i < text.length) {
-    if (text[i] === close) {
-      if (text[i + 1] === close && close !== "]") {
+    if (text.charCodeAt(i) === close) {
+      if (close !== CLOSE_BRACKET && text.charCodeAt(i + 1) === close) {
         i += 2
         continue
       }
@@ -27,11 +49,18 @@ const dollarTag = (text: string, start: number): string | undefined => {
   return match === null ? undefined : match[0]
 }
 
+/** The keywords the split looks at; any other word only counts as a word. */
+const keywordOf = (script: string, start: number, end: number): string => {
+  const length = end - start
+  return length >= 3 && length <= 7 ? script.slice(start, end).toUpperCase() : ""
+}
+
 /** Splits `script` into its statements, each without its final `;`, comment-only pieces dropped. */
 export const splitStatements = (script: string): ReadonlyArray<string> => {
   const statements: Array<string> = []
   let start = 0
-  let words: Array<string> = []
+  /** The statement's first four words (keywords upper-cased, other words ""): enough to tell a trigger. */
+  let head: Array<string> = []
   let depth = 0
   let hasCode = false
   let i = 0
@@ -40,65 +69,88 @@ export const splitStatements = (script: string): ReadonlyArray<string> => {
     const text = script.slice(start, end).trim()
     if (hasCode && text !== "") statements.push(text)
     start = end + 1
-    words = []
+    head = []
     depth = 0
     hasCode = false
   }
-  const isTrigger = () => {
-    const head = words.slice(0, 4)
-    return head[0] === "CREATE" && head.includes("TRIGGER")
-  }
+  const isTrigger = () => head[0] === "CREATE" && head.includes("TRIGGER")
 
-  while (i < script.length) {
-    const c = script[i]!
-    if (c === "-" && script[i + 1] === "-") {
+  const length = script.length
+  while (i < length) {
+    const c = script.charCodeAt(i)
+    if (c === MINUS && script.charCodeAt(i + 1) === MINUS) {
       const end = script.indexOf("\n", i)
-      i = end === -1 ? script.length : end + 1
+      i = end === -1 ? length : end + 1
       continue
     }
-    if (c === "/" && script[i + 1] === "*") {
+    if (c === SLASH && script.charCodeAt(i + 1) === STAR) {
       const end = script.indexOf("*/", i + 2)
-      i = end === -1 ? script.length : end + 2
+      i = end === -1 ? length : end + 2
       continue
     }
-    if (c === "'" || c === "\"" || c === "`") {
+    if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE || c === BACKTICK) {
       hasCode = true
       i = skipQuoted(script, i, c)
       continue
     }
-    if (c === "[") {
+    if (c === OPEN_BRACKET) {
       hasCode = true
-      i = skipQuoted(script, i, "]")
+      i = skipQuoted(script, i, CLOSE_BRACKET)
       continue
     }
-    if (c === "$") {
+    if (c === DOLLAR) {
       const tag = dollarTag(script, i)
       if (tag !== undefined) {
         hasCode = true
         const end = script.indexOf(tag, i + tag.length)
-        i = end === -1 ? script.length : end + tag.length
+        i = end === -1 ? length : end + tag.length
         continue
       }
     }
-    if (isWordChar(c)) {
-      let j = i
-      while (j < script.length && isWordChar(script[j]!)) j++
-      const word = script.slice(i, j).toUpperCase()
+    if (isWordCode(c)) {
+      let j = i + 1
+      while (j < length && isWordCode(script.charCodeAt(j))) j++
+      const word = keywordOf(script, i, j)
       hasCode = true
-      words.push(word)
+      if (head.length < 4) head.push(word)
       if (word === "CASE" || (word === "BEGIN" && isTrigger())) depth++
       else if (word === "END" && depth > 0) depth--
       i = j
       continue
     }
-    if (c === ";" && depth === 0) {
+    if (c === SEMICOLON && depth === 0) {
       finish(i)
       i++
       continue
     }
-    if (!/\s/.test(c)) hasCode = true
+    if (!isSpaceCode(c)) hasCode = true
     i++
   }
   finish(script.length)
   return statements
+}
+
+/**
+ * Whether `script` holds a statement: `splitStatements(script).length > 0`,
+ * read only as far as its first character of code (outside comments, not
+ * white space or `;`).
+ */
+export const hasStatement = (script: string): boolean => {
+  let i = 0
+  const length = script.length
+  while (i < length) {
+    const c = script.charCodeAt(i)
+    if (c === MINUS && script.charCodeAt(i + 1) === MINUS) {
+      const end = script.indexOf("\n", i)
+      i = end === -1 ? length : end + 1
+    } else if (c === SLASH && script.charCodeAt(i + 1) === STAR) {
+      const end = script.indexOf("*/", i + 2)
+      i = end === -1 ? length : end + 2
+    } else if (c === SEMICOLON || isSpaceCode(c)) {
+      i++
+    } else {
+      return true
+    }
+  }
+  return false
 }

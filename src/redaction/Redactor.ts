@@ -28,7 +28,7 @@ import {
   type RedactionRule,
   sensitiveKeyRuleName
 } from "./Rules.js"
-import { makeCandidates } from "./Candidates.js"
+import { type Candidates, makeCandidates } from "./Candidates.js"
 import { commandPasswordWords } from "./CommandPasswords.js"
 import { defaultNonSecretKeys, defaultSensitiveKeys, defaultSensitiveKeyWords, gitleaksNonSecretNames } from "./SensitiveKeys.js"
 import { redactTextPairs } from "./TextPairs.js"
@@ -176,7 +176,10 @@ export const makeRedactor = (options?: RedactionOptions): RedactorService => {
   // With the default key names, a text without their words holds no name/value pair to read.
   const keyWords = keysPattern === defaultSensitiveKeys ? [...defaultSensitiveKeyWords, ...userFlagWords] : undefined
   const keyWordsIn = keyWords === undefined ? undefined : new RegExp(keyWords.map(escapeLiteral).join("|"))
-  const candidates = makeCandidates(rules, keyWords ?? [])
+  // The scan of the default rules is built when first used (a store that never redacts never pays for it);
+  // that of rules given in the options is built now, so that a rule it cannot take fails here.
+  let scan = given.rules === undefined && given.extraRules === undefined ? undefined : makeCandidates(rules, keyWords ?? [])
+  const candidates = (s: string): Candidates => (scan ??= makeCandidates(rules, keyWords ?? []))(s)
   const sensitiveReplacement = placeholder(sensitiveKeyRuleName)
   const exempt = new Set(given.exempt ?? [])
   const hashKey = given.identifierKey === undefined ? randomBytes(32) : Buffer.from(given.identifierKey, "utf8")

@@ -8,12 +8,15 @@ import { Limit, Offset } from "../domain/Page.js"
 import { Instant } from "../records/Instant.js"
 import { Trajectory } from "./Atif.js"
 
+/** The structure check, compiled at first use (not when logbook is imported). */
+let isTrajectory: ((input: unknown) => input is Trajectory) | undefined
+
 /**
  * A trajectory as stored: checked for structure only, by reference, so the
  * object read back is exactly the parsed stored JSON (unknown fields and key
  * order included).
  */
-export const TrajectoryFromSelf = Schema.declare(Schema.is(Trajectory), {
+export const TrajectoryFromSelf = Schema.declare((input: unknown): input is Trajectory => (isTrajectory ??= Schema.is(Trajectory))(input), {
   identifier: "Trajectory",
   description: "an ATIF trajectory"
 })

@@ -246,6 +246,17 @@ DROP TABLE notes;
       expect(error).toMatchObject({ _tag: "MigrationError", reason: "BadFile", version: 1001 })
     }))
 
+  it.scoped("an up section of only comments and semicolons is BadFile", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      userMigration(dir, "1001_comments.sql", "-- migrate:up\n-- nothing; here\n/* nor; here */ ;\n;\n-- migrate:down\nDROP TABLE x;\n")
+      const error = failureOf(
+        yield* Effect.exit(withDatabase({ url: path.join(dir, "db.sqlite"), migrationsDirectories: [dir] }, Effect.void))
+      )
+      expect(error).toMatchObject({ _tag: "MigrationError", reason: "BadFile", version: 1001 })
+      expect(error.message).toContain("the up section has no statement")
+    }))
+
   it.scoped("four processes opening one new database apply each migration exactly once", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
