@@ -9,7 +9,14 @@
  *   `Authorization: Bearer <token>`, or as the cookie set when the page is
  *   first opened with `/?token=<token>`.
  * - A strict Content-Security-Policy: scripts, styles and connections from
- *   the UI's own origin only, no inline script, no frames, no plugins.
+ *   the UI's own origin only, no inline script, no frames, no plugins; and
+ *   no page may frame the UI.
+ * - No Cross-Origin-Opener-Policy: with one, Chromium opens every visit in
+ *   a renderer process of its own, started once the HTML has arrived (the
+ *   tab's own process cannot be used), which took about as long as the
+ *   whole rest of a page's first render (bench/README.md, "UI pages"). The
+ *   UI cannot be framed, and it has no message or cross-window interface a
+ *   page that opened it could use.
  */
 import * as Headers from "@effect/platform/Headers"
 import * as HttpApp from "@effect/platform/HttpApp"
@@ -40,7 +47,6 @@ const SECURITY_HEADERS = {
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
-  "cross-origin-opener-policy": "same-origin",
   "cross-origin-resource-policy": "same-origin"
 } as const
 
