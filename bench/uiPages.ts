@@ -228,7 +228,7 @@ interface Timings {
 }
 
 /** How long, at most, a new browser context is given to settle before its page is loaded. */
-const SETTLE_MAX_MS = 3000
+const SETTLE_MAX_MS = 1000
 /** Chromium counts as settled after this long with at most one 10 ms tick of CPU. */
 const SETTLE_WINDOW_MS = 100
 
