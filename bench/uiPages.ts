@@ -5,16 +5,22 @@
  * in bench/.data, see bench/ui/largeDatabase.ts and bench/ui/companions.ts).
  *
  * The server is the real `logbook ui`, in its own process. For each page:
- * one warm-up load, then LOADS fresh navigations (about:blank, then the
- * page's URL). First render is read in the page, on its own clock
- * (`performance.now()`, whose origin is the navigation's start): a
+ * one warm-up load, then LOADS cold loads, each in a fresh browser context
+ * (nothing cached, a new tab) of the running browser, once Chromium has
+ * settled after opening it. First render is read in the page, on its own
+ * clock (`performance.now()`, whose origin is the navigation's start): a
  * MutationObserver installed before any script notes when all the page's
- * data selectors are in the document, and the animation frame after it is
- * the frame that paints them (the figure reported). Beside it: the app's
- * own `logbook:ready` mark, the API calls the page made before it rendered
+ * data selectors are in the document, and the task after the next animation
+ * frame marks when the frame that paints them is done (the figure reported).
+ * The same run's baseline comes first: an empty page (a line of text, no
+ * script) served by the UI's own server code with the same headers
+ * (bench/ui/emptyPage.ts), the browser's and the server's floor.
+ * Beside it: the app's own `logbook:ready` mark, when the HTML and the
+ * page's assets arrived, the API calls the page made before it rendered
  * (Resource Timing, and the same calls again from Node, median of LOADS),
- * the server's CPU time per load (/proc, 10 ms ticks) and the load average.
- * Every row is printed as it is measured; the figures go to
+ * the server's CPU time per load (/proc, 10 ms ticks) and the load average;
+ * then LOADS in-app navigations to the page (a link followed in the running
+ * app). Every row is printed as it is measured; the figures go to
  * bench/results/ui-<date>.json.
  *
  *   npm run bench:ui -- [--rows N] [--loads N] [--only demo|large] [--pages runs,run]
@@ -32,8 +38,8 @@ import { StateStore } from "../src/StateStore.js"
 import { browserCpuMs, cpuPressure, mainThread, rendererDelta, rendererThreads } from "./ui/cpu.js"
 import { addCompanions, COMPANION_TASK } from "./ui/companions.js"
 import { largeDatabase } from "./ui/largeDatabase.js"
-import { type Page, type PageIds, pagesOf, SHELL_HASH } from "./ui/pages.js"
-import { startUi, type UiProcess } from "./ui/server.js"
+import { EMPTY_PAGE, type Page, type PageIds, pagesOf, SHELL_HASH } from "./ui/pages.js"
+import { startEmptyPage, startUi, type UiProcess } from "./ui/server.js"
 import type { Scheduled } from "./ui/cpu.js"
 
 const args = process.argv.slice(2)
@@ -124,6 +130,8 @@ interface Load {
   readonly renderMs: number
   readonly domMs: number
   readonly readyMarkMs: number | null
+  /** When the HTML, and the last of the page's scripts and stylesheets, had arrived. */
+  readonly htmlEndMs: number
   readonly scriptEndMs: number
   readonly apiCalls: ReadonlyArray<{ readonly url: string; readonly startMs: number; readonly endMs: number }>
   /** CPU time from the navigation to the first render: the server's, and Chromium's (every process). */
@@ -140,16 +148,29 @@ interface Load {
 const RENDERED_SIGNAL = "logbook-bench:rendered"
 
 /**
- * Installed before the app's script (as text: it runs in the page): notes
- * when every selector is in the document, then the next animation frame.
+ * Runs `then` in the task after the next frame: the animation frame's
+ * callbacks run before that frame's style, layout and paint, a message
+ * posted from them is handled after (text: it runs in the page).
+ */
+const AFTER_NEXT_FRAME = `(then) => requestAnimationFrame(() => {
+  const channel = new MessageChannel()
+  channel.port1.onmessage = () => then()
+  channel.port2.postMessage(null)
+})`
+
+/**
+ * Installed before the page's own script (as text: it runs in the page):
+ * notes when every selector is in the document, then when the frame that
+ * paints them is done.
  */
 const observeRender = (selectors: ReadonlyArray<string>) => `(() => {
   const selectors = ${JSON.stringify(selectors)}
+  const afterNextFrame = ${AFTER_NEXT_FRAME}
   const observer = new MutationObserver(() => {
     if (window.__render !== undefined || !selectors.every((s) => document.querySelector(s) !== null)) return
     window.__render = { dom: performance.now() }
     observer.disconnect()
-    requestAnimationFrame(() => {
+    afterNextFrame(() => {
       window.__render.frame = performance.now()
       console.debug("${RENDERED_SIGNAL}")
     })
@@ -160,13 +181,15 @@ const observeRender = (selectors: ReadonlyArray<string>) => `(() => {
 /** What the page says about its load, once rendered (an expression evaluated in the page). */
 const READ_TIMINGS = `(() => {
   const resources = performance.getEntriesByType("resource")
-  const script = resources.find((r) => /\\/assets\\/index-.*\\.js$/.test(r.name))
+  const navigation = performance.getEntriesByType("navigation")[0]
+  const assets = resources.filter((r) => new URL(r.name).pathname.startsWith("/assets/"))
   const ready = performance.getEntriesByName("logbook:ready")[0]
   return {
     dom: window.__render.dom,
     frame: window.__render.frame,
     ready: ready === undefined ? null : ready.startTime,
-    scriptEnd: script === undefined ? 0 : script.responseEnd,
+    htmlEnd: navigation.responseEnd,
+    scriptEnd: Math.max(navigation.responseEnd, ...assets.map((r) => r.responseEnd)),
     api: resources.filter((r) => new URL(r.name).pathname.startsWith("/api/")).map((r) => ({
       url: new URL(r.name).pathname + new URL(r.name).search,
       startMs: r.startTime,
@@ -178,15 +201,16 @@ const READ_TIMINGS = `(() => {
 /**
  * A navigation inside the running app (what following a link does): from the
  * app shell's route, sets the page's route and resolves, on the page's clock,
- * when every selector is in the document and the next frame has run.
+ * when every selector is in the document and the frame that paints them is done.
  */
 const NAVIGATE_IN_APP = `([selectors, hash]) => new Promise((resolve) => {
   const start = performance.now()
+  const afterNextFrame = ${AFTER_NEXT_FRAME}
   const observer = new MutationObserver(() => {
     if (!selectors.every((s) => document.querySelector(s) !== null)) return
     observer.disconnect()
     const dom = performance.now() - start
-    requestAnimationFrame(() => resolve({ dom, frame: performance.now() - start }))
+    afterNextFrame(() => resolve({ dom, frame: performance.now() - start }))
   })
   observer.observe(document, { childList: true, subtree: true })
   setTimeout(() => resolve({ dom: NaN, frame: NaN }), ${RENDER_TIMEOUT_MS})
@@ -198,71 +222,120 @@ interface Timings {
   readonly dom: number
   readonly frame: number
   readonly ready: number | null
+  readonly htmlEnd: number
   readonly scriptEnd: number
   readonly api: ReadonlyArray<{ readonly url: string; readonly startMs: number; readonly endMs: number }>
 }
 
-const loadPage = async (
-  browser: Browser,
-  server: UiProcess,
-  page: Page,
-  loads: number
-): Promise<{ readonly measured: ReadonlyArray<Load>; readonly inApp: ReadonlyArray<number> }> => {
+/** How long, at most, a new browser context is given to settle before its page is loaded. */
+const SETTLE_MAX_MS = 1000
+/** Chromium counts as settled after this long with at most one 10 ms tick of CPU. */
+const SETTLE_WINDOW_MS = 100
+
+/**
+ * Waits until Chromium has been idle for {@link SETTLE_WINDOW_MS} (or
+ * {@link SETTLE_MAX_MS} have passed): a new context opens a window whose
+ * own browser pages load meanwhile, and they are not the page's cost.
+ */
+const browserSettled = async () => {
+  const deadline = performance.now() + SETTLE_MAX_MS
+  let before = browserCpuMs()
+  while (performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_WINDOW_MS))
+    const now = browserCpuMs()
+    if (now - before <= 10) return
+    before = now
+  }
+}
+
+/**
+ * One cold load of `url`: a fresh browser context (no cache, no cookie, a
+ * new tab), settled, then the navigation, timed until the frame that paints
+ * every selector is done.
+ */
+const coldLoad = async (browser: Browser, server: UiProcess, url: string, page: Page): Promise<Load> => {
   const context = await browser.newContext()
   try {
     await context.addInitScript({ content: observeRender(page.selectors) })
     const tab = await context.newPage()
-    const measured: Array<Load> = []
-    for (let i = 0; i <= loads; i++) {
-      await tab.goto("about:blank")
-      const loadAverage = load1()
-      const pressure = cpuPressure()
-      const serverBefore = server.cpuMs()
-      const browserBefore = browserCpuMs()
-      const mainBefore = mainThread(server.pid)
-      const renderersBefore = rendererThreads()
-      const signalled = tab.waitForEvent("console", { predicate: (message) => message.text() === RENDERED_SIGNAL, timeout: RENDER_TIMEOUT_MS })
-      // Awaited below; a failed navigation must not leave it rejected unhandled.
-      signalled.catch(() => undefined)
-      await tab.goto(`${server.baseUrl}/${page.hash}`, { waitUntil: "commit" })
-      await signalled
-      const mainAfter = mainThread(server.pid)
-      const renderer = rendererDelta(renderersBefore, rendererThreads())
-      const serverCpuMs = server.cpuMs() - serverBefore
-      const browserCpu = browserCpuMs() - browserBefore
-      const timings: Timings = await tab.evaluate(READ_TIMINGS)
-      // The calls made after the first render (a live page's poll) finish before the next load
-      // starts, so that they do not weigh on it; one that outlasts the wait is said so.
-      const idle = await tab.waitForLoadState("networkidle", { timeout: IDLE_TIMEOUT_MS }).then(() => true, () => false)
-      if (!idle) console.log(`      ${page.name}: requests still running ${IDLE_TIMEOUT_MS / 1000} s after the first render`)
-      if (i === 0) continue
-      measured.push({
-        renderMs: timings.frame,
-        domMs: timings.dom,
-        readyMarkMs: timings.ready,
-        scriptEndMs: timings.scriptEnd,
-        apiCalls: timings.api.filter((call) => call.endMs <= timings.dom),
-        serverCpuMs,
-        browserCpuMs: browserCpu,
-        serverMain: { cpuMs: mainAfter.cpuMs - mainBefore.cpuMs, waitMs: mainAfter.waitMs - mainBefore.waitMs },
-        renderer,
-        loadAverage,
-        cpuPressure: pressure
-      })
+    await browserSettled()
+    const loadAverage = load1()
+    const pressure = cpuPressure()
+    const serverBefore = server.cpuMs()
+    const browserBefore = browserCpuMs()
+    const mainBefore = mainThread(server.pid)
+    const renderersBefore = rendererThreads()
+    const signalled = tab.waitForEvent("console", { predicate: (message) => message.text() === RENDERED_SIGNAL, timeout: RENDER_TIMEOUT_MS })
+    // Awaited below; a failed navigation must not leave it rejected unhandled.
+    signalled.catch(() => undefined)
+    await tab.goto(url, { waitUntil: "commit" })
+    await signalled
+    const mainAfter = mainThread(server.pid)
+    const renderer = rendererDelta(renderersBefore, rendererThreads())
+    const serverCpuMs = server.cpuMs() - serverBefore
+    const browserCpu = browserCpuMs() - browserBefore
+    const timings: Timings = await tab.evaluate(READ_TIMINGS)
+    // The calls made after the first render (a live page's poll) finish before the next load
+    // starts, so that they do not weigh on it; one that outlasts the wait is said so.
+    const idle = await tab.waitForLoadState("networkidle", { timeout: IDLE_TIMEOUT_MS }).then(() => true, () => false)
+    if (!idle) console.log(`      ${page.name}: requests still running ${IDLE_TIMEOUT_MS / 1000} s after the first render`)
+    return {
+      renderMs: timings.frame,
+      domMs: timings.dom,
+      readyMarkMs: timings.ready,
+      htmlEndMs: timings.htmlEnd,
+      scriptEndMs: timings.scriptEnd,
+      apiCalls: timings.api.filter((call) => call.endMs <= timings.dom),
+      serverCpuMs,
+      browserCpuMs: browserCpu,
+      serverMain: { cpuMs: mainAfter.cpuMs - mainBefore.cpuMs, waitMs: mainAfter.waitMs - mainBefore.waitMs },
+      renderer,
+      loadAverage,
+      cpuPressure: pressure
     }
+  } finally {
+    await context.close()
+  }
+}
+
+/** `loads` in-app navigations to `page`, each from the app shell's route, after a warm-up: ms to the frame that paints it. */
+const inAppLoads = async (browser: Browser, server: UiProcess, page: Page, loads: number): Promise<ReadonlyArray<number>> => {
+  const context = await browser.newContext()
+  try {
+    const tab = await context.newPage()
+    await tab.goto(`${server.baseUrl}/${SHELL_HASH}`)
     const inApp: Array<number> = []
-    // The app shell is where every in-app navigation starts from; it has none of its own.
-    for (let i = 0; i <= (page.hash === SHELL_HASH ? -1 : loads); i++) {
+    for (let i = 0; i <= loads; i++) {
       await tab.evaluate(`location.hash = ${JSON.stringify(SHELL_HASH)}`)
       await tab.locator("main p.error").waitFor({ timeout: RENDER_TIMEOUT_MS })
       const { frame } = await tab.evaluate(`(${NAVIGATE_IN_APP})(${JSON.stringify([page.selectors, page.hash])})`) as { frame: number }
       await tab.waitForLoadState("networkidle", { timeout: IDLE_TIMEOUT_MS }).catch(() => undefined)
       if (i > 0) inApp.push(frame)
     }
-    return { measured, inApp }
+    return inApp
   } finally {
     await context.close()
   }
+}
+
+/**
+ * A page's cold loads (a warm-up, then `loads`) and, for the app's pages
+ * other than its shell, as many in-app navigations.
+ */
+const loadPage = async (
+  browser: Browser,
+  server: UiProcess,
+  page: Page,
+  loads: number
+): Promise<{ readonly measured: ReadonlyArray<Load>; readonly inApp: ReadonlyArray<number> }> => {
+  const measured: Array<Load> = []
+  for (let i = 0; i <= loads; i++) {
+    const load = await coldLoad(browser, server, `${server.baseUrl}/${page.hash}`, page)
+    if (i > 0) measured.push(load)
+  }
+  // The shell is where every in-app navigation starts from, and the empty page is no app.
+  const inApp = page.hash === SHELL_HASH || page === EMPTY_PAGE ? [] : await inAppLoads(browser, server, page, loads)
+  return { measured, inApp }
 }
 
 /** The API calls behind a first render, again from Node: the median round trip of each, summed, and the server's CPU per call. */
@@ -283,7 +356,10 @@ interface Row {
   readonly renderMs: number
   readonly domMs: number
   readonly readyMarkMs: number | null
+  readonly htmlEndMs: number
   readonly scriptEndMs: number
+  /** This page's first render less the empty page's (measured first, on the same run), ms. */
+  readonly overEmptyPageMs: number | null
   readonly apiInBrowserMs: number
   readonly apiCalls: ReadonlyArray<string>
   readonly apiMs: number
@@ -309,14 +385,18 @@ const measureDatabase = async (
   file: string,
   taskId: string | undefined,
   browser: Browser,
+  emptyPage: UiProcess,
   measured: (rows: ReadonlyArray<unknown>) => void
 ) => {
-  const server = await startUi(file)
+  const app = await startUi(file)
   try {
-    const ids = await discover(server.baseUrl, taskId)
+    const ids = await discover(app.baseUrl, taskId)
     const pages = pagesOf(ids).filter((page) => PAGE_NAMES === undefined || PAGE_NAMES.includes(page.name))
     const rows: Array<Row | { page: string; hash: string; failed: string; loadAverage: ReadonlyArray<number> }> = []
-    for (const page of pages) {
+    let emptyPageMs: number | null = null
+    // The baseline first: the empty page, served by the same server code with the same headers.
+    const measuredPages = [{ server: emptyPage, page: EMPTY_PAGE }, ...pages.map((page) => ({ server: app, page }))]
+    for (const { server, page } of measuredPages) {
       const result = await loadPage(browser, server, page, LOADS).catch((error: unknown) => {
         const message = error instanceof Error ? error.message.split("\n")[0]! : String(error)
         console.log(`${label.padEnd(5)} ${page.name.padEnd(24)} FAILED: ${message} (load avg ${load1()})`)
@@ -325,17 +405,20 @@ const measureDatabase = async (
       })
       if (result === undefined) continue
       const loads = result.measured
-      const inAppMs = page.hash === SHELL_HASH ? 0 : round(median(result.inApp))
+      const inAppMs = result.inApp.length === 0 ? 0 : round(median(result.inApp))
       const apiUrls = [...new Set(loads.flatMap((load) => load.apiCalls.map((call) => call.url)))]
       const api = await apiFromNode(server, apiUrls, LOADS)
       const renderMs = round(median(loads.map((l) => l.renderMs)))
+      if (page === EMPTY_PAGE) emptyPageMs = renderMs
       const row: Row = {
         page: page.name,
         hash: page.hash,
         renderMs,
         domMs: round(median(loads.map((l) => l.domMs))),
         readyMarkMs: loads.some((l) => l.readyMarkMs === null) ? null : round(median(loads.map((l) => l.readyMarkMs!))),
+        htmlEndMs: round(median(loads.map((l) => l.htmlEndMs))),
         scriptEndMs: round(median(loads.map((l) => l.scriptEndMs))),
+        overEmptyPageMs: emptyPageMs === null || page === EMPTY_PAGE ? null : round(renderMs - emptyPageMs),
         apiInBrowserMs: round(median(loads.map((l) => Math.max(0, ...l.apiCalls.map((c) => c.endMs - c.startMs))))),
         apiCalls: apiUrls,
         apiMs: api.apiMs,
@@ -357,7 +440,8 @@ const measureDatabase = async (
       rows.push(row)
       measured(rows)
       console.log(
-        `${label.padEnd(5)} ${page.name.padEnd(24)} render ${String(row.renderMs).padStart(6)} ms (loads ${row.rendersMs.join("/")}; script in ${row.scriptEndMs}, data in DOM ${row.domMs})` +
+        `${label.padEnd(5)} ${page.name.padEnd(24)} render ${String(row.renderMs).padStart(6)} ms (loads ${row.rendersMs.join("/")}; ` +
+          `${row.overEmptyPageMs === null ? "" : `${row.overEmptyPageMs} over the empty page; `}html in ${row.htmlEndMs}, assets in ${row.scriptEndMs}, data in DOM ${row.domMs})` +
           `  in-app ${row.inAppMs} ms (${row.inAppRendersMs.join("/")})${row.inAppOverBudget ? " OVER BUDGET" : ""}` +
           `  api ${row.apiMs} ms (in browser ${row.apiInBrowserMs}, server cpu ${row.apiServerCpuMs} ms)` +
           `  to render: server main thread cpu ${row.serverMainCpuMs} ms + run-queue wait ${row.serverMainWaitMs} ms,` +
@@ -367,7 +451,7 @@ const measureDatabase = async (
     }
     return rows
   } finally {
-    await server.stop()
+    await app.stop()
   }
 }
 
@@ -387,6 +471,7 @@ const main = async () => {
     args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
   })
   const dir = mkdtempSync(path.join(os.tmpdir(), "logbook-bench-ui-"))
+  const emptyPage = await startEmptyPage()
   try {
     if (ONLY === undefined || ONLY === "demo") {
       const demoFile = path.join(dir, "demo.db")
@@ -397,7 +482,7 @@ const main = async () => {
         const state = yield* StateStore
         yield* state.checkpoint(demo.taskId, { context: { goal: "a changed goal", extra: [1, 2] } })
       }).pipe(Effect.provide(Logbook.layer({ url: demoFile })))))
-      results.demo = await measureDatabase("demo", demoFile, undefined, browser, (rows) => {
+      results.demo = await measureDatabase("demo", demoFile, undefined, browser, emptyPage, (rows) => {
         results.demo = rows
         write()
       })
@@ -409,7 +494,7 @@ const main = async () => {
       console.log(`large database: ${ROWS} runs (${generatedMs === "cached" ? "cached" : `built in ${generatedMs} ms`}; companions ${companionsMs === "present" ? "cached" : `added in ${companionsMs} ms`})`)
       const large = { rows: ROWS, generatedMs, companionsMs, pages: [] as ReadonlyArray<unknown> }
       results.large = large
-      large.pages = await measureDatabase("large", file, COMPANION_TASK, browser, (rows) => {
+      large.pages = await measureDatabase("large", file, COMPANION_TASK, browser, emptyPage, (rows) => {
         large.pages = rows
         write()
       })
@@ -417,6 +502,7 @@ const main = async () => {
     }
   } finally {
     await browser.close()
+    await emptyPage.stop()
     rmSync(dir, { recursive: true, force: true })
   }
   results.seconds = round((performance.now() - started) / 1000)

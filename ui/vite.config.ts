@@ -1,16 +1,19 @@
 /**
  * Builds the UI's front end into `dist/ui/web`, beside the server that
- * serves it: the app's module script and stylesheet, and uPlot's own chunk
- * (script and stylesheet) loaded only when a chart is drawn; no inline script.
+ * serves it: `index.html` with the app's module script and stylesheet
+ * inside it (`inlineEntry.ts`), and uPlot's own chunk (script and
+ * stylesheet) loaded only when a chart is drawn.
  */
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vite"
+import { inlineEntry } from "./inlineEntry.js"
 
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "/",
   logLevel: "warn",
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
+  plugins: [inlineEntry()],
   build: {
     outDir: fileURLToPath(new URL("../dist/ui/web", import.meta.url)),
     emptyOutDir: true,

@@ -38,6 +38,12 @@ const DAY_MS = 86_400_000
 /** The runs table with its rows, or with the line saying that no run matches (the demo has no failed run). */
 const SOME_RUNS = "#runs tbody tr, #runs + p.muted"
 
+/**
+ * The same run's baseline, not a page of the app: a page with one line of
+ * text and no script, served by the UI's server (`emptyPage.ts`).
+ */
+export const EMPTY_PAGE: Page = { name: "(empty page)", hash: "", selectors: ["p.empty"] }
+
 /** The app shell's route: a route the app does not know, rendered at once with no data and no API call. */
 export const SHELL_HASH = "#/no-such-page"
 

@@ -1,7 +1,8 @@
 /**
  * `logbook ui` as users start it, in its own process (so that its CPU time
  * is its own): started on a free port over a database, its URL read from
- * what it prints, its CPU time read from /proc.
+ * what it prints, its CPU time read from /proc. Also the same server serving
+ * an empty page (`emptyPage.ts`), the baseline of a run.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -25,10 +26,10 @@ const stopped = (child: ChildProcess) =>
     child.kill("SIGTERM")
   })
 
-/** Starts `logbook ui --database file --port 0` from the sources and waits for its URL. */
-export const startUi = (file: string): Promise<UiProcess> =>
+/** Runs `script` with `args` from the sources and waits for the URL it prints. */
+const start = (script: string, args: ReadonlyArray<string>): Promise<UiProcess> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/bin.ts", "ui", "--database", file, "--port", "0"], {
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"]
     })
@@ -43,5 +44,11 @@ export const startUi = (file: string): Promise<UiProcess> =>
     }
     child.stdout?.on("data", onData)
     child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    child.once("exit", (code) => reject(new Error(`logbook ui exited with ${code}: ${output}`)))
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}: ${output}`)))
   })
+
+/** Starts `logbook ui --database file --port 0` from the sources and waits for its URL. */
+export const startUi = (file: string): Promise<UiProcess> => start("src/bin.ts", ["ui", "--database", file, "--port", "0"])
+
+/** Starts the UI's server serving the empty page of `emptyPage.ts` and waits for its URL. */
+export const startEmptyPage = (): Promise<UiProcess> => start("bench/ui/emptyPage.ts", [])

@@ -5,12 +5,14 @@
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { existsSync } from "node:fs"
 import { createServer } from "node:http"
 import { fileURLToPath } from "node:url"
 import { guard } from "./Access.js"
 import { UiApiLive } from "./Handlers.js"
+import { builtPage } from "./Inline.js"
 import { staticFiles } from "./Static.js"
 
 export { DEFAULT_PORT, LOOPBACK } from "./Defaults.js"
@@ -35,11 +37,20 @@ export interface UiServerOptions {
   readonly assets?: string | undefined
 }
 
-/** The UI's server, listening while the layer is alive; its `HttpServer` tells the bound address. */
-export const uiServer = (options: UiServerOptions) =>
-  HttpApiBuilder.serve(guard(options.token)).pipe(
-    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" })),
-    Layer.provide(staticFiles(options.assets ?? builtAssets())),
-    Layer.provide(UiApiLive),
-    Layer.provideMerge(NodeHttpServer.layer(() => createServer(), { port: options.port, host: options.host }))
-  )
+/**
+ * The UI's server, listening while the layer is alive; its `HttpServer`
+ * tells the bound address. The built page is read once, as it starts:
+ * served as read, and its inline script and style allowed by the
+ * Content-Security-Policy.
+ */
+export const uiServer = (options: UiServerOptions) => {
+  const assets = options.assets ?? builtAssets()
+  return Layer.unwrapEffect(Effect.sync(() => builtPage(assets)).pipe(Effect.map((page) =>
+    HttpApiBuilder.serve(guard(options.token, page.inline)).pipe(
+      Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/api/openapi.json" })),
+      Layer.provide(staticFiles(assets, page.html)),
+      Layer.provide(UiApiLive),
+      Layer.provideMerge(NodeHttpServer.layer(() => createServer(), { port: options.port, host: options.host }))
+    )
+  )))
+}

@@ -1,7 +1,7 @@
 /**
- * The built front end, served from a directory: `/` is its `index.html`,
- * `/assets/...` its scripts, styles and fonts. Nothing outside the
- * `assets` folder is reachable.
+ * The built front end, served from a directory: `/` is its `index.html`
+ * (read as the server started), `/assets/...` its scripts, styles and
+ * fonts. Nothing outside the `assets` folder is reachable.
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -12,15 +12,17 @@ import { join, normalize, sep } from "node:path"
 
 const notFound = HttpServerResponse.text("not found", { status: 404 })
 
-/** Routes `/` and `/assets/*` to the files of `root`. */
-export const staticFiles = (root: string) =>
+/** Routes `/` to `page` (404 when undefined) and `/assets/*` to the files of `root`. */
+export const staticFiles = (root: string, page: string | undefined) =>
   HttpApiBuilder.Router.use((router) =>
     Effect.gen(function*() {
       const assets = join(root, "assets")
       yield* router.get(
         "/",
-        HttpServerResponse.file(join(root, "index.html"), { headers: { "cache-control": "no-store" } }).pipe(
-          Effect.orElseSucceed(() => notFound)
+        Effect.succeed(
+          page === undefined
+            ? notFound
+            : HttpServerResponse.text(page, { contentType: "text/html; charset=utf-8", headers: { "cache-control": "no-store" } })
         )
       )
       yield* router.get(

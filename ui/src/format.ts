@@ -1,7 +1,19 @@
-/** How figures are written on the pages. */
+/**
+ * How figures are written on the pages. Whole numbers and instants are
+ * written here rather than through `toLocaleString`: that builds a locale
+ * formatter per call (and loads the locale's data on a page's first use),
+ * which on a table of runs is most of a first render's script time.
+ */
 
-/** `1234` → `1,234`. */
-export const count = (n: number | null | undefined): string => (n === null || n === undefined ? "–" : n.toLocaleString("en-US"))
+const GROUPS = /\B(?=(\d{3})+$)/g
+
+/** `1234` → `1,234` (what `toLocaleString("en-US")` writes). */
+export const count = (n: number | null | undefined): string => {
+  if (n === null || n === undefined) return "–"
+  if (!Number.isSafeInteger(n)) return n.toLocaleString("en-US")
+  const digits = String(Math.abs(n)).replace(GROUPS, ",")
+  return n < 0 ? `-${digits}` : digits
+}
 
 /** US dollars, with more digits for small amounts. */
 export const usd = (n: number | null | undefined): string =>
@@ -16,11 +28,20 @@ export const duration = (ms: number | null | undefined): string => {
   return `${(ms / 3_600_000).toFixed(1)} h`
 }
 
-/** An ISO-8601 instant as local date and time, to the second. */
+const two = (n: number) => (n < 10 ? `0${n}` : String(n))
+
+/**
+ * An ISO-8601 instant as local date and time, to the second: `01/12/2026,
+ * 09:05:00` (what `toLocaleString("en-GB", { hour12: false })` writes).
+ */
 export const when = (iso: string | null | undefined): string => {
   if (iso === null || iso === undefined) return "–"
   const date = new Date(iso)
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString("en-GB", { hour12: false })
+  if (Number.isNaN(date.getTime())) return iso
+  const year = date.getFullYear()
+  // Years outside 1000-9999 are written as the locale writes them.
+  if (year < 1000 || year > 9999) return date.toLocaleString("en-GB", { hour12: false })
+  return `${two(date.getDate())}/${two(date.getMonth() + 1)}/${year}, ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
 }
 
 /** A percentage of a ratio from 0 to 1. */
