@@ -30,7 +30,7 @@ import { Limit } from "./domain/Page.js"
 import { LessonFromRow, LessonHitFromRow } from "./lessons/LessonRow.js"
 import * as Queries from "./lessons/Queries.js"
 import { Redactor } from "./redaction/Redactor.js"
-import { ftsTokens, queryTokens, toFtsQuery } from "./search/FtsQuery.js"
+import { ftsTokens, prefixWords, queryTokens } from "./search/FtsQuery.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = decodeRows(LessonFromRow)
@@ -136,9 +136,12 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       const raw = valid.syntax === "fts5"
       if (raw && !Queries.takesFts5Syntax(sql)) return yield* fts5Unavailable()
       const text = valid.query ?? ""
+      const words = prefixWords(text)
       const match = raw
-        ? (text.trim() === "" ? Option.none() : Option.some({ fts5: text, words: ftsTokens(text) }))
-        : Option.map(toFtsQuery(text), (fts5) => ({ fts5, words: queryTokens(text) }))
+        ? (text.trim() === "" ? Option.none() : Option.some({ fts5: { _tag: "Raw", query: text } as const, words: ftsTokens(text) }))
+        : words.length === 0
+        ? Option.none()
+        : Option.some({ fts5: { _tag: "Words", words } as const, words: queryTokens(text) })
       const statement = Queries.searchLessons(sql, {
         match,
         category: valid.category,
