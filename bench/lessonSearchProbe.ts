@@ -6,13 +6,14 @@
  * p50 of each and their p50 CPU time (the wall time
  * includes waiting for a core on a busy machine).
  *
- *   node --import tsx bench/lessonSearchProbe.ts [--lessons 100000] [--iterations 200]
+ *   node --import tsx bench/lessonSearchProbe.ts [--lessons 100000] [--iterations 200] [--candidates 1000]
  */
 import * as Statement from "@effect/sql/Statement"
 import Sqlite from "better-sqlite3"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import { SEARCH_CANDIDATES, SearchCandidates } from "../src/lessons/Queries.js"
 import { LessonsStore } from "../src/LessonsStore.js"
 import * as Logbook from "../src/Logbook.js"
 import { latency, now } from "./stats.js"
@@ -24,6 +25,7 @@ const argument = (name: string, fallback: number) => {
 }
 const lessons = argument("--lessons", 100_000)
 const iterations = argument("--iterations", 200)
+const candidates = argument("--candidates", SEARCH_CANDIDATES)
 
 const searches = [
   { name: "a common word (error)", query: "error" },
@@ -46,10 +48,12 @@ const capture = Statement.setTransformer((statement) => {
 })
 const runtime = ManagedRuntime.make(Logbook.layer({ url: file }).pipe(Layer.provide(capture)))
 const raw = new Sqlite(file, { readonly: true })
-console.log(`lesson search on ${lessons} lessons, ${iterations} calls each (${file})`)
+console.log(`lesson search on ${lessons} lessons, ${candidates} candidates, ${iterations} calls each (${file})`)
 try {
   for (const search of searches) {
-    const run = Effect.flatMap(LessonsStore, (store) => store.search({ query: search.query, limit: 10 }))
+    const run = Effect.flatMap(LessonsStore, (store) => store.search({ query: search.query, limit: 10 })).pipe(
+      Effect.provideService(SearchCandidates, candidates)
+    )
     await runtime.runPromise(run)
     captured.length = 0
     capturing = true

@@ -124,7 +124,27 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
      * Searches lessons (see {@link LessonSearchOptions}): by plain text (every
      * word as a prefix, bm25-ranked with title above summary above details),
      * category, project (its lessons and the global ones), tags (all of them,
-     * exactly), with paging. Results come best first.
+     * exactly), with paging. Results come best first; equal ranks most
+     * recently updated first, then most recently written.
+     *
+     * Where the order may differ from ranking every match by bm25 of each
+     * word as a prefix, deterministically:
+     * - On SQLite a plain word is matched as the OR of the whole indexed
+     *   words it begins (`error` as `error`, `errors`, `errored`; the same
+     *   lessons as the prefix), which FTS5 reads lazily where a prefix query
+     *   reads every match first. bm25 then scores each of these words with
+     *   its own rarity and sums them, where a prefix would be one term: a
+     *   lesson using a rarer word of the prefix ranks higher than it would
+     *   under the prefix. A
+     *   word that begins more than `MAX_TERMS_PER_WORD` (16) indexed words
+     *   stays a prefix, and so does a word with characters outside ASCII
+     *   letters and digits.
+     * - Without category, project or tag filters, only the most recently
+     *   written matches (`SEARCH_CANDIDATES`, 1,000, or as many as the page
+     *   reaches) are ranked: for a word found in more lessons than that, an
+     *   older lesson is not returned even when it would rank higher. A word
+     *   found in fewer lessons is ranked among all of them, and a search
+     *   with a filter ranks every match.
      *
      * A plain query never fails, whatever it contains. Fails with
      * `ValidationError` when an option is malformed, or when `syntax: "fts5"`

@@ -60,9 +60,10 @@ const filtersOf = (sql: Sql, plan: SearchPlan): Array<Statement.Fragment> => {
  * written ones (highest `seq`), at least as many as the page reaches. A
  * word found in more lessons is ranked among these only: ranking every
  * match costs time in proportion to all of them (about 60 ms of CPU for a
- * word in 100,000 lessons), ranking these a bounded cost, and an older,
- * better-ranked lesson beyond them is not returned. A word in fewer lessons
- * (a rare word) is ranked among all of its matches.
+ * word in 100,000 lessons), ranking these a bounded cost (bm25 still counts
+ * the lessons of each word once, about 3 ms of CPU for a word in 100,000
+ * lessons), and an older, better-ranked lesson beyond them is not returned.
+ * A word in fewer lessons (a rare word) is ranked among all of its matches.
  */
 export const SEARCH_CANDIDATES = 1000
 
@@ -82,7 +83,8 @@ const TERMS = "lessons_fts_terms"
 const MATCH = "(SELECT fts FROM match_query)"
 
 /**
- * SQLite: a search without filters, ranked inside the index first: the
+ * SQLite: a search without filters, ranked inside the index first (the
+ * words of a plain query expanded into whole terms, see `FtsMatch`): the
  * {@link SearchCandidates} most recent matches are read from the index in
  * `seq` order and ranked once, the page is cut from them (with the lessons
  * tied with its last rank, so that ties are still ordered by recency), only
