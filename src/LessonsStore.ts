@@ -12,6 +12,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { driverCode, withDatabaseErrors } from "./database/SqlFailure.js"
@@ -30,11 +31,12 @@ import { Limit } from "./domain/Page.js"
 import { LessonFromRow, LessonHitFromRow } from "./lessons/LessonRow.js"
 import * as Queries from "./lessons/Queries.js"
 import { Redactor } from "./redaction/Redactor.js"
-import { ftsTokens, prefixWords, queryTokens } from "./search/FtsQuery.js"
+import { ftsTokens, type PrefixWord, prefixWords, queryTokens } from "./search/FtsQuery.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = decodeRows(LessonFromRow)
 const decodeHits = decodeRows(LessonHitFromRow)
+const decodeExpression = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ fts: Schema.String })))
 
 const validateCategory = validate(LessonCategory, "lesson category")
 const validateLimit = validate(Limit, "limit")
@@ -120,6 +122,16 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       return first(found)
     })
 
+    /** The FTS5 expression of plain words: expanded into whole terms on SQLite; PostgreSQL reads the words themselves. */
+    const plainMatch = (words: ReadonlyArray<PrefixWord>) =>
+      Queries.takesFts5Syntax(sql)
+        ? Queries.expandedMatch(sql, words).pipe(
+          Effect.flatMap(decodeExpression),
+          Effect.map(([row]) => row.fts),
+          withDatabaseErrors("LessonsStore.search")
+        )
+        : Effect.succeed(words.map((word) => word.literal).join(" "))
+
     /**
      * Searches lessons (see {@link LessonSearchOptions}): by plain text (every
      * word as a prefix, bm25-ranked with title above summary above details),
@@ -158,10 +170,10 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       const text = valid.query ?? ""
       const words = prefixWords(text)
       const match = raw
-        ? (text.trim() === "" ? Option.none() : Option.some({ fts5: { _tag: "Raw", query: text } as const, words: ftsTokens(text) }))
+        ? (text.trim() === "" ? Option.none() : Option.some({ fts5: text, words: ftsTokens(text) }))
         : words.length === 0
         ? Option.none()
-        : Option.some({ fts5: { _tag: "Words", words } as const, words: queryTokens(text) })
+        : Option.some({ fts5: yield* plainMatch(words), words: queryTokens(text) })
       const statement = Queries.searchLessons(sql, {
         match,
         category: valid.category,

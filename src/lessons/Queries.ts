@@ -10,7 +10,8 @@ import type * as Statement from "@effect/sql/Statement"
 import * as Context from "effect/Context"
 import * as Option from "effect/Option"
 import { type Sql, unsupported } from "../database/Dialect.js"
-import { type FtsMatch, matchQuery } from "../search/FtsMatch.js"
+import { expandWords } from "../search/FtsMatch.js"
+import type { PrefixWord } from "../search/FtsQuery.js"
 import { prefixTsQuery } from "../search/TsQuery.js"
 import type { LessonCategory } from "./Lesson.js"
 
@@ -24,8 +25,8 @@ export const DEFAULT_SNIPPET = { open: "[", close: "]", ellipsis: "…", tokens:
 
 /** A validated search, ready to run. */
 export interface SearchPlan {
-  /** The text to match: what FTS5 matches and its words (for PostgreSQL); none lists lessons without text matching. */
-  readonly match: Option.Option<{ readonly fts5: FtsMatch; readonly words: ReadonlyArray<string> }>
+  /** The text to match: an FTS5 `MATCH` expression and its words (for PostgreSQL); none lists lessons without text matching. */
+  readonly match: Option.Option<{ readonly fts5: string; readonly words: ReadonlyArray<string> }>
   readonly category: LessonCategory | undefined
   /** A project (its lessons and the global ones), `null` (global only) or `undefined` (all). */
   readonly projectId: string | null | undefined
@@ -77,25 +78,25 @@ export class SearchCandidates extends Context.Reference<SearchCandidates>()("log
 
 const candidatesOf = (plan: SearchPlan) => Math.max(plan.candidates, plan.offset + plan.limit)
 
-/** The `fts5vocab` table of `lessons_fts`'s terms (migration 0015), through which plain words are expanded. */
-const TERMS = "lessons_fts_terms"
-
-const MATCH = "(SELECT fts FROM match_query)"
+/**
+ * SQLite: the FTS5 `MATCH` expression of plain words, each expanded into
+ * the whole terms of `lessons_fts` it begins (through `lessons_fts_terms`,
+ * migration 0015; see `expandWords`): one row, `fts`.
+ */
+export const expandedMatch = (sql: Sql, words: ReadonlyArray<PrefixWord>) => expandWords(sql, "lessons_fts_terms", words)
 
 /**
- * SQLite: a search without filters, ranked inside the index first (the
- * words of a plain query expanded into whole terms, see `FtsMatch`): the
+ * SQLite: a search without filters, ranked inside the index first: the
  * {@link SearchCandidates} most recent matches are read from the index in
  * `seq` order and ranked once, the page is cut from them (with the lessons
  * tied with its last rank, so that ties are still ordered by recency), only
  * those are joined to their lessons, and only the page's rows are given a
  * snippet (the index is read again from the page's oldest row only).
  */
-const rankedFirst = (sql: Sql, plan: SearchPlan, match: FtsMatch): Statement.Statement<unknown> => {
+const rankedFirst = (sql: Sql, plan: SearchPlan, match: string): Statement.Statement<unknown> => {
   const { close, ellipsis, open, tokens } = plan.snippet
-  return sql`WITH RECURSIVE ${matchQuery(sql, TERMS, match)},
-    ranked AS MATERIALIZED (
-      SELECT rowid AS seq, ${sql.literal(BM25)} AS hit_rank FROM lessons_fts WHERE lessons_fts MATCH ${sql.literal(MATCH)}
+  return sql`WITH ranked AS MATERIALIZED (
+      SELECT rowid AS seq, ${sql.literal(BM25)} AS hit_rank FROM lessons_fts WHERE lessons_fts MATCH ${match}
       ORDER BY rowid DESC LIMIT ${candidatesOf(plan)}
     ),
     cut AS (SELECT hit_rank FROM ranked ORDER BY hit_rank LIMIT 1 OFFSET ${plan.offset + plan.limit - 1}),
@@ -108,7 +109,7 @@ const rankedFirst = (sql: Sql, plan: SearchPlan, match: FtsMatch): Statement.Sta
     SELECT l.*, chosen.hit_rank AS hit_rank,
       coalesce(nullif(snippet(lessons_fts, -1, ${open}, ${close}, ${ellipsis}, ${tokens}), ''), l.summary) AS hit_snippet
     FROM lessons_fts CROSS JOIN chosen ON chosen.seq = lessons_fts.rowid CROSS JOIN lessons AS l ON l.seq = chosen.seq
-    WHERE lessons_fts MATCH ${sql.literal(MATCH)} AND lessons_fts.rowid >= (SELECT min(seq) FROM chosen)
+    WHERE lessons_fts MATCH ${match} AND lessons_fts.rowid >= (SELECT min(seq) FROM chosen)
     ORDER BY hit_rank, l.updated_at DESC, l.seq DESC`
 }
 
@@ -134,12 +135,11 @@ export const searchLessons = (sql: Sql, plan: SearchPlan): Statement.Statement<u
         sqlite: () =>
           filters.length === 0 && plan.limit > 0
             ? rankedFirst(sql, plan, match.fts5)
-            : sql`WITH RECURSIVE ${matchQuery(sql, TERMS, match.fts5)}
-            SELECT l.*,
+            : sql`SELECT l.*,
               ${sql.literal(BM25)} AS hit_rank,
               coalesce(nullif(snippet(lessons_fts, -1, ${open}, ${close}, ${ellipsis}, ${tokens}), ''), l.summary) AS hit_snippet
             FROM lessons_fts JOIN lessons AS l ON l.seq = lessons_fts.rowid
-            WHERE lessons_fts MATCH ${sql.literal(MATCH)} AND ${where}
+            WHERE lessons_fts MATCH ${match.fts5} AND ${where}
             ORDER BY hit_rank, l.updated_at DESC, l.seq DESC
             LIMIT ${plan.limit} OFFSET ${plan.offset}`,
         pg: () => {

@@ -4,7 +4,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as fc from "effect/FastCheck"
 import * as Schema from "effect/Schema"
-import { type FtsMatch, matchQuery, MAX_TERMS_PER_WORD } from "../../src/search/FtsMatch.js"
+import { expandWords, MAX_TERMS_PER_WORD } from "../../src/search/FtsMatch.js"
 import { prefixWords, toFtsQuery } from "../../src/search/FtsQuery.js"
 
 const Rowids = Schema.Array(Schema.Struct({ rowid: Schema.Number }))
@@ -26,8 +26,7 @@ const index = (rows: ReadonlyArray<string>) =>
 const expression = (text: string) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const match: FtsMatch = { _tag: "Words", words: prefixWords(text) }
-    const rows = yield* sql`WITH RECURSIVE ${matchQuery(sql, "docs_terms", match)} SELECT fts FROM match_query`
+    const rows = yield* expandWords(sql, "docs_terms", prefixWords(text))
     return (yield* Schema.decodeUnknown(Expressions)(rows))[0].fts
   })
 
@@ -37,8 +36,7 @@ const bothWays = (text: string) =>
     const sql = yield* SqlClient.SqlClient
     const prefix = toFtsQuery(text)
     if (prefix._tag === "None") return yield* Effect.dieMessage("no words")
-    const expanded = yield* sql`WITH RECURSIVE ${matchQuery(sql, "docs_terms", { _tag: "Words", words: prefixWords(text) })}
-      SELECT rowid FROM docs WHERE docs MATCH (SELECT fts FROM match_query) ORDER BY rowid`
+    const expanded = yield* sql`SELECT rowid FROM docs WHERE docs MATCH ${yield* expression(text)} ORDER BY rowid`
     const literal = yield* sql`SELECT rowid FROM docs WHERE docs MATCH ${prefix.value} ORDER BY rowid`
     return {
       expanded: (yield* Schema.decodeUnknown(Rowids)(expanded)).map((row) => row.rowid),
@@ -59,7 +57,7 @@ describe("prefixWords", () => {
   })
 })
 
-describe("matchQuery", () => {
+describe("expandWords", () => {
   it.effect("expands each ASCII word into the OR of the whole terms it begins, in term order, joined by AND", () =>
     Effect.gen(function*() {
       yield* index(["an error", "two errors", "it errored", "erroneous", "café crème", "an err"])
