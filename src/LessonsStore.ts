@@ -12,6 +12,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { driverCode, withDatabaseErrors } from "./database/SqlFailure.js"
@@ -30,11 +31,12 @@ import { Limit } from "./domain/Page.js"
 import { LessonFromRow, LessonHitFromRow } from "./lessons/LessonRow.js"
 import * as Queries from "./lessons/Queries.js"
 import { Redactor } from "./redaction/Redactor.js"
-import { ftsTokens, queryTokens, toFtsQuery } from "./search/FtsQuery.js"
+import { ftsTokens, type PrefixWord, prefixWords, queryTokens } from "./search/FtsQuery.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = decodeRows(LessonFromRow)
 const decodeHits = decodeRows(LessonHitFromRow)
+const decodeExpression = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ fts: Schema.String })))
 
 const validateCategory = validate(LessonCategory, "lesson category")
 const validateLimit = validate(Limit, "limit")
@@ -120,11 +122,41 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       return first(found)
     })
 
+    /** The FTS5 expression of plain words: expanded into whole terms on SQLite; PostgreSQL reads the words themselves. */
+    const plainMatch = (words: ReadonlyArray<PrefixWord>) =>
+      Queries.takesFts5Syntax(sql)
+        ? Queries.expandedMatch(sql, words).pipe(
+          Effect.flatMap(decodeExpression),
+          Effect.map(([row]) => row.fts),
+          withDatabaseErrors("LessonsStore.search")
+        )
+        : Effect.succeed(words.map((word) => word.literal).join(" "))
+
     /**
      * Searches lessons (see {@link LessonSearchOptions}): by plain text (every
      * word as a prefix, bm25-ranked with title above summary above details),
      * category, project (its lessons and the global ones), tags (all of them,
-     * exactly), with paging. Results come best first.
+     * exactly), with paging. Results come best first; equal ranks most
+     * recently updated first, then most recently written.
+     *
+     * Where the order may differ from ranking every match by bm25 of each
+     * word as a prefix, deterministically:
+     * - On SQLite a plain word is matched as the OR of the whole indexed
+     *   words it begins (`error` as `error`, `errors`, `errored`; the same
+     *   lessons as the prefix), which FTS5 reads lazily where a prefix query
+     *   reads every match first. bm25 then scores each of these words with
+     *   its own rarity and sums them, where a prefix would be one term: a
+     *   lesson using a rarer word of the prefix ranks higher than it would
+     *   under the prefix. A
+     *   word that begins more than `MAX_TERMS_PER_WORD` (16) indexed words
+     *   stays a prefix, and so does a word with characters outside ASCII
+     *   letters and digits.
+     * - Without category, project or tag filters, only the most recently
+     *   written matches (`SEARCH_CANDIDATES`, 1,000, or as many as the page
+     *   reaches) are ranked: for a word found in more lessons than that, an
+     *   older lesson is not returned even when it would rank higher. A word
+     *   found in fewer lessons is ranked among all of them, and a search
+     *   with a filter ranks every match.
      *
      * A plain query never fails, whatever it contains. Fails with
      * `ValidationError` when an option is malformed, or when `syntax: "fts5"`
@@ -136,9 +168,12 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       const raw = valid.syntax === "fts5"
       if (raw && !Queries.takesFts5Syntax(sql)) return yield* fts5Unavailable()
       const text = valid.query ?? ""
+      const words = prefixWords(text)
       const match = raw
         ? (text.trim() === "" ? Option.none() : Option.some({ fts5: text, words: ftsTokens(text) }))
-        : Option.map(toFtsQuery(text), (fts5) => ({ fts5, words: queryTokens(text) }))
+        : words.length === 0
+        ? Option.none()
+        : Option.some({ fts5: yield* plainMatch(words), words: queryTokens(text) })
       const statement = Queries.searchLessons(sql, {
         match,
         category: valid.category,

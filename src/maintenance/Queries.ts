@@ -154,14 +154,14 @@ export const upsertKept = (sql: Sql, scope: string, key: string, value: string, 
     ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
 
 /**
- * The names of every FTS5 virtual table, in name order. PostgreSQL has
+ * The names of every FTS5 virtual table (not the fts5vocab tables over them), in name order. PostgreSQL has
  * none: its text search is a `tsvector` of the rows themselves.
  */
 export const searchIndexTables = (sql: Sql): Effect.Effect<ReadonlyArray<unknown>, SqlError> =>
   sql.onDialectOrElse({
     sqlite: () =>
       sql`SELECT name FROM sqlite_master
-        WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'
+        WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%' AND sql NOT LIKE '%USING fts5vocab%'
         ORDER BY name`,
     pg: () => Effect.succeed([]),
     orElse: unsupported(sql)

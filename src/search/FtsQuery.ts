@@ -70,6 +70,27 @@ export const queryTokens = (text: string): ReadonlyArray<string> => {
 }
 
 /**
+ * One word of a plain query: `literal`, its FTS5 prefix query (`"tok"*`),
+ * and `prefix`, the word as FTS5 indexes it when that is certain (a word of
+ * ASCII letters and digits, which `unicode61` only lower-cases), for
+ * expanding it into the whole indexed terms it begins (see `FtsMatch`);
+ * `null` for any other word, which is matched by its prefix query.
+ */
+export interface PrefixWord {
+  readonly literal: string
+  readonly prefix: string | null
+}
+
+const ASCII_WORD = /^[A-Za-z0-9]+$/
+
+/** The words of a plain query ({@link queryTokens}), each with its prefix query. */
+export const prefixWords = (text: string): ReadonlyArray<PrefixWord> =>
+  queryTokens(text).map((token) => ({
+    literal: `${quote(token)}*`,
+    prefix: ASCII_WORD.test(token) ? token.toLowerCase() : null
+  }))
+
+/**
  * Turn plain user text into a safe FTS5 `MATCH` expression: its distinct
  * words (at most {@link MAX_QUERY_TOKENS}, see {@link queryTokens}).
  *
@@ -85,8 +106,6 @@ export const queryTokens = (text: string): ReadonlyArray<string> => {
  * fail.
  */
 export const toFtsQuery = (text: string): Option.Option<string> => {
-  const tokens = queryTokens(text)
-  return tokens.length === 0
-    ? Option.none()
-    : Option.some(tokens.map((token) => `${quote(token)}*`).join(" "))
+  const words = prefixWords(text)
+  return words.length === 0 ? Option.none() : Option.some(words.map((word) => word.literal).join(" "))
 }

@@ -10,6 +10,7 @@ import { Num } from "../../src/database/Columns.js"
 import { ValidationError } from "../../src/Errors.js"
 import type { LessonInput, LessonSearchOptions } from "../../src/lessons/Lesson.js"
 import { SearchCandidates } from "../../src/lessons/Queries.js"
+import { MAX_TERMS_PER_WORD } from "../../src/search/FtsMatch.js"
 import { LessonsStore } from "../../src/LessonsStore.js"
 import { checkSearchIndexes } from "../../src/maintenance/SearchIndex.js"
 import { nextMillisecond } from "../support/Poll.js"
@@ -185,6 +186,33 @@ describe("LessonsStore", () => {
         expect(titles(yield* store.search({ query: "orchestr" }))).toEqual(["Multi agent orchestration"])
         expect(yield* store.search({ query: "react orchestration" })).toEqual([])
         expect(titles(yield* store.search({ query: "builders planner" }))).toEqual(["Multi agent orchestration"])
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("a word matches every indexed word it begins, however many begin with it, in any script", () =>
+      Effect.gen(function*() {
+        const store = yield* LessonsStore
+        yield* store.create({ ...base, title: "Timeout error", summary: "Retry it" })
+        yield* store.create({ ...base, title: "Many errors", summary: "Batch them" })
+        yield* store.create({ ...base, title: "The run errored", summary: "Read the log" })
+        yield* store.create({ ...base, title: "Erroneous input", summary: "Validate it" })
+        yield* store.create({ ...base, title: "Café crème", summary: "Order one" })
+        // More words begin with "zq" than a word is expanded into (MAX_TERMS_PER_WORD): it stays a prefix query.
+        const many = Array.from({ length: MAX_TERMS_PER_WORD + 4 }, (_, n) => `zq${n}`)
+        for (const word of many) yield* store.create({ ...base, title: `Code ${word}`, summary: word === "zq5" ? "no errors" : "none" })
+        const found = (query: string) => Effect.map(store.search({ query, limit: 100 }), (hits) => titles(hits).sort())
+        expect(yield* found("error")).toEqual(["Many errors", "The run errored", "Timeout error", "Code zq5"].sort())
+        expect(yield* found("ERRO")).toEqual(["Erroneous input", "Many errors", "The run errored", "Timeout error", "Code zq5"].sort())
+        expect(yield* found("errors")).toEqual(["Code zq5", "Many errors"])
+        expect(yield* found("errorless")).toEqual([])
+        expect(yield* found("zq")).toEqual(many.map((word) => `Code ${word}`).sort())
+        expect(yield* found("zq1")).toEqual(many.filter((word) => word.startsWith("zq1")).map((word) => `Code ${word}`).sort())
+        expect(yield* found("zq erro")).toEqual(["Code zq5"])
+        expect(yield* found("caf cr\u00e8")).toEqual(["Café crème"])
+        expect(yield* found("Caf\u00e9")).toEqual(["Café crème"])
+        // A word that begins the most recent lessons, among others that begin older ones: the recent ones come first at equal rank.
+        expect(titles(yield* store.search({ query: "zq1", limit: 2 }))).toEqual(["Code zq19", "Code zq18"])
+        const checks = yield* checkSearchIndexes
+        expect(checks.every((check) => check.ok)).toBe(true)
       }).pipe(Effect.provide(TestLayer)))
 
     it.effect("without filters, a word is ranked among its most recent matches only; a filter ranks every match", () =>
