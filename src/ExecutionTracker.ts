@@ -64,7 +64,8 @@ import {
   UsageWindow
 } from "./tracker/RunViews.js"
 import { EventRow, type TraceEvent, TraceEventInput } from "./tracker/TraceEvent.js"
-import { decodeRows } from "./database/Rows.js"
+import { decodeCommonRows, decodeRows } from "./database/Rows.js"
+import { commonInvocation, commonTrace } from "./tracker/CommonRows.js"
 import { Page } from "./domain/Page.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
@@ -184,11 +185,11 @@ export interface ExecutionTrackerService {
   readonly agentHealth: (window?: UsageWindow) => Effect.Effect<ReadonlyArray<AgentHealth>, ValidationError | DatabaseError>
 }
 
-const decodeTraces = decodeRows(TraceRow)
+const decodeTraces = decodeCommonRows(commonTrace, decodeRows(TraceRow))
 const decodeInsertedTrace = Schema.decodeUnknown(Schema.Tuple(TraceRow))
 const decodeStatus = Schema.decodeUnknown(Schema.Array(Schema.Struct({ status: TraceStatus })))
 const decodeIds = Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Num })))
-const decodeInvocations = decodeRows(InvocationRow)
+const decodeInvocations = decodeCommonRows(commonInvocation, decodeRows(InvocationRow))
 const decodeEvents = Schema.decodeUnknown(Schema.Array(EventRow))
 const decodeLlmUsage = Schema.decodeUnknown(Schema.Array(LlmUsageRow))
 const decodeMetrics = Schema.decodeUnknown(Schema.Tuple(AgentMetricsRow))

@@ -8,8 +8,8 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { Num, Stamp } from "../database/Columns.js"
-import { decodeRows } from "../database/Rows.js"
-import { AuditCategory, AuditEntry } from "./AuditEntry.js"
+import { decodeCommonRows, DECLINED, decodeRows, isNullableText } from "../database/Rows.js"
+import { AuditCategory, AuditEntry, auditCategories } from "./AuditEntry.js"
 import type { JsonValue } from "./JsonValue.js"
 
 /** The columns read back, in export order. */
@@ -98,7 +98,7 @@ const decodeAuditRows = decodeRows(AuditRow)
  * only, so it is not walked again). Text that is not JSON fails the page
  * with a `ParseError`.
  */
-export const decodeEntries = (rows: unknown): Either.Either<ReadonlyArray<AuditEntry>, ParseResult.ParseError> =>
+const decodeEntriesBySchema = (rows: unknown): Either.Either<ReadonlyArray<AuditEntry>, ParseResult.ParseError> =>
   Either.flatMap(decodeAuditRows(rows), (page) => {
     const entries: Array<AuditEntry> = []
     for (const row of page) {
@@ -115,3 +115,47 @@ export const decodeEntries = (rows: unknown): Either.Either<ReadonlyArray<AuditE
     }
     return Either.right(entries)
   })
+
+const categories: ReadonlySet<unknown> = new Set(auditCategories)
+const isCategory = (value: unknown): value is AuditCategory => categories.has(value)
+
+/** The entry of a row as SQLite returns a well-formed one, as the schema decodes it; anything else is declined. */
+const commonEntry = (row: Readonly<Record<string, unknown>>): AuditEntry | typeof DECLINED => {
+  const { id, timestamp, project_id, task_id, agent, action, category, details, user_id, ip_address } = row
+  if (
+    typeof id !== "number" || typeof timestamp !== "string" || typeof action !== "string" || !isCategory(category) ||
+    !isNullableText(project_id) || !isNullableText(task_id) || !isNullableText(agent) || !isNullableText(user_id) ||
+    !isNullableText(ip_address)
+  ) return DECLINED
+  let parsed: JsonValue | null = null
+  if (details !== null) {
+    if (typeof details !== "string") return DECLINED
+    try {
+      parsed = JSON.parse(details)
+    } catch {
+      return DECLINED
+    }
+  }
+  return {
+    id,
+    timestamp,
+    projectId: project_id,
+    taskId: task_id,
+    agent,
+    action,
+    category,
+    details: parsed,
+    userId: user_id,
+    ipAddress: ip_address
+  }
+}
+
+/**
+ * A page of `audit_logs` rows decoded to entries, as {@link AuditEntryFromRow}
+ * decodes each. Rows as SQLite returns well-formed ones are read in plain
+ * code; a page with any other row goes through the schema (one run over the
+ * page's columns, then each `details` parsed once), which reports a row that
+ * does not match, or `details` that is not JSON text, as a `ParseError`.
+ */
+export const decodeEntries: (rows: unknown) => Either.Either<ReadonlyArray<AuditEntry>, ParseResult.ParseError> =
+  decodeCommonRows(commonEntry, decodeEntriesBySchema)

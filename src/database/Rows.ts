@@ -4,12 +4,59 @@
  * of `Schema.decodeUnknown`, whose fiber machinery costs as much as the
  * decoding of a 50-row page. For row schemas only (they are synchronous).
  *
+ * A hot read may add a plain-code reader of its rows in their common shape
+ * (what SQLite returns for well-formed stored data): the schema then runs
+ * only for a page where that reader declines a row. Such a reader accepts
+ * only what the schema accepts and yields what the schema yields; its
+ * column checks are below.
+ *
  * @module
  */
-import type * as Either from "effect/Either"
+import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
 /** Decodes an array of rows with `row`, failing with the `ParseError` of the first row that does not match. */
 export const decodeRows = <A, I>(row: Schema.Schema<A, I>): (rows: unknown) => Either.Either<ReadonlyArray<A>, ParseResult.ParseError> =>
   Schema.decodeUnknownEither(Schema.Array(row))
+
+/** What a common-shape reader returns for a row it leaves to the schema. */
+export const DECLINED: unique symbol = Symbol("declined")
+
+/**
+ * Decodes a page with `common`, row by row; if it declines any row, the
+ * whole page goes to `page` (the schema), which then decides and reports.
+ */
+export const decodeCommonRows = <A>(
+  common: (row: Readonly<Record<string, unknown>>) => A | typeof DECLINED,
+  page: (rows: unknown) => Either.Either<ReadonlyArray<A>, ParseResult.ParseError>
+) =>
+(rows: unknown): Either.Either<ReadonlyArray<A>, ParseResult.ParseError> => {
+  if (!Array.isArray(rows)) return page(rows)
+  const decoded: Array<A> = new Array(rows.length)
+  for (let i = 0; i < rows.length; i++) {
+    const row: unknown = rows[i]
+    const value = typeof row === "object" && row !== null ? common(row as Readonly<Record<string, unknown>>) : DECLINED
+    if (value === DECLINED) return page(rows)
+    decoded[i] = value
+  }
+  return Either.right(decoded)
+}
+
+/** A nullable text column (`NullOr(String)`). */
+export const isNullableText = (value: unknown): value is string | null => value === null || typeof value === "string"
+
+/** JSON text parsed, or {@link DECLINED} when it is not text or not JSON. */
+export const parsedJson = (value: unknown): unknown => {
+  if (typeof value !== "string") return DECLINED
+  try {
+    return JSON.parse(value)
+  } catch {
+    return DECLINED
+  }
+}
+
+/** A plain object JSON gave (no `__proto__` member, which a schema copy would not keep as a member). */
+export const isJsonObject = (value: unknown): value is { readonly [key: string]: unknown } =>
+  typeof value === "object" && value !== null && !Array.isArray(value) &&
+  Object.getPrototypeOf(value) === Object.prototype && !Object.hasOwn(value, "__proto__")

@@ -132,15 +132,24 @@ const withBusyWait = <A, E, R>(self: (wait: BusyWait) => Effect.Effect<A, E, R>)
 /**
  * Retries `self` (a statement, or a whole transaction) while the database is
  * busy, with {@link busySchedule} on the real clock, until the call's lock
- * wait is exhausted (its `busyTimeout` spent); other failures pass.
+ * wait is exhausted (its `busyTimeout` spent); other failures pass. The
+ * schedule is started only once `self` failed busy: a call that meets no
+ * lock (nearly every call) pays one failure handler, not a schedule.
  */
 export const retryWhileBusy = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  withBusyWait((wait) =>
-    self.pipe(
-      Effect.retry({ schedule: busySchedule, while: (error) => isBusy(error) && !wait.exhausted }),
-      Effect.withClock(realClock)
-    )
-  )
+  withBusyWait((wait) => {
+    const retrying = (error: E) => isBusy(error) && !wait.exhausted
+    return Effect.catchIf(self, retrying, (first) => {
+      // The schedule's first attempt is the failure already met: its first pause comes before `self` runs again.
+      let met = false
+      const again = Effect.suspend(() => {
+        if (met) return self
+        met = true
+        return Effect.fail(first)
+      })
+      return again.pipe(Effect.retry({ schedule: busySchedule, while: retrying }), Effect.withClock(realClock))
+    })
+  })
 
 /** A failed `COMMIT` or `ROLLBACK` reaches us as a defect carrying the driver's `SqlError`. */
 const failedCommit = (operation: string) => (defect: unknown) =>

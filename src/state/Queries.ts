@@ -36,6 +36,7 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { Json, Num, Stamp } from "../database/Columns.js"
 import { page, type Sql, unsupported } from "../database/Dialect.js"
+import { decodeCommonRows, DECLINED, isJsonObject, isNullableText, parsedJson } from "../database/Rows.js"
 import { JsonObjectColumn } from "./Json.js"
 
 /** How a statement of this module fails: the driver, or a row that does not match its schema. */
@@ -367,6 +368,67 @@ const CurrentRows = Schema.Array(Schema.Struct({
 /** The row {@link selectCurrent} reads. */
 export type CurrentRow = typeof CurrentRows.Type[number]
 
+/** A JSON object column as SQLite gives it: JSON text of an object, parsed. */
+const jsonObjectText = (value: unknown): { readonly [key: string]: unknown } | typeof DECLINED => {
+  const parsed = parsedJson(value)
+  return isJsonObject(parsed) ? parsed : DECLINED
+}
+
+type Transitions = CurrentRow["recent"]
+
+/** The last transitions as SQLite aggregates them (JSON text of 6-tuples, metadata as JSON text), parsed. */
+const recentText = (value: unknown): Transitions | typeof DECLINED => {
+  const parsed = parsedJson(value)
+  if (!Array.isArray(parsed)) return DECLINED
+  const recent: Array<Transitions[number]> = []
+  for (const item of parsed) {
+    if (!Array.isArray(item) || item.length !== 6) return DECLINED
+    const [seq, from, to, event, metadata, at]: ReadonlyArray<unknown> = item
+    if (
+      typeof seq !== "number" || typeof from !== "string" || typeof to !== "string" || typeof event !== "string" ||
+      typeof at !== "string"
+    ) return DECLINED
+    const meta = metadata === null ? null : jsonObjectText(metadata)
+    if (meta === DECLINED) return DECLINED
+    recent.push([seq, from, to, event, meta, at])
+  }
+  return recent
+}
+
+/** The row of {@link selectCurrent} as SQLite returns a well-formed one, as `CurrentRows` decodes it, or declined. */
+const commonCurrent = (row: Readonly<Record<string, unknown>>): CurrentRow | typeof DECLINED => {
+  const { task_id, project_id, state, updated_at, transitions, checkpoint_id, checkpoint_state, checkpoint_at } = row
+  if (
+    typeof task_id !== "string" || typeof project_id !== "string" || typeof state !== "string" ||
+    typeof updated_at !== "string" || typeof transitions !== "number" || !isNullableText(checkpoint_id) ||
+    !isNullableText(checkpoint_state) || !isNullableText(checkpoint_at)
+  ) return DECLINED
+  const context = jsonObjectText(row.context)
+  const recent = recentText(row.recent)
+  const checkpointContext = row.checkpoint_context === null ? null : jsonObjectText(row.checkpoint_context)
+  const artifacts = row.checkpoint_artifacts === null ? null : parsedJson(row.checkpoint_artifacts)
+  if (
+    context === DECLINED || recent === DECLINED || checkpointContext === DECLINED ||
+    !(artifacts === null || Array.isArray(artifacts))
+  ) return DECLINED
+  return {
+    task_id,
+    project_id,
+    state,
+    context,
+    updated_at,
+    transitions,
+    recent,
+    checkpoint_id,
+    checkpoint_state,
+    checkpoint_context: checkpointContext,
+    checkpoint_artifacts: artifacts,
+    checkpoint_at
+  }
+}
+
+const decodeCurrentRows = decodeCommonRows(commonCurrent, Schema.decodeUnknownEither(CurrentRows))
+
 /**
  * A task's current state and context, its number of transitions, its last
  * `recent` transitions (newest first) and its latest checkpoint, in one
@@ -397,7 +459,7 @@ export const selectCurrent = (sql: Sql, taskId: string, recent: number): Effect.
       SELECT l.id FROM checkpoints l WHERE l.task_id = w.task_id
       ORDER BY l.created_at DESC, ${checkpointOrder(sql, "l")} DESC LIMIT 1
     )
-    WHERE w.task_id = ${taskId}`.pipe(decode(CurrentRows), Effect.map((rows) => Option.fromNullable(rows[0])))
+    WHERE w.task_id = ${taskId}`.pipe(Effect.flatMap(decodeCurrentRows), Effect.map((rows) => Option.fromNullable(rows[0])))
 
 const HistoryRows = Schema.Array(Schema.Struct({
   seq: Num,
