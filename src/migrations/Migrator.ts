@@ -10,6 +10,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import { existsSync } from "node:fs"
 import { hostname } from "node:os"
@@ -85,7 +86,11 @@ export interface MigrateOptions {
   readonly to?: number | undefined
   /** Compute and return the plan with its SQL, write nothing. */
   readonly dryRun?: boolean | undefined
-  /** PostgreSQL: how long to wait for another migrator's lock (default 60 seconds). */
+  /**
+   * How long to wait for another migrator's lock (default 60 seconds): on
+   * PostgreSQL for the run's advisory lock, on SQLite for each migration's
+   * write lock (tried again while another process migrates).
+   */
   readonly lockTimeout?: Duration.DurationInput | undefined
 }
 
@@ -155,7 +160,7 @@ const takeLock = Effect.flatMap(SqlClient.SqlClient, (sql) =>
     orElse: unsupported(sql)
   }))
 
-/** How long a PostgreSQL migrator waits for another one's lock by default. */
+/** How long a migrator waits for another one's lock by default. */
 export const DEFAULT_LOCK_TIMEOUT = Duration.seconds(60)
 
 const lockTimeoutOf = (input: Duration.DurationInput | undefined) =>
@@ -165,7 +170,8 @@ const lockTimeoutOf = (input: Duration.DurationInput | undefined) =>
  * Runs `effect` as one migration run. On PostgreSQL it runs on one
  * connection holding the session advisory lock of logbook's migrations
  * (waiting at most `lockTimeout`, then failing with `MigrationError` reason
- * `Locked`); on SQLite each migration transaction takes the lock itself.
+ * `Locked`); on SQLite each migration transaction takes the lock itself (see
+ * {@link waitingForOtherMigrators}).
  */
 const withMigrationLock = (lockTimeout: Duration.Duration) =>
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | MigrationError | DatabaseError, R | SqlClient.SqlClient> =>
@@ -313,6 +319,25 @@ const applyOne = (migration: MigrationFile) =>
   )
 
 /**
+ * `effect`, on SQLite tried again while another migrator holds the write lock
+ * (its busy wait spent: reason `Locked`) until `lockTimeout` has passed: a
+ * process opening a new database beside others migrating it waits for them
+ * however slow the machine, and finds each migration they applied done.
+ */
+const waitingForOtherMigrators = (lockTimeout: Duration.Duration) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql.onDialectOrElse({
+      sqlite: () =>
+        effect.pipe(Effect.retry({
+          while: (error) => error instanceof MigrationError && error.reason === "Locked",
+          schedule: Schedule.spaced("25 millis").pipe(Schedule.upTo(lockTimeout))
+        })),
+      pg: () => effect,
+      orElse: unsupported(sql)
+    }))
+
+/**
  * Applies pending migrations in version order (up to `to`), each in its own
  * transaction with its tracking row. With `dryRun` it returns the plan and its
  * SQL and writes nothing.
@@ -337,10 +362,14 @@ export const migrate = (
       }
     }
     if (pending.length === 0) return { applied: [], pending: [], dryRun: false }
+    const lockTimeout = lockTimeoutOf(options.lockTimeout)
     const done = yield* Effect.zipRight(
-      ensureTracking.pipe(Effect.catchTag("SqlError", (error) => Effect.fail(fromSql("Migrator.migrate")(error)))),
-      Effect.forEach(pending, applyOne)
-    ).pipe(withMigrationLock(lockTimeoutOf(options.lockTimeout)))
+      ensureTracking.pipe(
+        Effect.catchTag("SqlError", (error) => Effect.fail(fromSql("Migrator.migrate")(error))),
+        waitingForOtherMigrators(lockTimeout)
+      ),
+      Effect.forEach(pending, (migration) => applyOne(migration).pipe(waitingForOtherMigrators(lockTimeout)))
+    ).pipe(withMigrationLock(lockTimeout))
     return { applied: done.filter((step) => step !== null), pending: [], dryRun: false }
   }).pipe(withDatabaseErrors("Migrator.migrate"))
 

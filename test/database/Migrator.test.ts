@@ -2,6 +2,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import Sqlite from "better-sqlite3"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { Database } from "../../src/Database.js"
@@ -10,6 +11,7 @@ import { migrate, migrationDirectories, rollback, status } from "../../src/migra
 import { runScript } from "../support/ChildProcess.js"
 import { tempDir } from "../support/TempDir.js"
 import { failureOf, withDatabase } from "../support/Effects.js"
+import { eventually } from "../support/Poll.js"
 
 const packageVersions = readdirSync(new URL("../../migrations/sqlite", import.meta.url))
   .filter((file) => file.endsWith(".sql"))
@@ -256,6 +258,43 @@ DROP TABLE notes;
       expect(error).toMatchObject({ _tag: "MigrationError", reason: "BadFile", version: 1001 })
       expect(error.message).toContain("the up section has no statement")
     }))
+
+  it.scopedLive("on SQLite a migrator waits for another process's write lock past busyTimeout, up to lockTimeout", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const url = path.join(dir, "waiting.db")
+      const options = { url, migrate: "off", busyTimeout: "100 millis" } as const
+      // A new database in WAL mode, its write lock then held by another process until told.
+      yield* withDatabase(options, Effect.void)
+      let held = false
+      let released = false
+      let release = () => {}
+      const holder = runScript("test/faults/fixtures/holdLock.ts", [url, "60000"], {
+        onStdout: (chunk, signal) => {
+          release = () => signal("SIGUSR1")
+          if (chunk.includes("HELD")) held = true
+          if (chunk.includes("RELEASED")) released = true
+        }
+      })
+      yield* eventually(Effect.suspend(() => held ? Effect.void : Effect.fail("not held")))
+
+      // Given up only once lockTimeout has passed, not at the statement's busyTimeout.
+      const started = Date.now()
+      const error = yield* withDatabase(options, Effect.flip(migrate({ directories: migrationDirectories(), lockTimeout: "600 millis" })))
+      expect(Date.now() - started).toBeGreaterThanOrEqual(600)
+      expect(error).toMatchObject({ _tag: "MigrationError", reason: "Locked" })
+
+      // Held for ten busyTimeouts while a migrator waits: it applies every migration once the lock is let go.
+      const waiting = yield* Effect.fork(withDatabase(options, migrate({ directories: migrationDirectories(), lockTimeout: "60 seconds" })))
+      yield* Effect.sleep("1 second")
+      expect(waiting.unsafePoll()).toBeNull()
+      release()
+      const plan = yield* Fiber.join(waiting)
+      expect(plan.applied.map((step) => step.version)).toEqual(packageVersions)
+      expect((yield* Effect.promise(() => holder)).code).toBe(0)
+      expect(released).toBe(true)
+      expect(trackedRows(url).map((row) => (row as { version: number }).version)).toEqual(packageVersions)
+    }), 60_000)
 
   it.scoped("four processes opening one new database apply each migration exactly once", () =>
     Effect.gen(function*() {

@@ -81,7 +81,8 @@ describe("another process holds the write lock for longer than busyTimeout", () 
         expect(slowestRecord).toBeLessThan(BUSY_MILLIS * 0.75)
         for (const wait of waits) {
           expect(wait).toBeGreaterThanOrEqual(BUSY_MILLIS)
-          expect(wait).toBeLessThan(BUSY_MILLIS * 1.5)
+          // The other process holds the lock until told, far longer than this: a call that waited for it would not return.
+          expect(wait).toBeLessThan(BUSY_MILLIS * 3)
         }
         expect(recorded).toBe(RECORDS)
         expect(stored.filter((entry) => entry.action.startsWith("durable-"))).toEqual([])

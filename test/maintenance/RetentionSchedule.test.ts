@@ -140,8 +140,9 @@ describe("background retention", () => {
         yield* Logbook.flush
         const stored = yield* sql<{ n: number }>`SELECT count(*) AS n FROM audit_logs WHERE action LIKE 'flow-%'`
         expect(stored[0]!.n).toBe(recorded)
-        // record returned at once throughout: it never waited on the locked or read-only database.
-        expect(slowest).toBeLessThan(100)
+        // record returned at once throughout: it never waited on the locked or read-only database (the flow went on
+        // while the lock was held, above). The bound leaves room for a process descheduled on a loaded machine.
+        expect(slowest).toBeLessThan(1_000)
       }).pipe(Effect.provide(Logbook.layer({ url, busyTimeout: "20 millis", retention: POLICY })))
     }).pipe(Effect.provide(logs.layer))
   }, 60_000)

@@ -154,7 +154,8 @@ describe("ExecutionTracker figures", () => {
         }
         expectClose(yield* tracker.stats(), { ...expectedStats(allTraces, usage, undefined) })
       }).pipe(Effect.provide(TestLayer)),
-    { fastCheck: { numRuns: 40 } }
+    // 40 random histories, each a fresh database: minutes on a loaded 2-core machine, not the default minute.
+    { fastCheck: { numRuns: 40 }, timeout: 240_000 }
   )
 })
 }, oneBackend)
