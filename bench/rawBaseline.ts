@@ -12,7 +12,7 @@ import { insertColumns, toRawRow } from "./workload.js"
 import { POLL_EVERY } from "./recordHotLoop.js"
 import { cpuMsSince, type Latency, latency, now, ratePerSecond } from "./stats.js"
 
-/** Creates and migrates a fresh database file through `Database.layer`, then closes it. */
+/** Creates (when missing) and migrates a database file through `Database.layer`, then closes it. */
 export const migrateFresh = (url: string): Promise<void> =>
   Effect.runPromise(Effect.scoped(Effect.asVoid(Layer.build(Database.layer({ url })))))
 
