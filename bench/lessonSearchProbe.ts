@@ -8,7 +8,6 @@
  *
  *   node --import tsx bench/lessonSearchProbe.ts [--lessons 100000] [--iterations 200] [--candidates 1000]
  */
-import * as Statement from "@effect/sql/Statement"
 import Sqlite from "better-sqlite3"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -16,6 +15,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import { SEARCH_CANDIDATES, SearchCandidates } from "../src/lessons/Queries.js"
 import { LessonsStore } from "../src/LessonsStore.js"
 import * as Logbook from "../src/Logbook.js"
+import { statementCapture } from "./statementCapture.js"
 import { latency, now } from "./stats.js"
 import { generatedDatabase } from "./suite/reads.js"
 
@@ -34,19 +34,9 @@ const searches = [
   { name: "a rare word (zeppelin)", query: "zeppelin" }
 ]
 
-type Param = string | number | bigint | null | Buffer
-
 const file = await generatedDatabase({ audit: 1, lessons, traces: 1, invocationsPerTrace: 1 })
-const captured: Array<readonly [string, ReadonlyArray<Param>]> = []
-let capturing = false
-const capture = Statement.setTransformer((statement) => {
-  if (capturing) {
-    const [sql, params] = statement.compile()
-    captured.push([sql, params as ReadonlyArray<Param>])
-  }
-  return Effect.succeed(statement)
-})
-const runtime = ManagedRuntime.make(Logbook.layer({ url: file }).pipe(Layer.provide(capture)))
+const capture = statementCapture()
+const runtime = ManagedRuntime.make(Logbook.layer({ url: file }).pipe(Layer.provide(capture.layer)))
 const raw = new Sqlite(file, { readonly: true })
 console.log(`lesson search on ${lessons} lessons, ${candidates} candidates, ${iterations} calls each (${file})`)
 try {
@@ -55,10 +45,7 @@ try {
       Effect.provideService(SearchCandidates, candidates)
     )
     await runtime.runPromise(run)
-    captured.length = 0
-    capturing = true
-    const hits = await runtime.runPromise(run)
-    capturing = false
+    const { result: hits, statements: captured } = await capture.during(() => runtime.runPromise(run))
     const statements = captured.map(([sql, params]) => ({ statement: raw.prepare(sql), params }))
     const rawRun = () => statements.forEach(({ params, statement }) => statement.all(...params))
     for (let i = 0; i < 5; i++) {

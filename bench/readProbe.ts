@@ -15,7 +15,6 @@
  * so that a profile holds one of them.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
-import * as Statement from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -27,6 +26,7 @@ import { AuditLog } from "../src/AuditLog.js"
 import { ExecutionTracker } from "../src/ExecutionTracker.js"
 import * as Logbook from "../src/Logbook.js"
 import { StateStore } from "../src/StateStore.js"
+import { statementCapture } from "./statementCapture.js"
 
 const args = process.argv.slice(2)
 const option = (name: string) => {
@@ -41,8 +41,6 @@ const measured = (subject: string) => subjects === undefined || subjects.include
 // Prints each timed loop's window (monotonic µs, the clock of a V8 CPU profile), to read a profile of the loops only.
 const marks = args.includes("--marks")
 
-type Param = string | number | bigint | null | Buffer
-
 /** CPU µs per call of `f`, run `n` times one after another (after a warm-up of a tenth). */
 const cpuPerCall = async (n: number, f: () => unknown): Promise<number> => {
   for (let i = 0; i < Math.ceil(n / 10); i++) await f()
@@ -56,18 +54,10 @@ const cpuPerCall = async (n: number, f: () => unknown): Promise<number> => {
 
 const folder = mkdtempSync(path.join(tmpdir(), "logbook-read-probe-"))
 const file = path.join(folder, "reads.db")
-const captured: Array<readonly [string, ReadonlyArray<Param>]> = []
-let capturing = false
-const capture = Statement.setTransformer((statement) => {
-  if (capturing) {
-    const [sql, params] = statement.compile()
-    captured.push([sql, params as ReadonlyArray<Param>])
-  }
-  return Effect.succeed(statement)
-})
+const capture = statementCapture()
 const layer = Logbook.layer({ url: file, synchronous: "normal" })
 const runtime = ManagedRuntime.make(layer)
-const capturingRuntime = ManagedRuntime.make(layer.pipe(Layer.provide(capture)))
+const capturingRuntime = ManagedRuntime.make(layer.pipe(Layer.provide(capture.layer)))
 
 const fill = Effect.gen(function*() {
   const audit = yield* AuditLog
@@ -120,10 +110,7 @@ try {
   console.log(`${"runtime.runPromise(Effect.void)".padEnd(44)} cpu ${floor.toFixed(1).padStart(7)} µs/call`)
   for (const [name, read] of reads) {
     if (!wanted(name)) continue
-    captured.length = 0
-    capturing = true
-    await capturingRuntime.runPromise(read)
-    capturing = false
+    const { statements: captured } = await capture.during(() => capturingRuntime.runPromise(read))
     const statements = captured.map(([text, params]) => ({ text, params, prepared: raw.prepare(text) }))
     const viaRaw = measured("raw")
       ? await cpuPerCall(calls * 4, () => {

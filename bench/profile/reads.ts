@@ -4,18 +4,16 @@
  * (captured with an @effect/sql statement transformer), prepared once and
  * run through raw better-sqlite3 on a read-only connection.
  */
-import * as Statement from "@effect/sql/Statement"
 import Sqlite from "better-sqlite3"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import { statementCapture } from "../statementCapture.js"
 import { generatedDatabase, type Scale } from "../suite/reads.js"
 import { loopOf, syncLoopOf } from "./cpuProfile.js"
 import type { Services } from "../../src/Logbook.js"
 import type { Built } from "./dist.js"
 import type { Pair, Workloads } from "./Pair.js"
-
-type Param = string | number | bigint | null | Buffer
 
 interface Read {
   readonly slug: string
@@ -31,27 +29,16 @@ export const readWorkloads = async (lib: Built, scale: Scale): Promise<Workloads
     { slug: "read-lesson-rare", name: "LessonsStore.search, a rare word, top 10", run: Effect.flatMap(lib.LessonsStore, (l) => l.search({ query: "zeppelin", limit: 10 })) }
   ]
   const file = await generatedDatabase(scale)
-  const captured: Array<readonly [string, ReadonlyArray<Param>]> = []
-  let capturing = false
-  const capture = Statement.setTransformer((statement) => {
-    if (capturing) {
-      const [sql, params] = statement.compile()
-      captured.push([sql, params as ReadonlyArray<Param>])
-    }
-    return Effect.succeed(statement)
-  })
+  const capture = statementCapture()
   // Statements are captured on a runtime of their own: the profiled one runs without the transformer.
-  const capturer = ManagedRuntime.make(lib.Logbook.layer({ url: file }).pipe(Layer.provide(capture)))
+  const capturer = ManagedRuntime.make(lib.Logbook.layer({ url: file }).pipe(Layer.provide(capture.layer)))
   const runtime = ManagedRuntime.make(lib.Logbook.layer({ url: file }))
   const raw = new Sqlite(file, { readonly: true })
   const pairs: Array<Pair> = []
   for (const read of reads) {
     // The statements of a second call: the first one may share its window with start-up work.
     await capturer.runPromise(read.run)
-    captured.length = 0
-    capturing = true
-    await capturer.runPromise(read.run)
-    capturing = false
+    const { statements: captured } = await capture.during(() => capturer.runPromise(read.run))
     const statements = captured.map(([sql, params]) => ({ statement: raw.prepare(sql), params }))
     pairs.push({
       slug: read.slug,

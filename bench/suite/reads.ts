@@ -10,7 +10,6 @@
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as Statement from "@effect/sql/Statement"
 import Sqlite from "better-sqlite3"
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs"
 import * as path from "node:path"
@@ -20,6 +19,7 @@ import { ExecutionTracker } from "../../src/ExecutionTracker.js"
 import { LessonsStore } from "../../src/LessonsStore.js"
 import * as Logbook from "../../src/Logbook.js"
 import { migrateFresh } from "../rawBaseline.js"
+import { statementCapture } from "../statementCapture.js"
 import { latency, now } from "../stats.js"
 import { compared, type Row } from "./report.js"
 
@@ -117,31 +117,18 @@ const reads: ReadonlyArray<Read> = [
   { name: "ExecutionTracker.invocations of a trace", target: "≥ 0.67×", run: Effect.flatMap(ExecutionTracker, (t) => t.invocations("trace-4242")) }
 ]
 
-type Param = string | number | bigint | null | Buffer
-
 /** Runs workload 3 on the generated database of `scale`; `iterations` timed calls per read (p50). */
 export const readsAtScale = async (scale: Scale, iterations: number): Promise<{ rows: ReadonlyArray<Row>; file: string }> => {
   const file = await generatedDatabase(scale)
-  const captured: Array<readonly [string, ReadonlyArray<Param>]> = []
-  let capturing = false
-  const capture = Statement.setTransformer((statement) => {
-    if (capturing) {
-      const [sql, params] = statement.compile()
-      captured.push([sql, params as ReadonlyArray<Param>])
-    }
-    return Effect.succeed(statement)
-  })
-  const runtime = ManagedRuntime.make(Logbook.layer({ url: file }).pipe(Layer.provide(capture)))
+  const capture = statementCapture()
+  const runtime = ManagedRuntime.make(Logbook.layer({ url: file }).pipe(Layer.provide(capture.layer)))
   const raw = new Sqlite(file, { readonly: true })
   const rows: Array<Row> = []
   try {
     for (const read of reads) {
       // The statements of a second call: the first one may share its window with start-up work.
       await runtime.runPromise(read.run)
-      captured.length = 0
-      capturing = true
-      await runtime.runPromise(read.run)
-      capturing = false
+      const { statements: captured } = await capture.during(() => runtime.runPromise(read.run))
       const statements = captured.map(([sql, params]) => ({ statement: raw.prepare(sql), params }))
       const rawRun = () => {
         for (const { statement, params } of statements) {
