@@ -55,6 +55,24 @@ const keywordOf = (script: string, start: number, end: number): string => {
   return length >= 3 && length <= 7 ? script.slice(start, end).toUpperCase() : ""
 }
 
+/**
+ * Where the comment starting at `i` ends (the index after it: a `--` comment
+ * takes its line, a block comment up to its end mark, an unclosed one the rest),
+ * or -1 when no comment starts there.
+ */
+const commentEnd = (script: string, i: number): number => {
+  const c = script.charCodeAt(i)
+  if (c === MINUS && script.charCodeAt(i + 1) === MINUS) {
+    const end = script.indexOf("\n", i)
+    return end === -1 ? script.length : end + 1
+  }
+  if (c === SLASH && script.charCodeAt(i + 1) === STAR) {
+    const end = script.indexOf("*/", i + 2)
+    return end === -1 ? script.length : end + 2
+  }
+  return -1
+}
+
 /** Splits `script` into its statements, each without its final `;`, comment-only pieces dropped. */
 export const splitStatements = (script: string): ReadonlyArray<string> => {
   const statements: Array<string> = []
@@ -78,14 +96,9 @@ export const splitStatements = (script: string): ReadonlyArray<string> => {
   const length = script.length
   while (i < length) {
     const c = script.charCodeAt(i)
-    if (c === MINUS && script.charCodeAt(i + 1) === MINUS) {
-      const end = script.indexOf("\n", i)
-      i = end === -1 ? length : end + 1
-      continue
-    }
-    if (c === SLASH && script.charCodeAt(i + 1) === STAR) {
-      const end = script.indexOf("*/", i + 2)
-      i = end === -1 ? length : end + 2
+    const afterComment = commentEnd(script, i)
+    if (afterComment !== -1) {
+      i = afterComment
       continue
     }
     if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE || c === BACKTICK) {
@@ -140,12 +153,9 @@ export const hasStatement = (script: string): boolean => {
   const length = script.length
   while (i < length) {
     const c = script.charCodeAt(i)
-    if (c === MINUS && script.charCodeAt(i + 1) === MINUS) {
-      const end = script.indexOf("\n", i)
-      i = end === -1 ? length : end + 1
-    } else if (c === SLASH && script.charCodeAt(i + 1) === STAR) {
-      const end = script.indexOf("*/", i + 2)
-      i = end === -1 ? length : end + 2
+    const afterComment = commentEnd(script, i)
+    if (afterComment !== -1) {
+      i = afterComment
     } else if (c === SEMICOLON || isSpaceCode(c)) {
       i++
     } else {
