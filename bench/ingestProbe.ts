@@ -9,11 +9,8 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import * as Effect from "effect/Effect"
-import { AuditLog } from "../src/AuditLog.js"
-import * as Logbook from "../src/Logbook.js"
 import { countRows, migrateFresh, rawInsert } from "./rawBaseline.js"
-import { cpuMsSince, now, ratePerSecond } from "./stats.js"
+import { recordFrom } from "./suite/ingest.js"
 import { makeEntries } from "./workload.js"
 
 const records = Number(process.argv[2] ?? 20_000)
@@ -23,24 +20,7 @@ const synchronous = process.argv[4] === "normal" ? "normal" : "full"
 const dir = mkdtempSync(path.join(os.tmpdir(), "logbook-ingest-probe-"))
 const file = (name: string) => path.join(dir, `${name}.db`)
 
-const record = (url: string, entries: ReturnType<typeof makeEntries>) =>
-  Effect.gen(function*() {
-    const audit = yield* AuditLog
-    const share = Math.ceil(entries.length / producers)
-    const cpu = process.cpuUsage()
-    const start = now()
-    yield* Effect.forEach(
-      Array.from({ length: producers }, (_, p) => p),
-      (p) =>
-        Effect.gen(function*() {
-          const end = Math.min(entries.length, (p + 1) * share)
-          for (let i = p * share; i < end; i++) yield* audit.record(entries[i]!)
-        }),
-      { concurrency: "unbounded", discard: true }
-    )
-    yield* Logbook.flush
-    return { cpuMs: cpuMsSince(cpu), perSecond: ratePerSecond(entries.length, now() - start) }
-  }).pipe(Effect.provide(Logbook.layer({ url, synchronous })), Effect.runPromise)
+const record = (url: string, entries: ReturnType<typeof makeEntries>) => recordFrom(url, synchronous, producers, entries)
 
 const main = async () => {
   const entries = makeEntries(records)

@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import { AuditLog, type AuditEntryInput } from "../../src/AuditLog.js"
 import * as Logbook from "../../src/Logbook.js"
 import { migrateFresh, rawInsert } from "../rawBaseline.js"
-import { latency, now, ratePerSecond } from "../stats.js"
+import { cpuMsSince, latency, now, ratePerSecond } from "../stats.js"
 import { makeEntries } from "../workload.js"
 import { compared, plain, type Row } from "./report.js"
 
@@ -23,16 +23,23 @@ interface Ingest {
   readonly p99Us: number
 }
 
-const recordFrom = (
+/**
+ * `AuditLog.record` of every entry, shared out among `producers` fibers, then
+ * `flush`, on the database `url`: records per second, the caller's p50/p99,
+ * and the process's CPU time (user + system) from the first record to the end
+ * of the flush.
+ */
+export const recordFrom = (
   url: string,
   synchronous: "full" | "normal",
   producers: number,
   entries: ReadonlyArray<AuditEntryInput>
-): Promise<Ingest> =>
+): Promise<Ingest & { readonly cpuMs: number }> =>
   Effect.gen(function*() {
     const audit = yield* AuditLog
     const durations = new Float64Array(entries.length)
     const share = Math.ceil(entries.length / producers)
+    const cpu = process.cpuUsage()
     const start = now()
     yield* Effect.forEach(
       Array.from({ length: producers }, (_, p) => p),
@@ -49,8 +56,9 @@ const recordFrom = (
     )
     yield* Logbook.flush
     const elapsed = now() - start
+    const cpuMs = cpuMsSince(cpu)
     const l = latency(durations)
-    return { perSecond: ratePerSecond(entries.length, elapsed), p50Us: l.p50Us, p99Us: l.p99Us }
+    return { perSecond: ratePerSecond(entries.length, elapsed), p50Us: l.p50Us, p99Us: l.p99Us, cpuMs }
   }).pipe(Effect.provide(Logbook.layer({ url, synchronous })), Effect.runPromise)
 
 const logManyFrom = (url: string, producers: number, entries: ReadonlyArray<AuditEntryInput>): Promise<Ingest> =>
