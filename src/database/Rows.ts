@@ -57,6 +57,12 @@ export const parsedJson = (value: unknown): unknown => {
 }
 
 /** A plain object JSON gave (no `__proto__` member, which a schema copy would not keep as a member). */
-export const isJsonObject = (value: unknown): value is { readonly [key: string]: unknown } =>
+const isJsonObject = (value: unknown): value is { readonly [key: string]: unknown } =>
   typeof value === "object" && value !== null && !Array.isArray(value) &&
   Object.getPrototypeOf(value) === Object.prototype && !Object.hasOwn(value, "__proto__")
+
+/** A JSON object column: its text parsed to a plain object (see `isJsonObject`), or {@link DECLINED}. */
+export const parsedJsonObject = (value: unknown): { readonly [key: string]: unknown } | typeof DECLINED => {
+  const parsed = parsedJson(value)
+  return isJsonObject(parsed) ? parsed : DECLINED
+}

@@ -36,7 +36,7 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { Json, Num, Stamp } from "../database/Columns.js"
 import { page, type Sql, unsupported } from "../database/Dialect.js"
-import { decodeCommonRows, DECLINED, isJsonObject, isNullableText, parsedJson } from "../database/Rows.js"
+import { decodeCommonRows, DECLINED, isNullableText, parsedJson, parsedJsonObject } from "../database/Rows.js"
 import { JsonObjectColumn } from "./Json.js"
 
 /** How a statement of this module fails: the driver, or a row that does not match its schema. */
@@ -368,12 +368,6 @@ const CurrentRows = Schema.Array(Schema.Struct({
 /** The row {@link selectCurrent} reads. */
 export type CurrentRow = typeof CurrentRows.Type[number]
 
-/** A JSON object column as SQLite gives it: JSON text of an object, parsed. */
-const jsonObjectText = (value: unknown): { readonly [key: string]: unknown } | typeof DECLINED => {
-  const parsed = parsedJson(value)
-  return isJsonObject(parsed) ? parsed : DECLINED
-}
-
 type Transitions = CurrentRow["recent"]
 
 /** The last transitions as SQLite aggregates them (JSON text of 6-tuples, metadata as JSON text), parsed. */
@@ -388,7 +382,7 @@ const recentText = (value: unknown): Transitions | typeof DECLINED => {
       typeof seq !== "number" || typeof from !== "string" || typeof to !== "string" || typeof event !== "string" ||
       typeof at !== "string"
     ) return DECLINED
-    const meta = metadata === null ? null : jsonObjectText(metadata)
+    const meta = metadata === null ? null : parsedJsonObject(metadata)
     if (meta === DECLINED) return DECLINED
     recent.push([seq, from, to, event, meta, at])
   }
@@ -403,9 +397,9 @@ const commonCurrent = (row: Readonly<Record<string, unknown>>): CurrentRow | typ
     typeof updated_at !== "string" || typeof transitions !== "number" || !isNullableText(checkpoint_id) ||
     !isNullableText(checkpoint_state) || !isNullableText(checkpoint_at)
   ) return DECLINED
-  const context = jsonObjectText(row.context)
+  const context = parsedJsonObject(row.context)
   const recent = recentText(row.recent)
-  const checkpointContext = row.checkpoint_context === null ? null : jsonObjectText(row.checkpoint_context)
+  const checkpointContext = row.checkpoint_context === null ? null : parsedJsonObject(row.checkpoint_context)
   const artifacts = row.checkpoint_artifacts === null ? null : parsedJson(row.checkpoint_artifacts)
   if (
     context === DECLINED || recent === DECLINED || checkpointContext === DECLINED ||

@@ -7,10 +7,10 @@
  *
  * @module
  */
-import { DECLINED, isJsonObject, isNullableText, parsedJson } from "../database/Rows.js"
+import { DECLINED, isNullableText, parsedJsonObject } from "../database/Rows.js"
 import type { AgentInvocation, InvocationOutcome } from "./AgentInvocation.js"
 import type { ExecutionTrace, TraceStatus } from "./ExecutionTrace.js"
-import type { Metadata, TokenUsage } from "./TokenUsage.js"
+import type { TokenUsage } from "./TokenUsage.js"
 
 type Declined = typeof DECLINED
 
@@ -23,18 +23,12 @@ const isCount = (value: unknown): value is number => typeof value === "number" &
 
 /** A token usage column: JSON text of three counts (other members are dropped, as the schema drops them). */
 const tokenUsage = (value: unknown): TokenUsage | Declined => {
-  const parsed = parsedJson(value)
-  if (!isJsonObject(parsed)) return DECLINED
+  const parsed = parsedJsonObject(value)
+  if (parsed === DECLINED) return DECLINED
   const { inputTokens, outputTokens, totalTokens } = parsed
   return isCount(inputTokens) && isCount(outputTokens) && isCount(totalTokens)
     ? { inputTokens, outputTokens, totalTokens }
     : DECLINED
-}
-
-/** A metadata column: JSON text of an object. */
-const metadata = (value: unknown): Metadata | Declined => {
-  const parsed = parsedJson(value)
-  return isJsonObject(parsed) ? parsed : DECLINED
 }
 
 /** A row of `execution_traces` (selected by `traceColumns`) as `TraceRow` decodes it, or declined. */
@@ -47,7 +41,7 @@ export const commonTrace = (row: Readonly<Record<string, unknown>>): ExecutionTr
     !(durationMs === null || typeof durationMs === "number") || !isNullableText(error)
   ) return DECLINED
   const usage = row.tokenUsage === null ? null : tokenUsage(row.tokenUsage)
-  const meta = row.metadata === null ? null : metadata(row.metadata)
+  const meta = row.metadata === null ? null : parsedJsonObject(row.metadata)
   if (usage === DECLINED || meta === DECLINED) return DECLINED
   return {
     id,
