@@ -113,6 +113,26 @@ describe("logbook ui in Chromium, on the demo database", () => {
     expect(await page.locator("#runs").innerText()).toContain("a run started while the page is open")
   })
 
+  it("a time filter is a text field until reached, then the browser's date-time picker, and filters runs by time", async () => {
+    await open(page, "runs", "#/runs", "#runs tbody tr")
+    const since = page.locator("input[name=since]")
+    const until = page.locator("input[name=until]")
+    expect(await since.getAttribute("type")).toBe("text")
+    expect(await until.getAttribute("type")).toBe("text")
+    await since.click()
+    await expect.poll(() => since.getAttribute("type")).toBe("datetime-local")
+    await until.focus()
+    await expect.poll(() => until.getAttribute("type")).toBe("datetime-local")
+    await since.fill("2999-01-01T00:00")
+    await page.click("form.filters button[type=submit]")
+    await expect.poll(() => page.locator("#runs + p.muted").innerText()).toBe("No runs match.")
+    expect(decodeURIComponent(page.url())).toMatch(/since=2999-01-01T\d\d:00:00\.000Z/)
+    expect(await page.locator("input[name=since]").inputValue()).toBe("2999-01-01T00:00")
+    await page.locator("input[name=since]").fill("2000-01-01T00:00")
+    await page.click("form.filters button[type=submit]")
+    await expect.poll(() => page.locator("#runs tbody tr").count()).toBeGreaterThan(0)
+  })
+
   it("a run's page shows its timeline, invocations and LLM calls, errors highlighted, and links to its trajectory and task", async () => {
     await open(page, "run", `#/runs/${fixture.demo.traceId}`, ".waterfall .wf-row")
     expect(await page.locator(".wf-invocation").count()).toBe(3)

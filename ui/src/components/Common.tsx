@@ -1,6 +1,6 @@
 /** Small pieces every page uses: status badges, JSON blocks, load states, filter forms. */
 import type { ComponentChildren } from "preact"
-import { useLayoutEffect } from "preact/hooks"
+import { useLayoutEffect, useState } from "preact/hooks"
 import type { Loaded } from "../live.js"
 import { json } from "../format.js"
 import { navigate } from "../router.js"
@@ -55,6 +55,28 @@ const toLocal = (iso: string | null) => {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`
 }
 
+/**
+ * A date-and-time field: a text field holding `YYYY-MM-DDTHH:MM` until the
+ * user reaches it (pointer or keyboard), then the browser's date-time picker
+ * with the same value. Chromium builds a picker's parts the first time a tab
+ * shows one (50–150 ms on a fresh tab here), which would otherwise delay the
+ * first render of every page with time filters.
+ */
+const TimeInput = ({ name, value }: { readonly name: string; readonly value: string }) => {
+  const [picker, setPicker] = useState(false)
+  const open = () => setPicker(true)
+  return (
+    <input
+      name={name}
+      type={picker ? "datetime-local" : "text"}
+      placeholder="YYYY-MM-DDTHH:MM"
+      value={value}
+      onPointerDown={open}
+      onFocus={open}
+    />
+  )
+}
+
 /** A filter form: submitting it moves to `parts` with the fields as the query. */
 export const Filters = ({ parts, fields, query }: {
   readonly parts: ReadonlyArray<string>
@@ -77,21 +99,16 @@ export const Filters = ({ parts, fields, query }: {
     {fields.map((field) => (
       <label key={field.name}>
         <span>{field.label}</span>
-        {field.options === undefined
+        {field.options !== undefined
           ? (
-            <input
-              name={field.name}
-              type={field.type ?? "text"}
-              placeholder={field.placeholder}
-              value={field.type === "datetime-local" ? toLocal(query.get(field.name)) : query.get(field.name) ?? ""}
-            />
-          )
-          : (
             <select name={field.name} value={query.get(field.name) ?? ""}>
               <option value="">any</option>
               {field.options.map((option) => <option key={option} value={option}>{option}</option>)}
             </select>
-          )}
+          )
+          : field.type === "datetime-local"
+          ? <TimeInput name={field.name} value={toLocal(query.get(field.name))} />
+          : <input name={field.name} type="text" placeholder={field.placeholder} value={query.get(field.name) ?? ""} />}
       </label>
     ))}
     <button type="submit">Filter</button>
