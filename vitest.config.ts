@@ -14,6 +14,11 @@ export default defineConfig({
     maxWorkers: 2,
     minWorkers: 1,
     testTimeout: 60_000,
+    // The test files of a worker share one process and its module graph (Effect, logbook) instead of loading it
+    // again per file: on a 2-core machine loading took longer than the tests. Every spec opens its own databases;
+    // a spec sharing a layer across a file uses test/support/FileLayer.ts (not @effect/vitest's `layer`, which
+    // rewrites the `it` that every file of the worker shares).
+    poolOptions: { forks: { isolate: false } },
     hookTimeout: 60_000,
     projects: [
       {
@@ -23,13 +28,11 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: [...exclude, ...ISOLATED],
           // ChildBuild.ts prebuilds the scripts the specs run as child processes.
-          globalSetup: ["test/support/BackendsSetup.ts", "test/support/ChildBuild.ts"],
-          // The test files of a worker share one module graph (Effect, logbook) instead of loading it again per
-          // file: on a 2-core machine loading took longer than the tests. Every spec opens its own databases.
-          isolate: false
+          globalSetup: ["test/support/BackendsSetup.ts", "test/support/ChildBuild.ts"]
         }
       },
-      { extends: true, test: { name: "isolated", include: ISOLATED, exclude } }
+      // A file each, in a worker thread of its own.
+      { extends: true, test: { name: "isolated", include: ISOLATED, exclude, pool: "threads", poolOptions: { threads: { isolate: true } } } }
     ]
   }
 })

@@ -7,6 +7,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { StateStore } from "../../src/StateStore.js"
 import { describeBackends } from "../support/Backends.js"
+import { fileLayer } from "../support/FileLayer.js"
 import { anthropicKey as fakeAnthropicKey, awsAccessKeyId } from "../support/Secrets.js"
 
 describeBackends("StateStore context", ({ core, coreWith }) => {
@@ -128,11 +129,12 @@ describe("StateStore contexts", () => {
 
   // One database for every generated case (each under a task of its own): a fresh one per case
   // would cost a server database each on PostgreSQL.
-  it.layer(UnredactedLayer, { timeout: 120_000 })((it) => {
+  describe("on one database", () => {
+    const shared = fileLayer(UnredactedLayer, { timeout: 120_000 })
     let run = 0
-    it.effect.prop(
+    shared.prop(
       "any JSON object round-trips",
-      [fc.dictionary(fc.string(), fc.jsonValue()), fc.jsonValue()],
+      fc.tuple(fc.dictionary(fc.string(), fc.jsonValue()), fc.jsonValue()),
       ([context, metadata]) =>
         Effect.gen(function*() {
           const store = yield* StateStore
@@ -150,7 +152,7 @@ describe("StateStore contexts", () => {
           expect(rest).toStrictEqual(JSON.parse(JSON.stringify(clean)))
           expect(loaded.history[0]!.metadata).toStrictEqual({ value: JSON.parse(JSON.stringify(metadata)) })
         }),
-      { fastCheck: { numRuns: 40 } }
+      { numRuns: 40 }
     )
   })
 })

@@ -1,4 +1,4 @@
-import { describe, expect, it, layer } from "@effect/vitest"
+import { describe, expect } from "@effect/vitest"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpApiClient from "@effect/platform/HttpApiClient"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -10,6 +10,7 @@ import * as Logbook from "../../src/Logbook.js"
 import { UiApi } from "../../src/ui/Api.js"
 import { uiServer } from "../../src/ui/Server.js"
 import { HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN } from "../../src/ui/api/Lessons.js"
+import { fileLayer } from "../support/FileLayer.js"
 import { HOSTILE, HOSTILE_SESSION, UiFixture, uiFixture } from "./UiFixture.js"
 
 const client = Effect.flatMap(UiFixture, ({ baseUrl }) => HttpApiClient.make(UiApi, { baseUrl }))
@@ -30,7 +31,8 @@ const statusWithHost = (host: string) =>
 
 describe("logbook ui API, on the demo database", () => {
   // The stores stamp Effect's Clock: the real one here, so that the failed run starts after the demo's, as a user's would.
-  layer(Layer.merge(uiFixture(), FetchHttpClient.layer), { timeout: 60_000, excludeTestServices: true })((it) => {
+  describe("endpoints", () => {
+    const it = fileLayer(Layer.merge(uiFixture(), FetchHttpClient.layer), { timeout: 60_000 })
     it.effect("runs.list: the demo run with its LLM calls, tokens and cost; filters by status, project and text", () =>
       Effect.gen(function*() {
         const api = yield* client
@@ -272,7 +274,8 @@ describe("logbook ui API on another interface", () => {
       return `http://127.0.0.1:${address.port}`
     })
   )
-  it.layer(server, { timeout: 60_000 })((it) => {
+  describe("with a token", () => {
+    const it = fileLayer(server, { timeout: 60_000 })
     it.effect("requires the token: 401 without it; a bearer header or the cookie set by /?token= lets the request through", () =>
       Effect.gen(function*() {
         expect((yield* raw("/api/runs")).status).toBe(401)

@@ -49,7 +49,9 @@ const racer = (mode: "transition" | "save", by: string, ordinal: number) =>
     while (current < steps) {
       const attempt = mode === "transition"
         ? store.transition(mode, { to: `s${current + 1}`, event: by, expected: `s${current}` })
-        : Effect.flatMap(store.load(mode), (loaded) => {
+        // A racer yields between its load and its save, as a step of a real workflow works between them: the
+        // other fibers of the process load the same copy meanwhile, so some saves are stale in every run.
+        : Effect.flatMap(Effect.zipLeft(store.load(mode), Effect.yieldNow()), (loaded) => {
           const copy = Option.getOrThrow(loaded)
           current = stepOf(copy.state)
           if (current >= steps) return Effect.void
