@@ -175,6 +175,19 @@ describe("logbook ui in Chromium, on the demo database", () => {
     await page.locator("#diff").waitFor()
     expect(await page.locator("#diff").innerText()).toContain("changed goal")
     await shot(page, "task")
+    // Opened with the diff in its address, the page asks for the diff beside the task, not once the task is shown.
+    const address = page.url().slice(page.url().indexOf("#"))
+    await open(page, "task + diff", address, "#diff tbody tr")
+    const calls = await page.evaluate(() =>
+      performance.getEntriesByType("resource").map((entry) => ({
+        path: new URL(entry.name).pathname,
+        start: entry.startTime,
+        end: "responseEnd" in entry ? Number(entry.responseEnd) : Number.NaN
+      })))
+    const task = calls.find((call) => call.path === `/api/tasks/${encodeURIComponent(fixture.demo.taskId)}`)
+    const diff = calls.find((call) => call.path.endsWith("/diff"))
+    expect(task).toBeDefined()
+    expect(diff!.start).toBeLessThan(task!.end)
   })
 
   it("Audit: the table, filtered, and its CSV export", async () => {

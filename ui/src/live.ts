@@ -26,11 +26,32 @@ const settle = <A>(promise: Promise<A>): Promise<Loaded<A>> =>
     (error: unknown): Loaded<A> => ({ state: "failed", message: error instanceof Error ? error.message : String(error) })
   )
 
+/** First loads started by {@link preload}, by key, until the component that shows them takes them over. */
+const preloaded = new Map<string, Promise<unknown>>()
+
+/**
+ * Starts the first load of `key` now, for a component rendered only once
+ * other data is there (a task's diff, under the task): its `useLoad` of the
+ * same key takes this load over instead of starting one, so the two requests
+ * run side by side instead of one after the other.
+ */
+export const preload = <A>(key: string, load: () => Promise<A>): void => {
+  if (!preloaded.has(key)) preloaded.set(key, load())
+}
+
+/** The load {@link preload} started for `key`, now taken over. */
+const takePreloaded = <A>(key: string): Promise<A> | undefined => {
+  const started = preloaded.get(key)
+  preloaded.delete(key)
+  // Every key names one API call, whose result type its users share.
+  return started as Promise<A> | undefined
+}
+
 /** Loads `load()` whenever `key` changes, and every {@link POLL_MS} when `live`. */
 export const useLoad = <A>(key: string, load: () => Promise<A>, live = false): Loaded<A> => {
-  // The first load of a key starts during the render that first sees the key.
+  // The first load of a key starts during the render that first sees the key (or was preloaded before it).
   const first = useRef<{ readonly key: string; readonly loading: Promise<Loaded<A>> } | undefined>(undefined)
-  if (first.current?.key !== key) first.current = { key, loading: settle(load()) }
+  if (first.current?.key !== key) first.current = { key, loading: settle(takePreloaded<A>(key) ?? load()) }
   const firstLoad = first.current.loading
   const [loaded, setLoaded] = useState<{ readonly key: string; readonly value: Loaded<A> }>({ key, value: LOADING })
   useEffect(() => {

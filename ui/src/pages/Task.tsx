@@ -2,11 +2,14 @@
 import { api } from "../api.js"
 import { Badge, JsonBlock, Load } from "../components/Common.js"
 import { when } from "../format.js"
-import { useLoad } from "../live.js"
+import { useRef } from "preact/hooks"
+import { preload, useLoad } from "../live.js"
 import { href, navigate, type Route } from "../router.js"
 
+const diffKey = (taskId: string, from: string, to: string) => `diff:${taskId}:${from}:${to}`
+
 const Diff = ({ taskId, from, to }: { readonly taskId: string; readonly from: string; readonly to: string }) => {
-  const loaded = useLoad(`diff:${taskId}:${from}:${to}`, () => api.diff(taskId, from, to))
+  const loaded = useLoad(diffKey(taskId, from, to), () => api.diff(taskId, from, to))
   return (
     <Load loaded={loaded}>
       {({ changes }) =>
@@ -35,6 +38,12 @@ export const TaskPage = ({ taskId, route }: { readonly taskId: string; readonly 
   const loaded = useLoad(`task:${taskId}`, () => api.task(taskId), true)
   const from = route.query.get("from")
   const to = route.query.get("to")
+  // The diff asked for in the address is loaded beside the task, not once the task is shown.
+  const preloadedDiff = useRef<string | undefined>(undefined)
+  if (from !== null && to !== null && preloadedDiff.current !== diffKey(taskId, from, to)) {
+    preloadedDiff.current = diffKey(taskId, from, to)
+    preload(preloadedDiff.current, () => api.diff(taskId, from, to))
+  }
   return (
     <section>
       <Load loaded={loaded}>
@@ -85,7 +94,7 @@ export const TaskPage = ({ taskId, route }: { readonly taskId: string; readonly 
                 <label><span>To</span><select name="to" value={to ?? "current"}>{choices.map((c) => <option key={c} value={c}>{c}</option>)}</select></label>
                 <button type="submit">Compare</button>
               </form>
-              {from !== null && to !== null && <Diff taskId={task.taskId} from={from} to={to} />}
+              {from !== null && to !== null && <Diff taskId={taskId} from={from} to={to} />}
               <h2>Current context</h2>
               <JsonBlock value={task.context} />
             </>
