@@ -27,7 +27,9 @@ const CHROMIUM_ARGS = [
   "--disable-quic",
   "--no-first-run",
   "--disable-component-update",
-  "--disable-sync"
+  "--disable-sync",
+  // The window's own omnibox popup, a WebUI page in a renderer of its own: seconds of CPU the specs do not need.
+  "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,PreloadTopChromeWebUI"
 ]
 
 let work: string
