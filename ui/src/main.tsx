@@ -11,6 +11,7 @@ import { TasksPage } from "./pages/Tasks.js"
 import { TrajectoriesPage } from "./pages/Trajectories.js"
 import { ComparePage, TrajectoryPage } from "./pages/Trajectory.js"
 import { href, type Route, useRoute } from "./router.js"
+import "uplot/dist/uPlot.min.css"
 import "./style.css"
 
 /** The navigation: one entry per top-level page. */

@@ -44,9 +44,10 @@ export const Chart = ({ title, x, series, time = true, bars = false, labels, hei
     if (element === null) return
     let plot: uPlot | undefined
     let current = true
+    // Measured now, before any chart of the page is drawn: the page's charts are laid out once, not once each.
+    const width = Math.max(320, element.clientWidth || 640)
     void loadCharts().then((UPlot) => {
       if (!current) return
-      const width = Math.max(320, element.clientWidth || 640)
       plot = new UPlot(
         {
           title,
