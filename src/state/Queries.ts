@@ -8,7 +8,8 @@
  * - the lookup of stored checkpoints of {@link selectStored} (a JSON table
  *   function and a JSON array aggregate on each dialect);
  * - the last transitions of {@link selectCurrent}, aggregated into one JSON
- *   array;
+ *   array, and the key its latest checkpoint is read by (SQLite's rowid,
+ *   PostgreSQL's id);
  * - the insertion order of checkpoints, which breaks ties between
  *   checkpoints of the same millisecond (SQLite's row id; the identity
  *   column `seq` on PostgreSQL, migration 0013);
