@@ -8,7 +8,8 @@
  * - the lookup of stored checkpoints of {@link selectStored} (a JSON table
  *   function and a JSON array aggregate on each dialect);
  * - the last transitions of {@link selectCurrent}, aggregated into one JSON
- *   array;
+ *   array, and the key its latest checkpoint is read by (SQLite's rowid,
+ *   PostgreSQL's id);
  * - the insertion order of checkpoints, which breaks ties between
  *   checkpoints of the same millisecond (SQLite's row id; the identity
  *   column `seq` on PostgreSQL, migration 0013);
@@ -424,6 +425,29 @@ const commonCurrent = (row: Readonly<Record<string, unknown>>): CurrentRow | typ
 const decodeCurrentRows = decodeCommonRows(commonCurrent, Schema.decodeUnknownEither(CurrentRows))
 
 /**
+ * The key the latest checkpoint is read by in {@link selectCurrent}: on
+ * SQLite its rowid, which the `(task_id, created_at)` index carries, so the
+ * row is read straight from the table instead of through the id's index;
+ * on PostgreSQL its id (primary key).
+ */
+const latestCheckpointKey = (sql: Sql, alias: string): Statement.Fragment =>
+  sql.onDialectOrElse({
+    sqlite: () => sql`${sql(alias)}.rowid`,
+    pg: () => sql`${sql(alias)}.id`,
+    orElse: unsupported(sql)
+  })
+
+/**
+ * `LIMIT` of the last transitions in {@link selectCurrent}, written into the
+ * statement: SQLite runs the aggregate over a constant limit in about half
+ * the time it takes with the limit as a parameter (measured: 13 µs against
+ * 24 µs for 10 transitions). `recent` is a whole number; each distinct one
+ * is a statement of its own in the driver's cache.
+ */
+const recentLimit = (sql: Sql, recent: number): Statement.Fragment =>
+  sql.literal(String(Math.min(Math.max(0, Math.floor(recent)), Number.MAX_SAFE_INTEGER)))
+
+/**
  * A task's current state and context, its number of transitions, its last
  * `recent` transitions (newest first) and its latest checkpoint, in one
  * statement whose cost does not depend on the length of the history: the
@@ -438,19 +462,19 @@ export const selectCurrent = (sql: Sql, taskId: string, recent: number): Effect.
       sqlite: () =>
         sql`(SELECT json_group_array(json_array(seq, from_state, to_state, event, metadata, created_at))
           FROM (SELECT seq, from_state, to_state, event, metadata, created_at FROM state_transitions
-            WHERE task_id = w.task_id ORDER BY seq DESC LIMIT ${recent}))`,
+            WHERE task_id = w.task_id ORDER BY seq DESC LIMIT ${recentLimit(sql, recent)}))`,
       pg: () =>
         sql`(SELECT COALESCE(json_agg(json_build_array(seq, from_state, to_state, event, metadata, created_at) ORDER BY seq DESC), '[]')
           FROM (SELECT seq, from_state, to_state, event, metadata, created_at FROM state_transitions
-            WHERE task_id = w.task_id ORDER BY seq DESC LIMIT ${recent}) AS r)`,
+            WHERE task_id = w.task_id ORDER BY seq DESC LIMIT ${recentLimit(sql, recent)}) AS r)`,
       orElse: unsupported(sql)
     })
   } AS recent,
       c.id AS checkpoint_id, c.state AS checkpoint_state, c.context AS checkpoint_context,
       c.artifacts AS checkpoint_artifacts, c.created_at AS checkpoint_at
     FROM workflow_states w
-    LEFT JOIN checkpoints c ON c.id = (
-      SELECT l.id FROM checkpoints l WHERE l.task_id = w.task_id
+    LEFT JOIN checkpoints c ON ${latestCheckpointKey(sql, "c")} = (
+      SELECT ${latestCheckpointKey(sql, "l")} FROM checkpoints l WHERE l.task_id = w.task_id
       ORDER BY l.created_at DESC, ${checkpointOrder(sql, "l")} DESC LIMIT 1
     )
     WHERE w.task_id = ${taskId}`.pipe(Effect.flatMap(decodeCurrentRows), Effect.map((rows) => Option.fromNullable(rows[0])))

@@ -69,10 +69,10 @@ const toInput = (p: Policy): RetentionPolicyInput => ({
   records: p.records === undefined ? undefined : Object.fromEntries(Object.entries(p.records).map(([k, d]) => [k, `${d} days`]))
 })
 
-/** The tables, each with the column that names a row. */
-const TABLES: Readonly<Record<string, string>> = {
+/** The tables, each with the column (or columns) that name a row. */
+const TABLES: Readonly<Record<string, string | ReadonlyArray<string>>> = {
   workflow_states: "task_id",
-  state_transitions: "id",
+  state_transitions: ["task_id", "seq"],
   checkpoints: "id",
   execution_traces: "id",
   agent_invocations: "id",
@@ -87,6 +87,10 @@ const TABLES: Readonly<Record<string, string>> = {
 }
 
 type Row = Record<string, unknown>
+
+/** The name of `row` by the table's key columns. */
+const keyOf = (row: Row, key: string | ReadonlyArray<string>): unknown =>
+  typeof key === "string" ? row[key] : key.map((column) => String(row[column])).join("#")
 type Snapshot = Record<string, ReadonlyArray<Row>>
 
 /** Stores `h` with its ages; every row is inserted in order, so insertion order is rowid order. */
@@ -142,7 +146,8 @@ const snapshot = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const tables: Record<string, ReadonlyArray<Row>> = {}
   for (const [table, key] of Object.entries(TABLES)) {
-    const rows = yield* sql<Row>`SELECT * FROM ${sql(table)} ORDER BY ${sql(key)}`
+    const order = typeof key === "string" ? [key] : key
+    const rows = yield* sql<Row>`SELECT * FROM ${sql(table)} ORDER BY ${sql.literal(order.map((column) => `"${column}"`).join(", "))}`
     tables[table] = rows.map((row) => JSON.parse(JSON.stringify(row)) as Row)
   }
   return tables
@@ -161,7 +166,7 @@ const expectedDeleted = (before: Snapshot, p: Policy): Record<string, Set<unknow
     ].sort().at(-1)
     if (older(activity, p.workflowStates)) {
       gone.workflow_states!.add(task.task_id)
-      for (const r of rows("state_transitions")) if (r.task_id === task.task_id) gone.state_transitions!.add(r.id)
+      for (const r of rows("state_transitions")) if (r.task_id === task.task_id) gone.state_transitions!.add(keyOf(r, ["task_id", "seq"]))
       for (const r of rows("checkpoints")) if (r.task_id === task.task_id) gone.checkpoints!.add(r.id)
     }
   }
@@ -230,12 +235,12 @@ const run = (h: History, p: Policy) =>
     const lines = readArchive(archive)
     for (const [table, key] of Object.entries(TABLES)) {
       const selected = gone[table]!
-      const kept = before[table]!.filter((row) => !selected.has(row[key]))
+      const kept = before[table]!.filter((row) => !selected.has(keyOf(row, key)))
       expect(after[table], `${table} keeps exactly the rows the policy does not select`).toEqual(kept)
       const archived = lines.filter((line) => line.table === table).map((line) => line.row)
-        .sort((a, b) => String(a[key]).localeCompare(String(b[key]), "en", { numeric: true }))
-      const deleted = before[table]!.filter((row) => selected.has(row[key]))
-        .sort((a, b) => String(a[key]).localeCompare(String(b[key]), "en", { numeric: true }))
+        .sort((a, b) => String(keyOf(a, key)).localeCompare(String(keyOf(b, key)), "en", { numeric: true }))
+      const deleted = before[table]!.filter((row) => selected.has(keyOf(row, key)))
+        .sort((a, b) => String(keyOf(a, key)).localeCompare(String(keyOf(b, key)), "en", { numeric: true }))
       expect(archived, `${table}: the archive holds exactly the deleted rows`).toEqual(deleted)
       expect(report.deleted[table] ?? 0, `${table}: reported`).toBe(selected.size)
     }

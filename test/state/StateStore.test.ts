@@ -63,17 +63,18 @@ const rowsIn = (table: "workflow_states" | "state_transitions" | "checkpoints", 
   }).pipe(Effect.orDie)
 
 const TransitionRows = Schema.Array(Schema.Struct({
-  id: Num,
   seq: Num,
   from_state: Schema.String,
   to_state: Schema.String,
-  event: Schema.String
+  event: Schema.String,
+  metadata: Schema.Unknown,
+  created_at: Schema.String
 }))
 
 const rawTransitions = (taskId: string) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    return yield* sql`SELECT id, seq, from_state, to_state, event FROM state_transitions WHERE task_id = ${taskId} ORDER BY seq`.pipe(
+    return yield* sql`SELECT seq, from_state, to_state, event, metadata, created_at FROM state_transitions WHERE task_id = ${taskId} ORDER BY seq`.pipe(
       Effect.flatMap(Schema.decodeUnknown(TransitionRows))
     )
   }).pipe(Effect.orDie)

@@ -146,6 +146,44 @@ describe("StateStore.current / history", () => {
       expect(yield* store.history("t4")).toEqual(loaded.history)
     }).pipe(Effect.provide(TestLayer)))
 
+  it.effect("reads as many recent transitions as asked: rounded down, none below 1, every one past the history", () =>
+    Effect.gen(function*() {
+      const store = yield* StateStore
+      yield* created("t6")
+      for (let i = 1; i <= 12; i++) yield* store.step("t6", { to: `S${i}`, event: "NEXT" })
+      const recent = (n: number | undefined) =>
+        Effect.map(store.current("t6", { recent: n }), (current) => Option.getOrThrow(current).recent.map((t) => t.to))
+      expect(yield* recent(0)).toEqual([])
+      expect(yield* recent(-3)).toEqual([])
+      expect(yield* recent(2.9)).toEqual(["S11", "S12"])
+      expect(yield* recent(undefined)).toEqual(Array.from({ length: 10 }, (_, i) => `S${i + 3}`))
+      expect(yield* recent(Number.NaN)).toEqual(Array.from({ length: 10 }, (_, i) => `S${i + 3}`))
+      expect(yield* recent(1e300)).toEqual(Array.from({ length: 12 }, (_, i) => `S${i + 1}`))
+    }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("the latest checkpoint is the newest by timestamp, then the last taken of one millisecond", () =>
+    Effect.gen(function*() {
+      const store = yield* StateStore
+      const at = (ms: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, 0, ms)).toISOString()
+      const checkpoint = (id: string, ms: number) => ({ id, taskId: "t7", state: id, context: { id }, artifacts: [], timestamp: at(ms) })
+      // Stored in this order: "late" first, then two of one millisecond, then an older one.
+      yield* store.save({
+        taskId: "t7",
+        projectId: "p",
+        state: "S0",
+        context: { checkpoints: [checkpoint("late", 500), checkpoint("tie-1", 400), checkpoint("tie-2", 400), checkpoint("old", 100)] },
+        history: []
+      })
+      const latest = Effect.map(store.current("t7"), (current) => Option.map(Option.getOrThrow(current).checkpoint, (c) => [c.id, c.context]))
+      expect(yield* latest).toEqual(Option.some(["late", { id: "late" }]))
+      const loaded = Option.getOrThrow(yield* store.load("t7"))
+      yield* store.save({
+        ...loaded,
+        context: { ...loaded.context, checkpoints: [...loaded.context.checkpoints, checkpoint("tie-3", 500)] }
+      })
+      expect(yield* latest).toEqual(Option.some(["tie-3", { id: "tie-3" }]))
+    }).pipe(Effect.provide(TestLayer)))
+
   it.effect("a task without transitions or checkpoints; an unknown task is none", () =>
     Effect.gen(function*() {
       const store = yield* StateStore
