@@ -4,8 +4,9 @@
  * `<style>`), so that a first visit needs one response from the server
  * before the app runs and asks for its data, not two in a row. The server
  * allows exactly these two by their hashes (`src/ui/Inline.ts`). Chunks
- * loaded later (uPlot's) stay files in `assets/`; the entry imports them
- * by their absolute path, as the page's address is not the assets folder.
+ * loaded later (uPlot's) stay files in `assets/`, preloaded from the page's
+ * head; the entry imports them by their absolute path, as the page's address
+ * is not the assets folder.
  */
 import type { Plugin } from "vite"
 
@@ -39,7 +40,14 @@ export const inlineEntry = (): Plugin => ({
         let code = entry.code
         for (const chunk of chunks) code = code.replaceAll(`"./${basename(chunk.fileName)}"`, `"/${chunk.fileName}"`)
         if (CLOSING.test(code)) throw new Error(`inline-entry: ${entry.fileName} holds text that would end its script element`)
-        html = replaceTag(html, `<script type="module" crossorigin src="/${entry.fileName}"></script>`, `<script type="module">${code}</script>`)
+        // The chunks the app imports on demand (uPlot) start downloading while the page is parsed; each is
+        // run only when imported, so a page without charts pays a download and no evaluation.
+        const preloads = entry.dynamicImports.map((file) => `<link rel="modulepreload" href="/${file}">`).join("")
+        html = replaceTag(
+          html,
+          `<script type="module" crossorigin src="/${entry.fileName}"></script>`,
+          `${preloads}<script type="module">${code}</script>`
+        )
         delete bundle[entry.fileName]
         for (const css of entry.viteMetadata?.importedCss ?? []) {
           const sheet = bundle[css]

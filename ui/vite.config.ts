@@ -1,8 +1,8 @@
 /**
  * Builds the UI's front end into `dist/ui/web`, beside the server that
  * serves it: `index.html` with the app's module script and stylesheet
- * inside it (`inlineEntry.ts`), and uPlot's own chunk (script and
- * stylesheet) loaded only when a chart is drawn.
+ * inside it (`inlineEntry.ts`), and uPlot's own chunk, preloaded by the
+ * page and run only when a chart is drawn.
  */
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vite"

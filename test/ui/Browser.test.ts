@@ -216,6 +216,13 @@ describe("logbook ui in Chromium, on the demo database", () => {
   it("Costs and health: charts of cost and tokens per day, agent health, and the doctor's findings when asked", async () => {
     await open(page, "costs", "#/costs", ".chart canvas")
     await expect.poll(() => page.locator(".chart canvas").count()).toBe(3)
+    // The chart library is asked for while the page is parsed, before the app's script asks for the figures.
+    const starts = await page.evaluate(() =>
+      performance.getEntriesByType("resource").map((entry) => ({ path: new URL(entry.name).pathname, start: entry.startTime })))
+    const chartsAt = starts.find((entry) => entry.path.startsWith("/assets/UPlot-"))?.start
+    const figuresAt = starts.find((entry) => entry.path === "/api/costs")?.start
+    expect(chartsAt).toBeDefined()
+    expect(chartsAt!).toBeLessThan(figuresAt!)
     expect(await page.locator("#agents").innerText()).toContain("deployer")
     expect(await page.locator("#doctor").count()).toBe(0)
     await page.click("#check-health")

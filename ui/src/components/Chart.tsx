@@ -2,7 +2,7 @@
  * A uPlot chart: one x series of UTC days (or indices) and named y series.
  * uPlot is loaded on first use ({@link loadCharts}), not with the app.
  */
-import { useEffect, useRef } from "preact/hooks"
+import { useLayoutEffect, useRef } from "preact/hooks"
 import type uPlot from "uplot"
 
 let loading: Promise<typeof uPlot> | undefined
@@ -39,7 +39,9 @@ export const Chart = ({ title, x, series, time = true, bars = false, labels, hei
   readonly height?: number
 }) => {
   const host = useRef<HTMLDivElement>(null)
-  useEffect(() => {
+  // Drawn as the chart's element is put in the document, not after the frame that paints it empty: with uPlot
+  // loaded already, the chart shows in the same frame as the page's other figures.
+  useLayoutEffect(() => {
     const element = host.current
     if (element === null) return
     let plot: uPlot | undefined
