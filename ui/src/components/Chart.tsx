@@ -4,6 +4,7 @@
  */
 import { useLayoutEffect, useRef } from "preact/hooks"
 import type uPlot from "uplot"
+import { count } from "../format.js"
 
 let loading: Promise<typeof uPlot> | undefined
 
@@ -21,6 +22,15 @@ export interface Series {
 }
 
 const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"]
+
+/**
+ * A y-axis tick: `1,000`, `0.03`, `2.5`. Written here rather than by uPlot's
+ * `Intl` formatter, whose first use on a fresh tab loads the locale's data.
+ */
+const tick = (value: number): string => {
+  const rounded = Number(value.toPrecision(12))
+  return Number.isInteger(rounded) ? count(rounded) : String(rounded)
+}
 
 /** Half a day, in seconds: the room left on either side of the first and last day. */
 const HALF_DAY = 43_200
@@ -61,7 +71,7 @@ export const Chart = ({ title, x, series, time = true, bars = false, labels, hei
           },
           axes: [
             labels === undefined ? {} : { incrs: [1], values: (_u, splits) => splits.map((i) => labels[i] ?? "") },
-            {}
+            { values: (_u, splits) => splits.map(tick) }
           ],
           series: [
             {},
