@@ -229,12 +229,12 @@ interface Timings {
 
 /**
  * Chromium's own window UI that a new context (a new window of the headless
- * browser) would build beside the page: the omnibox popup, a WebUI page in a
- * renderer of its own, took 1 to 5 s of CPU per context here, on the two cores
- * the page is measured on. A user's browser has its window open already;
+ * browser) would build beside the page: the omnibox popups (the plain one and
+ * the AI-mode one), WebUI pages in a renderer of their own, took 1 to 5 s of
+ * CPU per context here, on the two cores the page is measured on. A user's browser has its window open already;
  * the bench turns these off rather than measure them.
  */
-const BROWSER_UI_FEATURES = "WebUIOmniboxPopup,WebUIOmniboxFullPopup,PreloadTopChromeWebUI"
+const BROWSER_UI_FEATURES = "WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup,PreloadTopChromeWebUI"
 
 /** How long, at most, a new browser context is given to settle before its page is loaded. */
 const SETTLE_MAX_MS = 1000

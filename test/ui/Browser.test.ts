@@ -29,7 +29,7 @@ const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
   // The window's own omnibox popup, a WebUI page in a renderer of its own: seconds of CPU the specs do not need.
-  "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,PreloadTopChromeWebUI"
+  "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup,PreloadTopChromeWebUI"
 ]
 
 let work: string
