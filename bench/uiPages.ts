@@ -40,6 +40,7 @@ import { addCompanions, COMPANION_TASK } from "./ui/companions.js"
 import { largeDatabase } from "./ui/largeDatabase.js"
 import { EMPTY_PAGE, type Page, type PageIds, pagesOf, SHELL_HASH } from "./ui/pages.js"
 import { startEmptyPage, startUi, type UiProcess } from "./ui/server.js"
+import { WITHOUT_WINDOW_UI } from "../test/support/Chromium.js"
 import type { Scheduled } from "./ui/cpu.js"
 
 const args = process.argv.slice(2)
@@ -226,15 +227,6 @@ interface Timings {
   readonly scriptEnd: number
   readonly api: ReadonlyArray<{ readonly url: string; readonly startMs: number; readonly endMs: number }>
 }
-
-/**
- * Chromium's own window UI that a new context (a new window of the headless
- * browser) would build beside the page: the omnibox popups (the plain one and
- * the AI-mode one), WebUI pages in a renderer of their own, took 1 to 5 s of
- * CPU per context here, on the two cores the page is measured on. A user's browser has its window open already;
- * the bench turns these off rather than measure them.
- */
-const BROWSER_UI_FEATURES = "WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup,PreloadTopChromeWebUI"
 
 /** How long, at most, a new browser context is given to settle before its page is loaded. */
 const SETTLE_MAX_MS = 1000
@@ -477,7 +469,7 @@ const main = async () => {
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", `--disable-features=${BROWSER_UI_FEATURES}`]
+    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", WITHOUT_WINDOW_UI]
   })
   const dir = mkdtempSync(path.join(os.tmpdir(), "logbook-bench-ui-"))
   const emptyPage = await startEmptyPage()

@@ -15,6 +15,7 @@ import { type BrowserContext, chromium, type Page } from "playwright-core"
 import { build } from "vite"
 import { ExecutionTracker } from "../../src/ExecutionTracker.js"
 import * as Logbook from "../../src/Logbook.js"
+import { WITHOUT_WINDOW_UI } from "../support/Chromium.js"
 import { repoRoot } from "../support/ChildProcess.js"
 import { HOSTILE, HOSTILE_SESSION, UiFixture, uiFixture, type UiFixtureValue } from "./UiFixture.js"
 
@@ -28,8 +29,7 @@ const CHROMIUM_ARGS = [
   "--no-first-run",
   "--disable-component-update",
   "--disable-sync",
-  // The window's own omnibox popup, a WebUI page in a renderer of its own: seconds of CPU the specs do not need.
-  "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup,PreloadTopChromeWebUI"
+  WITHOUT_WINDOW_UI
 ]
 
 let work: string
@@ -53,6 +53,15 @@ const open = async (page: Page, name: string, hash: string, selector: string) =>
   )
   firstRender[name] = Math.round(Number(await rendered.jsonValue()))
 }
+
+/** The requests of the page's document so far (Resource Timing): path, when each started and when its response ended. */
+const requests = (page: Page) =>
+  page.evaluate(() =>
+    performance.getEntriesByType("resource").map((entry) => ({
+      path: new URL(entry.name).pathname,
+      start: entry.startTime,
+      end: "responseEnd" in entry ? Number(entry.responseEnd) : Number.NaN
+    })))
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
 
@@ -180,12 +189,7 @@ describe("logbook ui in Chromium, on the demo database", () => {
     // Opened with the diff in its address, the page asks for the diff beside the task, not once the task is shown.
     const address = page.url().slice(page.url().indexOf("#"))
     await open(page, "task + diff", address, "#diff tbody tr")
-    const calls = await page.evaluate(() =>
-      performance.getEntriesByType("resource").map((entry) => ({
-        path: new URL(entry.name).pathname,
-        start: entry.startTime,
-        end: "responseEnd" in entry ? Number(entry.responseEnd) : Number.NaN
-      })))
+    const calls = await requests(page)
     const task = calls.find((call) => call.path === `/api/tasks/${encodeURIComponent(fixture.demo.taskId)}`)
     const diff = calls.find((call) => call.path.endsWith("/diff"))
     expect(task).toBeDefined()
@@ -217,10 +221,9 @@ describe("logbook ui in Chromium, on the demo database", () => {
     await open(page, "costs", "#/costs", ".chart canvas")
     await expect.poll(() => page.locator(".chart canvas").count()).toBe(3)
     // The chart library is asked for while the page is parsed, before the app's script asks for the figures.
-    const starts = await page.evaluate(() =>
-      performance.getEntriesByType("resource").map((entry) => ({ path: new URL(entry.name).pathname, start: entry.startTime })))
-    const chartsAt = starts.find((entry) => entry.path.startsWith("/assets/UPlot-"))?.start
-    const figuresAt = starts.find((entry) => entry.path === "/api/costs")?.start
+    const calls = await requests(page)
+    const chartsAt = calls.find((call) => call.path.startsWith("/assets/UPlot-"))?.start
+    const figuresAt = calls.find((call) => call.path === "/api/costs")?.start
     expect(chartsAt).toBeDefined()
     expect(chartsAt!).toBeLessThan(figuresAt!)
     expect(await page.locator("#agents").innerText()).toContain("deployer")
