@@ -7,6 +7,9 @@
  * through raw better-sqlite3. CPU time (`process.cpuUsage`) holds up on a
  * loaded machine where wall time does not. The database is small and
  * generated in a temp folder: the figures are the cost above SQLite's.
+ * First the floor of any statement: `SELECT 1` through a plain
+ * `@effect/sql-sqlite-node` client (no logbook), with Effect's tracer on (as
+ * by default) and off, and through raw better-sqlite3.
  *
  *   node --import tsx bench/readProbe.ts [--calls 3000] [--only audit,current]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/readProbe.ts --only audit --subjects logbook
@@ -15,6 +18,7 @@
  * so that a profile holds one of them.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
+import { SqliteClient } from "@effect/sql-sqlite-node"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -108,6 +112,20 @@ try {
   ]
   const floor = await cpuPerCall(calls, () => runtime.runPromise(Effect.void))
   console.log(`${"runtime.runPromise(Effect.void)".padEnd(44)} cpu ${floor.toFixed(1).padStart(7)} µs/call`)
+  if (wanted("floor")) {
+    const plain = ManagedRuntime.make(SqliteClient.layer({ filename: file, readonly: true }))
+    const client = await plain.runPromise(SqlClient.SqlClient)
+    const one = raw.prepare("SELECT 1")
+    const floors: ReadonlyArray<readonly [string, () => unknown]> = [
+      ["SELECT 1, plain @effect/sql-sqlite-node", () => plain.runPromise(client`SELECT 1`)],
+      ["SELECT 1, the same with the tracer off", () => plain.runPromise(Effect.withTracerEnabled(client`SELECT 1`, false))],
+      ["SELECT 1, raw better-sqlite3", () => one.all()]
+    ]
+    for (const [subject, f] of floors) {
+      console.log(`${subject.padEnd(44)} cpu ${(await cpuPerCall(calls, f)).toFixed(1).padStart(7)} µs/call`)
+    }
+    await plain.dispose()
+  }
   for (const [name, read] of reads) {
     if (!wanted(name)) continue
     const { statements: captured } = await capture.during(() => capturingRuntime.runPromise(read))
