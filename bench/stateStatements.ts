@@ -7,7 +7,8 @@
  * context with a checkpoint each). Prints the CPU µs per statement of each
  * (best of three rounds), their ratio and the query plans of logbook's: the
  * floor under `npm run bench:profile`'s workflow pairs, without the Effect
- * runtime.
+ * runtime. Then the pages one step and one put write to the WAL (what a
+ * commit at `synchronous = FULL` syncs), by the b-tree they belong to.
  *
  *   node --import tsx bench/stateStatements.ts [--history 100] [--calls 2000]
  */
@@ -15,7 +16,7 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import Sqlite from "better-sqlite3"
 import { randomUUID } from "node:crypto"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import * as Logbook from "../src/Logbook.js"
@@ -41,6 +42,34 @@ const cpuPerCall = (f: (i: number) => void): number => {
     best = Math.min(best, (cpu.user + cpu.system) / calls)
   }
   return Math.round(best * 10) / 10
+}
+
+/**
+ * The WAL frames one call of `f` appends, per call over `calls` calls, by the
+ * b-tree of their page (`dbstat`): page 1 is the header, a page no b-tree
+ * holds is a pointer-map page of `auto_vacuum`.
+ */
+const walPages = (db: Sqlite.Database, file: string, f: (i: number) => void, calls = 40) => {
+  const tally = new Map<string, number>()
+  for (let i = 0; i < calls; i++) {
+    db.pragma("wal_checkpoint(TRUNCATE)")
+    f(i)
+    const wal = readFileSync(`${file}-wal`)
+    const pageSize = wal.readUInt32BE(8)
+    const trees = new Map<number, string>()
+    for (const row of db.prepare("SELECT name, pageno FROM dbstat").all() as Array<{ name: string; pageno: number }>) {
+      trees.set(row.pageno, row.name)
+    }
+    for (let at = 32; at + 24 <= wal.length; at += 24 + pageSize) {
+      const page = wal.readUInt32BE(at)
+      const tree = page === 1 ? "page 1 (header)" : trees.get(page) ?? "pointer map"
+      tally.set(tree, (tally.get(tree) ?? 0) + 1)
+    }
+  }
+  const total = [...tally.values()].reduce((sum, count) => sum + count, 0)
+  return `${(total / calls).toFixed(2)} WAL pages per call: ${
+    [...tally].sort((a, b) => b[1] - a[1]).map(([tree, count]) => `${tree} ${(count / calls).toFixed(2)}`).join(", ")
+  }`
 }
 
 const line = (name: string, us: number) => console.log(`${name.padEnd(58)} ${String(us).padStart(8)} µs CPU`)
@@ -83,6 +112,7 @@ try {
   let k = 0
   const logbookStep = cpuPerCall(() => step.all(...stepParams(k++)))
   line("logbook step statement", logbookStep)
+  console.log(`logbook step: ${walPages(db, file, () => step.all(...stepParams(k++)))}`)
   const logbookCurrent = cpuPerCall(() => current.all(...currentStatement[1]))
   line("logbook current statement", logbookCurrent)
   db.close()
@@ -101,6 +131,10 @@ try {
     )
     const langGraphPut = cpuPerCall(() => put.run("solo", "", randomUUID(), last.checkpoint_id, last.type, last.checkpoint, last.metadata))
     line("LangGraph put statement", langGraphPut)
+    console.log(`LangGraph put: ${
+      walPages(lg, path.join(folder, "langgraph.db"), () =>
+        put.run("solo", "", randomUUID(), last.checkpoint_id, last.type, last.checkpoint, last.metadata))
+    }`)
     const get = lg.prepare(`SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata,
       (SELECT json_group_array(json_object('task_id', pw.task_id, 'channel', pw.channel, 'type', pw.type, 'value', CAST(pw.value AS TEXT)))
         FROM writes as pw WHERE pw.thread_id = checkpoints.thread_id AND pw.checkpoint_ns = checkpoints.checkpoint_ns
