@@ -12,6 +12,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type { ParseError } from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
@@ -28,15 +29,19 @@ import {
 } from "./lessons/Lesson.js"
 import { decodeRows } from "./database/Rows.js"
 import { Limit } from "./domain/Page.js"
-import { LessonFromRow, LessonHitFromRow } from "./lessons/LessonRow.js"
+import { decodeHits, LessonFromRow } from "./lessons/LessonRow.js"
 import * as Queries from "./lessons/Queries.js"
 import { Redactor } from "./redaction/Redactor.js"
 import { ftsTokens, type PrefixWord, prefixWords, queryTokens } from "./search/FtsQuery.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = decodeRows(LessonFromRow)
-const decodeHits = decodeRows(LessonHitFromRow)
-const decodeExpression = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ fts: Schema.String })))
+const decodeExpression = Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ fts: Schema.String })))
+const validateSearch = validate(LessonSearchOptions, "lesson search")
+
+/** The text a search matches, if any (see `SearchPlan`). */
+type Match = Queries.SearchPlan["match"]
+type SearchStatement = ReturnType<typeof Queries.searchLessons>
 
 const validateCategory = validate(LessonCategory, "lesson category")
 const validateLimit = validate(Limit, "limit")
@@ -122,15 +127,18 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       return first(found)
     })
 
-    /** The FTS5 expression of plain words: expanded into whole terms on SQLite; PostgreSQL reads the words themselves. */
-    const plainMatch = (words: ReadonlyArray<PrefixWord>) =>
+    /**
+     * The FTS5 expression of plain words, then the rows of the search it
+     * makes: the words are expanded into whole terms on SQLite (one
+     * statement before the search); PostgreSQL reads the words themselves.
+     */
+    const plainRows = (words: ReadonlyArray<PrefixWord>, tokens: ReadonlyArray<string>, plan: (match: Match) => SearchStatement) =>
       Queries.takesFts5Syntax(sql)
-        ? Queries.expandedMatch(sql, words).pipe(
-          Effect.flatMap(decodeExpression),
-          Effect.map(([row]) => row.fts),
-          withDatabaseErrors("LessonsStore.search")
+        ? Effect.flatMap(
+          Effect.flatMap(Queries.expandedMatch(sql, words), decodeExpression),
+          ([row]) => plan(Option.some({ fts5: row.fts, words: tokens }))
         )
-        : Effect.succeed(words.map((word) => word.literal).join(" "))
+        : plan(Option.some({ fts5: words.map((word) => word.literal).join(" "), words: tokens }))
 
     /**
      * Searches lessons (see {@link LessonSearchOptions}): by plain text (every
@@ -164,18 +172,11 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
      * `syntax: "fts5"` is always a `ValidationError`).
      */
     const search = Effect.fn("LessonsStore.search")(function*(options: LessonSearchOptions = {}) {
-      const valid = yield* validate(LessonSearchOptions, "lesson search")(options)
+      const valid = yield* validateSearch(options)
       const raw = valid.syntax === "fts5"
       if (raw && !Queries.takesFts5Syntax(sql)) return yield* fts5Unavailable()
       const text = valid.query ?? ""
-      const words = prefixWords(text)
-      const match = raw
-        ? (text.trim() === "" ? Option.none() : Option.some({ fts5: text, words: ftsTokens(text) }))
-        : words.length === 0
-        ? Option.none()
-        : Option.some({ fts5: yield* plainMatch(words), words: queryTokens(text) })
-      const statement = Queries.searchLessons(sql, {
-        match,
+      const settings = {
         category: valid.category,
         projectId: valid.projectId == null ? valid.projectId : redactor.redactIdentifier(valid.projectId),
         // Tags are stored redacted: a tag given as written matches its stored form.
@@ -184,10 +185,16 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
         offset: valid.offset ?? 0,
         candidates: yield* Queries.SearchCandidates,
         snippet: { ...Queries.DEFAULT_SNIPPET, ...valid.snippet }
-      })
-      const rows: Effect.Effect<ReadonlyArray<unknown>, SqlError | ValidationError> = raw
-        ? statement.pipe(Effect.catchIf(isFtsQueryError, (error) => Effect.fail(ftsQueryError(error))))
-        : statement
+      }
+      const plan = (match: Match) => Queries.searchLessons(sql, { ...settings, match })
+      const words = raw ? [] : prefixWords(text)
+      const rows: Effect.Effect<ReadonlyArray<unknown>, SqlError | ParseError | ValidationError> = raw
+        ? plan(text.trim() === "" ? Option.none() : Option.some({ fts5: text, words: ftsTokens(text) })).pipe(
+          Effect.catchIf(isFtsQueryError, (error) => Effect.fail(ftsQueryError(error)))
+        )
+        : words.length === 0
+        ? plan(Option.none())
+        : plainRows(words, queryTokens(text), plan)
       return yield* rows.pipe(Effect.flatMap(decodeHits), withDatabaseErrors("LessonsStore.search"))
     })
 
