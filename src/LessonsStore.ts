@@ -32,7 +32,7 @@ import { Limit } from "./domain/Page.js"
 import { decodeHits, LessonFromRow } from "./lessons/LessonRow.js"
 import * as Queries from "./lessons/Queries.js"
 import { Redactor } from "./redaction/Redactor.js"
-import { ftsTokens, type PrefixWord, prefixWords, queryTokens } from "./search/FtsQuery.js"
+import { ftsTokens, prefixWord, queryTokens } from "./search/FtsQuery.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = decodeRows(LessonFromRow)
@@ -128,17 +128,45 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
     })
 
     /**
-     * The FTS5 expression of plain words, then the rows of the search it
-     * makes: the words are expanded into whole terms on SQLite (one
-     * statement before the search); PostgreSQL reads the words themselves.
+     * The rows of a plain-text search: its words expanded into whole terms
+     * on SQLite (one statement before the search); PostgreSQL reads the
+     * words themselves.
      */
-    const plainRows = (words: ReadonlyArray<PrefixWord>, tokens: ReadonlyArray<string>, plan: (match: Match) => SearchStatement) =>
-      Queries.takesFts5Syntax(sql)
+    const plainRows = (tokens: ReadonlyArray<string>, plan: (match: Match) => SearchStatement) => {
+      const words = tokens.map(prefixWord)
+      return Queries.takesFts5Syntax(sql)
         ? Effect.flatMap(
           Effect.flatMap(Queries.expandedMatch(sql, words), decodeExpression),
           ([row]) => plan(Option.some({ fts5: row.fts, words: tokens }))
         )
         : plan(Option.some({ fts5: words.map((word) => word.literal).join(" "), words: tokens }))
+    }
+
+    /** The rows of a validated search: raw FTS5 syntax, plain words, or no text to match. */
+    const searchRows = (
+      valid: typeof LessonSearchOptions.Type,
+      candidates: number
+    ): Effect.Effect<ReadonlyArray<unknown>, SqlError | ParseError | ValidationError> => {
+      const text = valid.query ?? ""
+      const settings = {
+        category: valid.category,
+        projectId: valid.projectId == null ? valid.projectId : redactor.redactIdentifier(valid.projectId),
+        // Tags are stored redacted: a tag given as written matches its stored form.
+        tags: (valid.tags ?? []).map(redact),
+        limit: valid.limit ?? DEFAULT_SEARCH_LIMIT,
+        offset: valid.offset ?? 0,
+        candidates,
+        snippet: { ...Queries.DEFAULT_SNIPPET, ...valid.snippet }
+      }
+      const plan = (match: Match) => Queries.searchLessons(sql, { ...settings, match })
+      if (valid.syntax === "fts5") {
+        return plan(text.trim() === "" ? Option.none() : Option.some({ fts5: text, words: ftsTokens(text) })).pipe(
+          Effect.catchIf(isFtsQueryError, (error) => Effect.fail(ftsQueryError(error)))
+        )
+      }
+      const tokens = queryTokens(text)
+      return tokens.length === 0 ? plan(Option.none()) : plainRows(tokens, plan)
+    }
 
     /**
      * Searches lessons (see {@link LessonSearchOptions}): by plain text (every
@@ -171,32 +199,14 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
      * and SQLite rejects the raw FTS5 query (on PostgreSQL, which has no FTS5,
      * `syntax: "fts5"` is always a `ValidationError`).
      */
-    const search = Effect.fn("LessonsStore.search")(function*(options: LessonSearchOptions = {}) {
-      const valid = yield* validateSearch(options)
-      const raw = valid.syntax === "fts5"
-      if (raw && !Queries.takesFts5Syntax(sql)) return yield* fts5Unavailable()
-      const text = valid.query ?? ""
-      const settings = {
-        category: valid.category,
-        projectId: valid.projectId == null ? valid.projectId : redactor.redactIdentifier(valid.projectId),
-        // Tags are stored redacted: a tag given as written matches its stored form.
-        tags: (valid.tags ?? []).map(redact),
-        limit: valid.limit ?? DEFAULT_SEARCH_LIMIT,
-        offset: valid.offset ?? 0,
-        candidates: yield* Queries.SearchCandidates,
-        snippet: { ...Queries.DEFAULT_SNIPPET, ...valid.snippet }
-      }
-      const plan = (match: Match) => Queries.searchLessons(sql, { ...settings, match })
-      const words = raw ? [] : prefixWords(text)
-      const rows: Effect.Effect<ReadonlyArray<unknown>, SqlError | ParseError | ValidationError> = raw
-        ? plan(text.trim() === "" ? Option.none() : Option.some({ fts5: text, words: ftsTokens(text) })).pipe(
-          Effect.catchIf(isFtsQueryError, (error) => Effect.fail(ftsQueryError(error)))
-        )
-        : words.length === 0
-        ? plan(Option.none())
-        : plainRows(words, queryTokens(text), plan)
-      return yield* rows.pipe(Effect.flatMap(decodeHits), withDatabaseErrors("LessonsStore.search"))
-    })
+    const search = Effect.fn("LessonsStore.search")((options: LessonSearchOptions = {}) =>
+      // Without a generator: the search's own work is a few hundred microseconds, and each step counts.
+      Effect.flatMap(validateSearch(options), (valid) =>
+        valid.syntax === "fts5" && !Queries.takesFts5Syntax(sql)
+          ? fts5Unavailable()
+          : Effect.flatMap(Queries.SearchCandidates, (candidates) =>
+            searchRows(valid, candidates).pipe(Effect.flatMap(decodeHits), withDatabaseErrors("LessonsStore.search"))))
+    )
 
     /**
      * Changes the fields present in `patch` (text redacted) and the update
