@@ -11,6 +11,7 @@
 import { SqlError } from "@effect/sql/SqlError"
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type { ParseError } from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -29,6 +30,7 @@ import {
 } from "./lessons/Lesson.js"
 import { decodeRows } from "./database/Rows.js"
 import { Limit } from "./domain/Page.js"
+import { commonSearchOptions } from "./lessons/CommonSearchOptions.js"
 import { decodeHits, LessonFromRow } from "./lessons/LessonRow.js"
 import * as Queries from "./lessons/Queries.js"
 import { Redactor } from "./redaction/Redactor.js"
@@ -37,7 +39,11 @@ import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = decodeRows(LessonFromRow)
 const decodeExpression = Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ fts: Schema.String })))
-const validateSearch = validate(LessonSearchOptions, "lesson search")
+const validateSearchBySchema = validate(LessonSearchOptions, "lesson search")
+const validateSearch = (options: LessonSearchOptions) => {
+  const common = commonSearchOptions(options)
+  return common === undefined ? validateSearchBySchema(options) : Either.right(common)
+}
 
 /** The text a search matches, if any (see `SearchPlan`). */
 type Match = Queries.SearchPlan["match"]

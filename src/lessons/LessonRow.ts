@@ -10,7 +10,7 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { Json, Num, Stamp } from "../database/Columns.js"
 import { decodeCommonRows, DECLINED, decodeRows, isNullableText, parsedJson } from "../database/Rows.js"
-import { Lesson, LessonCategory, LessonHit } from "./Lesson.js"
+import { isLessonCategory, Lesson, LessonCategory, LessonHit } from "./Lesson.js"
 
 /** A row of `lessons` as either driver returns it. */
 export const LessonRow = Schema.Struct({
@@ -83,9 +83,6 @@ export const LessonHitFromRow = Schema.transform(LessonHitRow, LessonHit, {
   encode: ({ rank, snippet, ...lesson }) => ({ ...fromLesson(lesson), hit_rank: rank, hit_snippet: snippet })
 })
 
-const categories: ReadonlySet<unknown> = new Set(LessonCategory.literals)
-const isCategory = (value: unknown): value is LessonCategory => categories.has(value)
-
 /** A `tags` column: JSON text of an array of strings, or {@link DECLINED}. */
 const commonTags = (value: unknown): ReadonlyArray<string> | typeof DECLINED => {
   const parsed = parsedJson(value)
@@ -111,7 +108,7 @@ const commonHit = (row: Readonly<Record<string, unknown>>): LessonHit | typeof D
     updated_at
   } = row
   if (
-    typeof id !== "string" || !isNullableText(project_id) || !isCategory(category) || typeof title !== "string" ||
+    typeof id !== "string" || !isNullableText(project_id) || !isLessonCategory(category) || typeof title !== "string" ||
     typeof summary !== "string" || !isNullableText(details) || !isNullableText(source_agent) ||
     !isNullableText(source_file) || typeof confidence !== "number" || typeof application_count !== "number" ||
     typeof created_at !== "string" || typeof updated_at !== "string" || typeof hit_rank !== "number" ||
