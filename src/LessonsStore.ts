@@ -38,7 +38,15 @@ import { ftsTokens, prefixWord, queryTokens } from "./search/FtsQuery.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = decodeRows(LessonFromRow)
-const decodeExpression = Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ fts: Schema.String })))
+const decodeExpressionBySchema = Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ fts: Schema.String })))
+
+/** The `MATCH` expression of `expandedMatch`'s row: read in plain code when it is text, else by the schema, which reports. */
+const decodeExpression = (rows: unknown): Either.Either<string, ParseError> => {
+  const row: unknown = Array.isArray(rows) ? rows[0] : undefined
+  return typeof row === "object" && row !== null && "fts" in row && typeof row.fts === "string"
+    ? Either.right(row.fts)
+    : Either.map(decodeExpressionBySchema(rows), ([expression]) => expression.fts)
+}
 const validateSearchBySchema = validate(LessonSearchOptions, "lesson search")
 const validateSearch = (options: LessonSearchOptions) => {
   const common = commonSearchOptions(options)
@@ -143,7 +151,7 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       return Queries.takesFts5Syntax(sql)
         ? Effect.flatMap(
           Effect.flatMap(Queries.expandedMatch(sql, words), decodeExpression),
-          ([row]) => plan(Option.some({ fts5: row.fts, words: tokens }))
+          (fts5) => plan(Option.some({ fts5, words: tokens }))
         )
         : plan(Option.some({ fts5: words.map((word) => word.literal).join(" "), words: tokens }))
     }
