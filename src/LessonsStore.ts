@@ -11,7 +11,9 @@
 import { SqlError } from "@effect/sql/SqlError"
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import type { ParseError } from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
@@ -28,15 +30,32 @@ import {
 } from "./lessons/Lesson.js"
 import { decodeRows } from "./database/Rows.js"
 import { Limit } from "./domain/Page.js"
-import { LessonFromRow, LessonHitFromRow } from "./lessons/LessonRow.js"
+import { commonSearchOptions } from "./lessons/CommonSearchOptions.js"
+import { decodeHits, LessonFromRow } from "./lessons/LessonRow.js"
 import * as Queries from "./lessons/Queries.js"
 import { Redactor } from "./redaction/Redactor.js"
-import { ftsTokens, type PrefixWord, prefixWords, queryTokens } from "./search/FtsQuery.js"
+import { ftsTokens, prefixWord, queryTokens } from "./search/FtsQuery.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = decodeRows(LessonFromRow)
-const decodeHits = decodeRows(LessonHitFromRow)
-const decodeExpression = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ fts: Schema.String })))
+const decodeExpressionBySchema = Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ fts: Schema.String })))
+
+/** The `MATCH` expression of `expandedMatch`'s row: read in plain code when it is text, else by the schema, which reports. */
+const decodeExpression = (rows: unknown): Either.Either<string, ParseError> => {
+  const row: unknown = Array.isArray(rows) ? rows[0] : undefined
+  return typeof row === "object" && row !== null && "fts" in row && typeof row.fts === "string"
+    ? Either.right(row.fts)
+    : Either.map(decodeExpressionBySchema(rows), ([expression]) => expression.fts)
+}
+const validateSearchBySchema = validate(LessonSearchOptions, "lesson search")
+const validateSearch = (options: LessonSearchOptions) => {
+  const common = commonSearchOptions(options)
+  return common === undefined ? validateSearchBySchema(options) : Either.right(common)
+}
+
+/** The text a search matches, if any (see `SearchPlan`). */
+type Match = Queries.SearchPlan["match"]
+type SearchStatement = ReturnType<typeof Queries.searchLessons>
 
 const validateCategory = validate(LessonCategory, "lesson category")
 const validateLimit = validate(Limit, "limit")
@@ -122,15 +141,46 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       return first(found)
     })
 
-    /** The FTS5 expression of plain words: expanded into whole terms on SQLite; PostgreSQL reads the words themselves. */
-    const plainMatch = (words: ReadonlyArray<PrefixWord>) =>
-      Queries.takesFts5Syntax(sql)
-        ? Queries.expandedMatch(sql, words).pipe(
-          Effect.flatMap(decodeExpression),
-          Effect.map(([row]) => row.fts),
-          withDatabaseErrors("LessonsStore.search")
+    /**
+     * The rows of a plain-text search: its words expanded into whole terms
+     * on SQLite (one statement before the search); PostgreSQL reads the
+     * words themselves.
+     */
+    const plainRows = (tokens: ReadonlyArray<string>, plan: (match: Match) => SearchStatement) => {
+      const words = tokens.map(prefixWord)
+      return Queries.takesFts5Syntax(sql)
+        ? Effect.flatMap(
+          Effect.flatMap(Queries.expandedMatch(sql, words), decodeExpression),
+          (fts5) => plan(Option.some({ fts5, words: tokens }))
         )
-        : Effect.succeed(words.map((word) => word.literal).join(" "))
+        : plan(Option.some({ fts5: words.map((word) => word.literal).join(" "), words: tokens }))
+    }
+
+    /** The rows of a validated search: raw FTS5 syntax, plain words, or no text to match. */
+    const searchRows = (
+      valid: typeof LessonSearchOptions.Type,
+      candidates: number
+    ): Effect.Effect<ReadonlyArray<unknown>, SqlError | ParseError | ValidationError> => {
+      const text = valid.query ?? ""
+      const settings = {
+        category: valid.category,
+        projectId: valid.projectId == null ? valid.projectId : redactor.redactIdentifier(valid.projectId),
+        // Tags are stored redacted: a tag given as written matches its stored form.
+        tags: (valid.tags ?? []).map(redact),
+        limit: valid.limit ?? DEFAULT_SEARCH_LIMIT,
+        offset: valid.offset ?? 0,
+        candidates,
+        snippet: { ...Queries.DEFAULT_SNIPPET, ...valid.snippet }
+      }
+      const plan = (match: Match) => Queries.searchLessons(sql, { ...settings, match })
+      if (valid.syntax === "fts5") {
+        return plan(text.trim() === "" ? Option.none() : Option.some({ fts5: text, words: ftsTokens(text) })).pipe(
+          Effect.catchIf(isFtsQueryError, (error) => Effect.fail(ftsQueryError(error)))
+        )
+      }
+      const tokens = queryTokens(text)
+      return tokens.length === 0 ? plan(Option.none()) : plainRows(tokens, plan)
+    }
 
     /**
      * Searches lessons (see {@link LessonSearchOptions}): by plain text (every
@@ -163,33 +213,14 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
      * and SQLite rejects the raw FTS5 query (on PostgreSQL, which has no FTS5,
      * `syntax: "fts5"` is always a `ValidationError`).
      */
-    const search = Effect.fn("LessonsStore.search")(function*(options: LessonSearchOptions = {}) {
-      const valid = yield* validate(LessonSearchOptions, "lesson search")(options)
-      const raw = valid.syntax === "fts5"
-      if (raw && !Queries.takesFts5Syntax(sql)) return yield* fts5Unavailable()
-      const text = valid.query ?? ""
-      const words = prefixWords(text)
-      const match = raw
-        ? (text.trim() === "" ? Option.none() : Option.some({ fts5: text, words: ftsTokens(text) }))
-        : words.length === 0
-        ? Option.none()
-        : Option.some({ fts5: yield* plainMatch(words), words: queryTokens(text) })
-      const statement = Queries.searchLessons(sql, {
-        match,
-        category: valid.category,
-        projectId: valid.projectId == null ? valid.projectId : redactor.redactIdentifier(valid.projectId),
-        // Tags are stored redacted: a tag given as written matches its stored form.
-        tags: (valid.tags ?? []).map(redact),
-        limit: valid.limit ?? DEFAULT_SEARCH_LIMIT,
-        offset: valid.offset ?? 0,
-        candidates: yield* Queries.SearchCandidates,
-        snippet: { ...Queries.DEFAULT_SNIPPET, ...valid.snippet }
-      })
-      const rows: Effect.Effect<ReadonlyArray<unknown>, SqlError | ValidationError> = raw
-        ? statement.pipe(Effect.catchIf(isFtsQueryError, (error) => Effect.fail(ftsQueryError(error))))
-        : statement
-      return yield* rows.pipe(Effect.flatMap(decodeHits), withDatabaseErrors("LessonsStore.search"))
-    })
+    const search = Effect.fn("LessonsStore.search")((options: LessonSearchOptions = {}) =>
+      // Without a generator: the search's own work is a few hundred microseconds, and each step counts.
+      Effect.flatMap(validateSearch(options), (valid) =>
+        valid.syntax === "fts5" && !Queries.takesFts5Syntax(sql)
+          ? fts5Unavailable()
+          : Effect.flatMap(Queries.SearchCandidates, (candidates) =>
+            searchRows(valid, candidates).pipe(Effect.flatMap(decodeHits), withDatabaseErrors("LessonsStore.search"))))
+    )
 
     /**
      * Changes the fields present in `patch` (text redacted) and the update

@@ -12,6 +12,11 @@ import { Limit, Offset } from "../domain/Page.js"
 export const LessonCategory = Schema.Literal("bug", "pattern", "preference", "security", "performance")
 export type LessonCategory = typeof LessonCategory.Type
 
+const categories: ReadonlySet<unknown> = new Set(LessonCategory.literals)
+
+/** Whether `value` is a {@link LessonCategory}. */
+export const isLessonCategory = (value: unknown): value is LessonCategory => categories.has(value)
+
 /** A lesson as stored. */
 export const Lesson = Schema.Struct({
   /** A UUID given at creation. */

@@ -1,12 +1,16 @@
 /**
  * The `lessons` table's rows and their decoding into {@link Lesson} and
- * {@link LessonHit}.
+ * {@link LessonHit}: by schema, and for a search's page in plain code where
+ * its rows have the shape SQLite returns for well-formed stored lessons.
  *
  * @module
  */
+import type * as Either from "effect/Either"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { Json, Num, Stamp } from "../database/Columns.js"
-import { Lesson, LessonCategory, LessonHit } from "./Lesson.js"
+import { decodeCommonRows, DECLINED, decodeRows, isNullableText, parsedJson } from "../database/Rows.js"
+import { isLessonCategory, Lesson, LessonCategory, LessonHit } from "./Lesson.js"
 
 /** A row of `lessons` as either driver returns it. */
 export const LessonRow = Schema.Struct({
@@ -78,3 +82,64 @@ export const LessonHitFromRow = Schema.transform(LessonHitRow, LessonHit, {
   decode: (row) => ({ ...toLesson(row), rank: row.hit_rank, snippet: row.hit_snippet }),
   encode: ({ rank, snippet, ...lesson }) => ({ ...fromLesson(lesson), hit_rank: rank, hit_snippet: snippet })
 })
+
+/** A `tags` column: JSON text of an array of strings, or {@link DECLINED}. */
+const commonTags = (value: unknown): ReadonlyArray<string> | typeof DECLINED => {
+  const parsed = parsedJson(value)
+  return Array.isArray(parsed) && parsed.every((tag) => typeof tag === "string") ? parsed : DECLINED
+}
+
+/** A search row as SQLite returns a well-formed one, as {@link LessonHitFromRow} decodes it; anything else is declined. */
+const commonHit = (row: Readonly<Record<string, unknown>>): LessonHit | typeof DECLINED => {
+  const {
+    application_count,
+    category,
+    confidence,
+    created_at,
+    details,
+    hit_rank,
+    hit_snippet,
+    id,
+    project_id,
+    source_agent,
+    source_file,
+    summary,
+    title,
+    updated_at
+  } = row
+  if (
+    typeof id !== "string" || !isNullableText(project_id) || !isLessonCategory(category) || typeof title !== "string" ||
+    typeof summary !== "string" || !isNullableText(details) || !isNullableText(source_agent) ||
+    !isNullableText(source_file) || typeof confidence !== "number" || typeof application_count !== "number" ||
+    typeof created_at !== "string" || typeof updated_at !== "string" || typeof hit_rank !== "number" ||
+    typeof hit_snippet !== "string"
+  ) return DECLINED
+  const tags = commonTags(row.tags)
+  if (tags === DECLINED) return DECLINED
+  return {
+    id,
+    projectId: project_id,
+    category,
+    title,
+    summary,
+    ...(details === null ? {} : { details }),
+    tags,
+    ...(source_agent === null ? {} : { sourceAgent: source_agent }),
+    ...(source_file === null ? {} : { sourceFile: source_file }),
+    confidence,
+    applicationCount: application_count,
+    createdAt: created_at,
+    updatedAt: updated_at,
+    rank: hit_rank,
+    snippet: hit_snippet
+  }
+}
+
+/**
+ * A search's page of rows decoded to hits, as {@link LessonHitFromRow}
+ * decodes each: rows as SQLite returns well-formed ones are read in plain
+ * code; a page with any other row (PostgreSQL's, or a stored row the schema
+ * refuses) goes through the schema, which decides and reports.
+ */
+export const decodeHits: (rows: unknown) => Either.Either<ReadonlyArray<LessonHit>, ParseResult.ParseError> =
+  decodeCommonRows(commonHit, decodeRows(LessonHitFromRow))

@@ -83,12 +83,14 @@ export interface PrefixWord {
 
 const ASCII_WORD = /^[A-Za-z0-9]+$/
 
+/** One token of {@link queryTokens} with its prefix query. */
+export const prefixWord = (token: string): PrefixWord => ({
+  literal: `${quote(token)}*`,
+  prefix: ASCII_WORD.test(token) ? token.toLowerCase() : null
+})
+
 /** The words of a plain query ({@link queryTokens}), each with its prefix query. */
-export const prefixWords = (text: string): ReadonlyArray<PrefixWord> =>
-  queryTokens(text).map((token) => ({
-    literal: `${quote(token)}*`,
-    prefix: ASCII_WORD.test(token) ? token.toLowerCase() : null
-  }))
+export const prefixWords = (text: string): ReadonlyArray<PrefixWord> => queryTokens(text).map(prefixWord)
 
 /**
  * Turn plain user text into a safe FTS5 `MATCH` expression: its distinct

@@ -7,8 +7,10 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import { Num } from "../../src/database/Columns.js"
-import { ValidationError } from "../../src/Errors.js"
+import { DatabaseError, ValidationError } from "../../src/Errors.js"
 import type { LessonInput, LessonSearchOptions } from "../../src/lessons/Lesson.js"
+import { LessonHitFromRow } from "../../src/lessons/LessonRow.js"
+import * as Queries from "../../src/lessons/Queries.js"
 import { SearchCandidates } from "../../src/lessons/Queries.js"
 import { MAX_TERMS_PER_WORD } from "../../src/search/FtsMatch.js"
 import { LessonsStore } from "../../src/LessonsStore.js"
@@ -16,6 +18,7 @@ import { checkSearchIndexes } from "../../src/maintenance/SearchIndex.js"
 import { nextMillisecond } from "../support/Poll.js"
 import { seedSearchLessons } from "./SearchSeed.js"
 import { describeBackends } from "../support/Backends.js"
+import { failureOf } from "../support/Effects.js"
 import { anthropicKey, awsAccessKeyId, githubToken } from "../support/Secrets.js"
 
 const AWS_KEY = awsAccessKeyId()
@@ -186,6 +189,39 @@ describe("LessonsStore", () => {
         expect(titles(yield* store.search({ query: "orchestr" }))).toEqual(["Multi agent orchestration"])
         expect(yield* store.search({ query: "react orchestration" })).toEqual([])
         expect(titles(yield* store.search({ query: "builders planner" }))).toEqual(["Multi agent orchestration"])
+      }).pipe(Effect.provide(TestLayer)))
+
+    it.effect("hits come out as the row schema decodes the same rows, and a stored row it refuses is a DatabaseError", () =>
+      Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        const store = yield* LessonsStore
+        yield* store.create({ ...base, title: "Kiwi first", summary: "kiwi", details: "kiwi \"quoted\"\n", tags: ["a", "é"] })
+        yield* store.create({ ...base, category: "security", title: "Kiwi second", summary: "s", projectId: "p", sourceAgent: "g", sourceFile: "f.ts" })
+        yield* store.create({ ...base, title: "Kiwi third", summary: "t", confidence: 0.25 })
+        const plan = (match: Queries.SearchPlan["match"]) =>
+          Queries.searchLessons(sql, {
+            match,
+            category: undefined,
+            projectId: undefined,
+            tags: [],
+            limit: 10,
+            offset: 0,
+            candidates: 10,
+            snippet: Queries.DEFAULT_SNIPPET
+          })
+        const viaSchema = Schema.decodeUnknownSync(Schema.Array(LessonHitFromRow))
+        const listed = viaSchema(yield* plan(Option.none()))
+        expect(listed).toHaveLength(3)
+        expect(yield* store.search({})).toEqual(listed)
+        const found = viaSchema(yield* plan(Option.some({ fts5: "\"kiwi\"*", words: ["kiwi"] })))
+        expect(found).toHaveLength(3)
+        expect(yield* store.search({ query: "kiwi" })).toEqual(found)
+        if (Queries.takesFts5Syntax(sql)) {
+          yield* sql`UPDATE lessons SET tags = '{"a":1}' WHERE title = 'Kiwi third'`
+          const error = failureOf(yield* Effect.exit(store.search({ query: "kiwi" })))
+          expect(error).toBeInstanceOf(DatabaseError)
+          expect(error).toMatchObject({ reason: "Query", message: expect.stringContaining("a stored row does not match its schema") })
+        }
       }).pipe(Effect.provide(TestLayer)))
 
     it.effect("a word matches every indexed word it begins, however many begin with it, in any script", () =>
