@@ -12,6 +12,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
@@ -137,6 +138,16 @@ const make = (options: DatabaseOptions | undefined) =>
     return Context.make(Database, service).pipe(Context.add(SqlClient.SqlClient, sql))
   })
 
+/**
+ * Opens, checks and migrates the database at `options.url` in the current
+ * scope (which closes it): what {@link Database.layer} provides, as one
+ * effect, for layers that acquire several services together.
+ */
+export const acquireDatabase = (
+  options?: DatabaseOptions
+): Effect.Effect<Context.Context<Database | SqlClient.SqlClient>, DatabaseError | MigrationError, Scope.Scope> =>
+  Effect.flatMap(Reactivity.make, (reactivity) => Effect.provideService(make(options), Reactivity.Reactivity, reactivity))
+
 /** A fresh folder for the spool of a spec's in-memory database, removed with the database. */
 const temporarySpoolDirectory = Effect.acquireRelease(
   Effect.sync(() => mkdtempSync(path.join(tmpdir(), "logbook-memory-spool-"))),
@@ -157,7 +168,7 @@ export class Database extends Context.Tag("logbook/Database")<Database, Database
    * `MigrationError` when migrating fails.
    */
   static layer(options?: DatabaseOptions): Layer.Layer<Database | SqlClient.SqlClient, DatabaseError | MigrationError> {
-    return Layer.scopedContext(make(options)).pipe(Layer.provide(Reactivity.layer))
+    return Layer.scopedContext(acquireDatabase(options))
   }
 
   /** {@link Database.layer} with options read from `LOGBOOK_*` environment variables. */
