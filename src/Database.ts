@@ -25,6 +25,7 @@ import { DatabaseError, type MigrationError } from "./Errors.js"
 import { isEmpty } from "./maintenance/RetentionPolicy.js"
 import { retentionLoop } from "./maintenance/RetentionSchedule.js"
 import { migrate, migrationDirectories, verify } from "./migrations/Migrator.js"
+import { sqliteUpToDate } from "./migrations/UpToDate.js"
 
 export type { DatabaseOptions, MigrateMode } from "./database/DatabaseOptions.js"
 export type { Health, PostgresHealth, SqliteHealth } from "./database/Health.js"
@@ -122,12 +123,22 @@ const make = (options: DatabaseOptions | undefined) =>
     const location = resolved.location
     const dialect = location._tag === "Postgres" ? "pg" : "sqlite"
     const directories = migrationDirectories(resolved.migrationsDirectories, dialect)
+    const migrating = resolved.migrate === "apply"
+      ? migrate({ directories })
+      : resolved.migrate === "verify"
+      ? verify(directories)
+      : undefined
+    // On SQLite an up-to-date database is recognised first, without running the migrator.
     const prepare = (client: SqlClient.SqlClient) =>
-      resolved.migrate === "apply"
-        ? Effect.provideService(migrate({ directories }), SqlClient.SqlClient, client)
-        : resolved.migrate === "verify"
-        ? Effect.provideService(verify(directories), SqlClient.SqlClient, client)
-        : Effect.void
+      migrating === undefined
+        ? Effect.void
+        : Effect.provideService(
+          dialect === "sqlite"
+            ? Effect.flatMap(sqliteUpToDate(directories), (upToDate) => (upToDate ? Effect.void : migrating))
+            : migrating,
+          SqlClient.SqlClient,
+          client
+        )
     const service: DatabaseService = location._tag === "Postgres"
       ? yield* postgresService(resolved, location.url, directories, prepare)
       : yield* sqliteService(resolved, location, directories, prepare)
