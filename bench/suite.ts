@@ -34,7 +34,7 @@ const sizes = quick
     workflow: { histories: [1, 100, 1000], ops: 10, workflows: 64, rounds: 2 },
     scale: { audit: 100_000, lessons: 10_000, traces: 10_000, invocationsPerTrace: 10 } satisfies Scale,
     readIterations: 30,
-    startupRuns: 1,
+    startupRuns: 3,
     loadMillis: 5_000
   }
   : {
@@ -42,7 +42,7 @@ const sizes = quick
     workflow: { histories: [1, 100, 1000], ops: 100, workflows: 64, rounds: 5 },
     scale: { audit: 1_000_000, lessons: 100_000, traces: 100_000, invocationsPerTrace: 10 } satisfies Scale,
     readIterations: 200,
-    startupRuns: 3,
+    startupRuns: 11,
     loadMillis: 30_000
   }
 

@@ -7,11 +7,12 @@
  * would raise `SqlError`s the bundle does not recognise). The chunks sit two folders
  * below the package root, as the modules they replace, so the paths they
  * resolve from their own location (package.json, migrations/, dist/ui/web/)
- * still hold.
+ * still hold. The chunks are kept ASCII (see `ascii.mjs`).
  */
 import { build } from "esbuild"
 import { rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import { escapeNonAscii } from "./ascii.mjs"
 
 const dist = fileURLToPath(new URL("../dist/", import.meta.url))
 rmSync(`${dist}cli-bundle`, { recursive: true, force: true })
@@ -28,3 +29,4 @@ await build({
   banner: { js: "import { createRequire as __logbookRequire } from \"node:module\"; const require = __logbookRequire(import.meta.url);" },
   logLevel: "warning"
 })
+escapeNonAscii(`${dist}cli-bundle`)

@@ -8,10 +8,12 @@
  * by a one-line re-export of its bundle; the bundles sit two folders below
  * the package root, as the modules they replace, so the paths they resolve
  * from their own location (package.json, migrations/) still hold.
+ * The bundles are kept ASCII (see `ascii.mjs`).
  */
 import { build } from "esbuild"
 import { rmSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import { escapeNonAscii } from "./ascii.mjs"
 
 const dist = fileURLToPath(new URL("../dist/", import.meta.url))
 const entries = ["index", "langgraph/index", "openai-agents/index"]
@@ -27,6 +29,7 @@ await build({
   packages: "external",
   logLevel: "warning"
 })
+escapeNonAscii(`${dist}lib-bundle`)
 for (const entry of entries) {
   const depth = entry.split("/").length - 1
   const bundle = `${"../".repeat(depth) || "./"}lib-bundle/${entry.replace("/", "-")}.js`

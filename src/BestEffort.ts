@@ -7,7 +7,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { makeRedactor, Redactor, type RedactorService } from "./redaction/Redactor.js"
 
-const defaultRedactor = makeRedactor()
+/** The redactor used when none is provided, built on first use (not at every import). */
+let defaultRedactor: RedactorService | undefined
 
 /** The cause itself when its text holds no secret, else a defect carrying its redacted text. */
 const redactCause = <E>(redactor: RedactorService, cause: Cause.Cause<E>): Cause.Cause<unknown> => {
@@ -56,7 +57,7 @@ export const bestEffort = <A, E, R>(
       const failure = Cause.failureOption(cause)
       return Effect.flatMap(Effect.serviceOption(Redactor), (configured) => {
         // Annotations carry ids and messages given by the caller: they are redacted like stored values.
-        const redactor = Option.getOrElse(configured, () => defaultRedactor)
+        const redactor = Option.getOrElse(configured, () => (defaultRedactor ??= makeRedactor()))
         const log = Option.isSome(failure)
           ? Effect.logWarning("logbook: a persistence operation failed; the flow goes on").pipe(
             Effect.annotateLogs(redactAnnotations(redactor, { ...annotations, ...annotationsOf(failure.value) }))

@@ -12,6 +12,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
@@ -24,6 +25,7 @@ import { DatabaseError, type MigrationError } from "./Errors.js"
 import { isEmpty } from "./maintenance/RetentionPolicy.js"
 import { retentionLoop } from "./maintenance/RetentionSchedule.js"
 import { migrate, migrationDirectories, verify } from "./migrations/Migrator.js"
+import { sqliteUpToDate } from "./migrations/UpToDate.js"
 
 export type { DatabaseOptions, MigrateMode } from "./database/DatabaseOptions.js"
 export type { Health, PostgresHealth, SqliteHealth } from "./database/Health.js"
@@ -121,12 +123,22 @@ const make = (options: DatabaseOptions | undefined) =>
     const location = resolved.location
     const dialect = location._tag === "Postgres" ? "pg" : "sqlite"
     const directories = migrationDirectories(resolved.migrationsDirectories, dialect)
+    const migrating = resolved.migrate === "apply"
+      ? migrate({ directories })
+      : resolved.migrate === "verify"
+      ? verify(directories)
+      : undefined
+    // On SQLite an up-to-date database is recognised first, without running the migrator.
     const prepare = (client: SqlClient.SqlClient) =>
-      resolved.migrate === "apply"
-        ? Effect.provideService(migrate({ directories }), SqlClient.SqlClient, client)
-        : resolved.migrate === "verify"
-        ? Effect.provideService(verify(directories), SqlClient.SqlClient, client)
-        : Effect.void
+      migrating === undefined
+        ? Effect.void
+        : Effect.provideService(
+          dialect === "sqlite"
+            ? Effect.flatMap(sqliteUpToDate(directories), (upToDate) => (upToDate ? Effect.void : migrating))
+            : migrating,
+          SqlClient.SqlClient,
+          client
+        )
     const service: DatabaseService = location._tag === "Postgres"
       ? yield* postgresService(resolved, location.url, directories, prepare)
       : yield* sqliteService(resolved, location, directories, prepare)
@@ -136,6 +148,16 @@ const make = (options: DatabaseOptions | undefined) =>
     }
     return Context.make(Database, service).pipe(Context.add(SqlClient.SqlClient, sql))
   })
+
+/**
+ * Opens, checks and migrates the database at `options.url` in the current
+ * scope (which closes it): what {@link Database.layer} provides, as one
+ * effect, for layers that acquire several services together.
+ */
+export const acquireDatabase = (
+  options?: DatabaseOptions
+): Effect.Effect<Context.Context<Database | SqlClient.SqlClient>, DatabaseError | MigrationError, Scope.Scope> =>
+  Effect.flatMap(Reactivity.make, (reactivity) => Effect.provideService(make(options), Reactivity.Reactivity, reactivity))
 
 /** A fresh folder for the spool of a spec's in-memory database, removed with the database. */
 const temporarySpoolDirectory = Effect.acquireRelease(
@@ -157,7 +179,7 @@ export class Database extends Context.Tag("logbook/Database")<Database, Database
    * `MigrationError` when migrating fails.
    */
   static layer(options?: DatabaseOptions): Layer.Layer<Database | SqlClient.SqlClient, DatabaseError | MigrationError> {
-    return Layer.scopedContext(make(options)).pipe(Layer.provide(Reactivity.layer))
+    return Layer.scopedContext(acquireDatabase(options))
   }
 
   /** {@link Database.layer} with options read from `LOGBOOK_*` environment variables. */

@@ -8,6 +8,8 @@
  *   the peers are installed without building a driver, first `getTuple`).
  * - the CPU time (user + system, every thread) of the same processes, for
  *   the migrated file and the `@effect/sql-sqlite-node` baseline.
+ * The probes run in interleaved rounds (one of each per round), so that a
+ * change in the machine's load weighs on logbook and its baselines alike.
  * - the CLI: wall time of `logbook --version` and of a read command
  *   (`logbook audit query --limit 10`) on a migrated file.
  */
@@ -81,24 +83,32 @@ export const startup = async (file: (name: string) => string, runs: number): Pro
   if (!existsSync(path.join(dist, "index.js"))) throw new Error("dist/ is missing: run npm run build first")
   const migrated = file("startup-migrated")
   await migrateFresh(migrated)
-  const sample = (probe: () => Record<string, number>) => {
-    const samples = Array.from({ length: runs }, probe)
-    return Object.fromEntries(Object.keys(samples[0]!).map((key) => [key, median(samples.map((s) => s[key]!))]))
-  }
-  const fresh = sample(() => {
+  // Rounds interleave the probes (baseline, migrated, fresh, LangGraph), so that a change in the
+  // machine's load during the workload weighs on each side alike; each figure is the median of its rounds.
+  const langGraphFile = file("startup-langgraph")
+  let langGraphWorks = true
+  const rounds = Array.from({ length: runs }, () => {
+    const alone = child(sqliteNodeProbe(migrated))
+    const onMigrated = child(logbookProbe(migrated))
     const target = file("startup-fresh")
     for (const suffix of ["", "-wal", "-shm"]) rmSync(target + suffix, { force: true })
-    return child(logbookProbe(target))
+    const fresh = child(logbookProbe(target))
+    let langGraph: Record<string, number> | undefined
+    if (langGraphWorks) {
+      try {
+        langGraph = child(langGraphProbe(langGraphFile))
+      } catch {
+        langGraphWorks = false
+      }
+    }
+    return { alone, onMigrated, fresh, langGraph }
   })
-  const onMigrated = sample(() => child(logbookProbe(migrated)))
-  const alone = sample(() => child(sqliteNodeProbe(migrated)))
-  const langGraphFile = file("startup-langgraph")
-  let langGraph: Record<string, number> | undefined
-  try {
-    langGraph = sample(() => child(langGraphProbe(langGraphFile)))
-  } catch {
-    langGraph = undefined
-  }
+  const medians = (samples: ReadonlyArray<Record<string, number>>) =>
+    Object.fromEntries(Object.keys(samples[0]!).map((key) => [key, median(samples.map((s) => s[key]!))]))
+  const alone = medians(rounds.map((round) => round.alone))
+  const onMigrated = medians(rounds.map((round) => round.onMigrated))
+  const fresh = medians(rounds.map((round) => round.fresh))
+  const langGraph = langGraphWorks ? medians(rounds.map((round) => round.langGraph!)) : undefined
   const version = median(Array.from({ length: runs }, () => wall(["--version"])))
   const read = median(Array.from({ length: runs }, () => wall(["audit", "query", "--limit", "10", "--database", migrated])))
   const baseName = "@effect/sql-sqlite-node alone, import + open"
@@ -107,6 +117,8 @@ export const startup = async (file: (name: string) => string, runs: number): Pro
   const rows: Array<Row> = [
     row(baseName, "import + open ms", alone.total!),
     row("logbook, import", "ms", onMigrated.import!),
+    row("@effect/sql-sqlite-node alone, open + close", "ms", alone.acquire!),
+    row("logbook, Logbook.layer acquired + released (migrated file)", "ms", onMigrated.acquire!),
     compared({ workload: WORKLOAD, subject: "logbook, import + acquire (migrated file)", durability: "n/a", metric: "ms", value: onMigrated.total!, better: "lower", target: "≥ 0.83× (≤ 1.2× its time)" }, baseName, alone.total!),
     compared({ workload: WORKLOAD, subject: "logbook, import + acquire (fresh file)", durability: "n/a", metric: "ms", value: fresh.total!, better: "lower" }, baseName, alone.total!),
     // CPU time (all threads) of the same processes: steadier than wall time on a shared machine.

@@ -6,11 +6,15 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { createRequire } from "node:module"
+import { readFileSync } from "node:fs"
 
-/** The version of this logbook package. */
-export const logbookVersion: string = Schema.decodeUnknownSync(Schema.Struct({ version: Schema.String }))(
-  createRequire(import.meta.url)("../../package.json")
+/**
+ * The version of this logbook package. Its manifest is read as a file: a
+ * `require` of it would start Node's CommonJS loader, some 2 ms of every
+ * import of logbook.
+ */
+export const logbookVersion: string = Schema.decodeUnknownSync(Schema.parseJson(Schema.Struct({ version: Schema.String })))(
+  readFileSync(new URL("../../package.json", import.meta.url), "utf8")
 ).version
 
 /** The highest applied migration, if any. */

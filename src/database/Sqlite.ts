@@ -51,7 +51,9 @@ export const versionAtLeast = (a: string, b: string): boolean => {
   return true
 }
 
-const Capabilities = Schema.Tuple(Schema.Struct({ version: Schema.String, fts5: Schema.Number }))
+const Capabilities = Schema.Tuple(Schema.Struct({ version: Schema.String, fts5: Schema.Number, pages: Schema.Number }))
+
+const JournalMode = Schema.Tuple(Schema.Struct({ journal_mode: Schema.String }))
 
 const refuse = (message: string) => new DatabaseError({ reason: "Connection", operation: "Database.open", message })
 
@@ -97,11 +99,14 @@ const connect = (options: ResolvedOptions, filename: string) =>
         )
       )
     )
-    yield* Effect.gen(function*() {
-      const [capabilities] = yield* client`SELECT sqlite_version() AS version,
-        EXISTS (SELECT 1 FROM pragma_module_list WHERE name = 'fts5') AS fts5`.pipe(
-          Effect.flatMap(Schema.decodeUnknown(Capabilities))
-        )
+    // One reserved connection runs the checks and settings as plain statements: each needs no
+    // statement compilation, span or permit of its own, several times the cost of running it here.
+    yield* Effect.scoped(Effect.gen(function*() {
+      const connection = yield* client.reserve
+      const run = (statement: string) => connection.execute(statement, [], undefined)
+      const [capabilities] = yield* run(`SELECT sqlite_version() AS version,
+        EXISTS (SELECT 1 FROM pragma_module_list WHERE name = 'fts5') AS fts5,
+        (SELECT page_count FROM pragma_page_count) AS pages`).pipe(Effect.flatMap(Schema.decodeUnknown(Capabilities)))
       if (!versionAtLeast(capabilities.version, MINIMUM_SQLITE_VERSION)) {
         return yield* refuse(
           `SQLite ${capabilities.version} is older than ${MINIMUM_SQLITE_VERSION}, which fixes a WAL-reset corruption bug; upgrade better-sqlite3`
@@ -111,28 +116,23 @@ const connect = (options: ResolvedOptions, filename: string) =>
         return yield* refuse(`this SQLite ${capabilities.version} was built without FTS5, which logbook's search needs`)
       }
       const driverWait = Math.min(DRIVER_BUSY_MILLIS, Math.round(Duration.toMillis(options.busyTimeout)))
-      yield* client.unsafe(`PRAGMA busy_timeout = ${driverWait}`)
-      yield* client.unsafe("PRAGMA foreign_keys = ON")
-      yield* client.unsafe(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`)
+      yield* run(`PRAGMA busy_timeout = ${driverWait}`)
+      yield* run("PRAGMA foreign_keys = ON")
+      yield* run(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`)
       // A read-only database is read as it is: its journal mode is reported (doctor), never changed.
       if (readOnly) return
       // Before the first table exists, so that a new database gives freed pages back (incremental_vacuum).
       // Only on an empty file: on an existing one the pragma changes nothing but still writes its header.
-      const [pages] = yield* client`SELECT page_count AS pages FROM pragma_page_count`.pipe(
-        Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ pages: Schema.Number }))))
-      )
-      if (pages.pages === 0) yield* client.unsafe("PRAGMA auto_vacuum = INCREMENTAL")
+      if (capabilities.pages === 0) yield* run("PRAGMA auto_vacuum = INCREMENTAL")
       if (!memory) {
         // The pragma answers with the journal mode now in force.
-        const mode = yield* client.unsafe("PRAGMA journal_mode = WAL").pipe(
-          Effect.flatMap(Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ journal_mode: Schema.String }))))
-        )
-        yield* client.unsafe("PRAGMA journal_size_limit = 67108864")
+        const mode = yield* run("PRAGMA journal_mode = WAL").pipe(Effect.flatMap(Schema.decodeUnknown(JournalMode)))
+        yield* run("PRAGMA journal_size_limit = 67108864")
         if (mode[0].journal_mode.toLowerCase() !== "wal") {
           return yield* refuse(`${filename} is in journal mode ${mode[0].journal_mode}, and WAL could not be enabled`)
         }
       }
-    }).pipe(withDatabaseErrors("Database.open"))
+    })).pipe(withDatabaseErrors("Database.open"))
     return client
   })
 

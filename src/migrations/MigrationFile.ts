@@ -34,80 +34,90 @@ export const checksumOf = (up: string): string => createHash("sha256").update(no
 const badFile = (file: string, message: string, version: number | null = null) =>
   new MigrationError({ reason: "BadFile", version, message: `${file}: ${message}` })
 
+/** Parses the text of one migration file: the migration, or why it is not one. */
+const parse = (file: string, source: string, text: string): MigrationFile | MigrationError => {
+  const match = FILE_NAME.exec(path.basename(file))
+  if (match === null) {
+    return badFile(file, "a migration file is named <version>_<name>.sql")
+  }
+  const version = Number(match[1])
+  const markers = [...text.matchAll(MARKER)].map((m) => ({ kind: m[1]!.toLowerCase(), at: m.index, end: m.index + m[0].length }))
+  const ups = markers.filter((m) => m.kind === "up")
+  const downs = markers.filter((m) => m.kind === "down")
+  if (ups.length !== 1 || downs.length > 1) {
+    return badFile(file, "expected one `-- migrate:up` section and at most one `-- migrate:down` section", version)
+  }
+  const up = ups[0]!
+  const down = downs[0]
+  if (down !== undefined && down.at < up.at) {
+    return badFile(file, "the `-- migrate:down` section must follow `-- migrate:up`", version)
+  }
+  const upText = text.slice(up.end, down === undefined ? text.length : down.at)
+  const downText = down === undefined ? "" : text.slice(down.end)
+  if (!hasStatement(upText)) {
+    return badFile(file, "the up section has no statement", version)
+  }
+  // Split when first read: opening a migrated database only compares checksums.
+  let upStatements: ReadonlyArray<string> | undefined
+  let downStatements: ReadonlyArray<string> | undefined
+  return {
+    version,
+    name: match[2]!,
+    file,
+    source,
+    checksum: checksumOf(upText),
+    get up() {
+      return upStatements ??= splitStatements(upText)
+    },
+    get down() {
+      return downStatements ??= splitStatements(downText)
+    }
+  }
+}
+
 /** Parses the text of one migration file. */
 export const parseMigration = (
   file: string,
   source: string,
   text: string
 ): Effect.Effect<MigrationFile, MigrationError> =>
-  Effect.gen(function*() {
-    const match = FILE_NAME.exec(path.basename(file))
-    if (match === null) {
-      return yield* badFile(file, "a migration file is named <version>_<name>.sql")
-    }
-    const version = Number(match[1])
-    const markers = [...text.matchAll(MARKER)].map((m) => ({ kind: m[1]!.toLowerCase(), at: m.index, end: m.index + m[0].length }))
-    const ups = markers.filter((m) => m.kind === "up")
-    const downs = markers.filter((m) => m.kind === "down")
-    if (ups.length !== 1 || downs.length > 1) {
-      return yield* badFile(file, "expected one `-- migrate:up` section and at most one `-- migrate:down` section", version)
-    }
-    const up = ups[0]!
-    const down = downs[0]
-    if (down !== undefined && down.at < up.at) {
-      return yield* badFile(file, "the `-- migrate:down` section must follow `-- migrate:up`", version)
-    }
-    const upText = text.slice(up.end, down === undefined ? text.length : down.at)
-    const downText = down === undefined ? "" : text.slice(down.end)
-    if (!hasStatement(upText)) {
-      return yield* badFile(file, "the up section has no statement", version)
-    }
-    // Split when first read: opening a migrated database only compares checksums.
-    let upStatements: ReadonlyArray<string> | undefined
-    let downStatements: ReadonlyArray<string> | undefined
-    return {
-      version,
-      name: match[2]!,
-      file,
-      source,
-      checksum: checksumOf(upText),
-      get up() {
-        return upStatements ??= splitStatements(upText)
-      },
-      get down() {
-        return downStatements ??= splitStatements(downText)
-      }
-    }
+  Effect.suspend(() => {
+    const parsed = parse(file, source, text)
+    return parsed instanceof MigrationError ? Effect.fail(parsed) : Effect.succeed(parsed)
   })
 
 /**
  * Reads every migration file of one folder, sorted by version. A missing
- * folder has none. The folder and its files are read synchronously: a few
- * small files, read each time a database opens, cost less read at once than
- * as a round trip to the thread pool each.
+ * folder has none. The folder and its files are read and parsed as plain
+ * synchronous code, in one effect: a few small files, read each time a
+ * database opens, cost less so than as a round trip to the thread pool, or
+ * an effect, each.
  */
 export const readMigrationDirectory = (directory: string): Effect.Effect<ReadonlyArray<MigrationFile>, MigrationError> =>
-  Effect.gen(function*() {
+  Effect.suspend(() => {
     const source = path.resolve(directory)
-    const entries = yield* Effect.try({
-      try: () => readdirSync(source),
-      catch: (cause) => cause
-    }).pipe(
-      Effect.catchAll((cause) =>
-        cause instanceof Error && "code" in cause && cause.code === "ENOENT"
-          ? Effect.succeed([])
-          : Effect.fail(badFile(source, `cannot read the folder: ${String(cause)}`))
-      )
-    )
-    const files = entries.filter((entry) => entry.endsWith(".sql")).sort()
-    const migrations = yield* Effect.forEach(files, (entry) => {
+    let entries: ReadonlyArray<string>
+    try {
+      entries = readdirSync(source)
+    } catch (cause) {
+      return cause instanceof Error && "code" in cause && cause.code === "ENOENT"
+        ? Effect.succeed([])
+        : Effect.fail(badFile(source, `cannot read the folder: ${String(cause)}`))
+    }
+    const migrations: Array<MigrationFile> = []
+    for (const entry of entries.filter((name) => name.endsWith(".sql")).sort()) {
       const file = path.join(source, entry)
-      return Effect.try({
-        try: () => readFileSync(file, "utf8"),
-        catch: (cause) => badFile(file, `cannot read: ${String(cause)}`)
-      }).pipe(Effect.flatMap((text) => parseMigration(file, source, text)))
-    })
-    return [...migrations].sort((a, b) => a.version - b.version)
+      let text: string
+      try {
+        text = readFileSync(file, "utf8")
+      } catch (cause) {
+        return Effect.fail(badFile(file, `cannot read: ${String(cause)}`))
+      }
+      const parsed = parse(file, source, text)
+      if (parsed instanceof MigrationError) return Effect.fail(parsed)
+      migrations.push(parsed)
+    }
+    return Effect.succeed(migrations.sort((a, b) => a.version - b.version))
   })
 
 /** The first version of a user migration: 1 to 999 are logbook's own. */

@@ -100,7 +100,8 @@ const isDataFailure = (cause: Cause.Cause<unknown>) =>
       (error.reason === "Constraint" || (error.reason === "Query" && ParseResult.isParseError(error.cause)))
   })
 
-const make = (options: WriteBehindOptions) =>
+/** Starts the recorder on the current `Database`; it drains and stops when the scope closes. */
+export const make = (options: WriteBehindOptions) =>
   Effect.gen(function*() {
     const db = yield* Database
     const sql = db.sql
