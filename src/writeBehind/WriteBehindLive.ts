@@ -502,7 +502,7 @@ export const make = (options: WriteBehindOptions) =>
     /** Hands a submission to the writer: the only work `submit` does on the caller's fiber. */
     const handOver = (item: Submission): Effect.Effect<void> => {
       if (closed) return Effect.flatMap(prepare(item), (line) => line === undefined ? Effect.void : spoolLate([line]))
-      Metrics.recordsEnqueued.unsafeUpdate(1, [])
+      Metrics.recordsEnqueued.unsafeUpdate(1, Metrics.NO_LABELS)
       return queue.unsafeOffer(item) ? Effect.void : Queue.offer(queue, item)
     }
 
