@@ -23,7 +23,6 @@ const decodeApplied = Schema.decodeUnknown(Schema.Array(AppliedMigration))
 export const sqliteUpToDate = (directories: ReadonlyArray<string>): Effect.Effect<boolean, never, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const files = yield* readMigrations(directories)
     const applied = yield* Effect.scoped(Effect.gen(function*() {
       const connection = yield* sql.reserve
       const tracking = yield* connection.execute(
@@ -31,7 +30,7 @@ export const sqliteUpToDate = (directories: ReadonlyArray<string>): Effect.Effec
         [],
         undefined
       )
-      if (tracking.length === 0) return []
+      if (tracking.length === 0) return undefined
       const rows = yield* connection.execute(
         "SELECT version, name, checksum, applied_at, execution_ms FROM logbook_migrations ORDER BY version",
         [],
@@ -39,5 +38,8 @@ export const sqliteUpToDate = (directories: ReadonlyArray<string>): Effect.Effec
       )
       return yield* decodeApplied(rows)
     }))
+    // A database never migrated is not up to date: the migrator, which reads the files itself, runs.
+    if (applied === undefined) return false
+    const files = yield* readMigrations(directories)
     return compare(files, applied).every((status) => status.state === "applied" && !status.outOfOrder)
   }).pipe(Effect.orElseSucceed(() => false))
