@@ -34,18 +34,30 @@ import { commonSearchOptions } from "./lessons/CommonSearchOptions.js"
 import { decodeHits, LessonFromRow } from "./lessons/LessonRow.js"
 import * as Queries from "./lessons/Queries.js"
 import { Redactor } from "./redaction/Redactor.js"
+import { type Expansion, makeExpansionCache } from "./search/ExpansionCache.js"
 import { ftsTokens, prefixWord, queryTokens } from "./search/FtsQuery.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = decodeRows(LessonFromRow)
-const decodeExpressionBySchema = Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ fts: Schema.String })))
+const decodeExpansionBySchema = Schema.decodeUnknownEither(
+  Schema.Tuple(Schema.Struct({ fts: Schema.String, version: Schema.NullOr(Schema.Number) }))
+)
 
-/** The `MATCH` expression of `expandedMatch`'s row: read in plain code when it is text, else by the schema, which reports. */
-const decodeExpression = (rows: unknown): Either.Either<string, ParseError> => {
+const isVersion = (value: unknown): value is number | null => value === null || typeof value === "number"
+
+/** The expansion of `expandedMatch`'s row: read in plain code when it has the expected types, else by the schema, which reports. */
+const decodeExpansion = (rows: unknown): Either.Either<Expansion, ParseError> => {
   const row: unknown = Array.isArray(rows) ? rows[0] : undefined
-  return typeof row === "object" && row !== null && "fts" in row && typeof row.fts === "string"
-    ? Either.right(row.fts)
-    : Either.map(decodeExpressionBySchema(rows), ([expression]) => expression.fts)
+  return typeof row === "object" && row !== null && "fts" in row && typeof row.fts === "string" && "version" in row &&
+      isVersion(row.version)
+    ? Either.right({ fts5: row.fts, version: row.version })
+    : Either.map(decodeExpansionBySchema(rows), ([expansion]) => ({ fts5: expansion.fts, version: expansion.version }))
+}
+
+/** The version of the index's terms a text search read (`terms_version` of its first row), if it returned any. */
+const termsVersionOf = (rows: ReadonlyArray<unknown>): unknown => {
+  const row = rows[0]
+  return typeof row === "object" && row !== null && "terms_version" in row ? row.terms_version : undefined
 }
 const validateSearchBySchema = validate(LessonSearchOptions, "lesson search")
 const validateSearch = (options: LessonSearchOptions) => {
@@ -141,19 +153,34 @@ export class LessonsStore extends Effect.Service<LessonsStore>()("logbook/Lesson
       return first(found)
     })
 
+    const expansions = makeExpansionCache()
+
     /**
-     * The rows of a plain-text search: its words expanded into whole terms
-     * on SQLite (one statement before the search); PostgreSQL reads the
-     * words themselves.
+     * The rows of a plain-text search. On SQLite its words are expanded into
+     * whole terms: by one statement before the search, or, when the
+     * expansion is kept (see `ExpansionCache`), by none while the search's
+     * rows show the terms unchanged; otherwise the expansion is read again,
+     * and the search runs again with it if it differs (as it does when the
+     * search returned no row). PostgreSQL reads the words themselves.
      */
     const plainRows = (tokens: ReadonlyArray<string>, plan: (match: Match) => SearchStatement) => {
       const words = tokens.map(prefixWord)
-      return Queries.takesFts5Syntax(sql)
-        ? Effect.flatMap(
-          Effect.flatMap(Queries.expandedMatch(sql, words), decodeExpression),
-          (fts5) => plan(Option.some({ fts5, words: tokens }))
-        )
-        : plan(Option.some({ fts5: words.map((word) => word.literal).join(" "), words: tokens }))
+      if (!Queries.takesFts5Syntax(sql)) {
+        return plan(Option.some({ fts5: words.map((word) => word.literal).join(" "), words: tokens }))
+      }
+      const key = JSON.stringify(words)
+      const searchWith = (fts5: string) => plan(Option.some({ fts5, words: tokens }))
+      const expand = Effect.tap(
+        Effect.flatMap(Queries.expandedMatch(sql, words), decodeExpansion),
+        (expansion) => expansions.remember(key, expansion)
+      )
+      const kept = expansions.recall(key)
+      if (kept === undefined) return Effect.flatMap(expand, (expansion) => searchWith(expansion.fts5))
+      return Effect.flatMap(searchWith(kept.fts5), (rows) =>
+        termsVersionOf(rows) === kept.version
+          ? Effect.succeed(rows)
+          : Effect.flatMap(expand, (expansion) =>
+            expansion.fts5 === kept.fts5 ? Effect.succeed(rows) : searchWith(expansion.fts5)))
     }
 
     /** The rows of a validated search: raw FTS5 syntax, plain words, or no text to match. */

@@ -1,7 +1,7 @@
 /**
  * What `copy` moves: the tables of the source (migration bookkeeping and
- * SQLite's full-text index tables aside, which the target's own migrations
- * and triggers keep), parents before children, each with the columns both
+ * SQLite's full-text index tables and terms version aside, which the
+ * target's own migrations and triggers keep), parents before children, each with the columns both
  * databases store (generated columns such as PostgreSQL's `tsvector` are
  * computed by the target, and so is an identity column that is not the key,
  * such as the `seq` that orders PostgreSQL's checkpoints), its primary key for keyset paging, and how each
@@ -32,8 +32,11 @@ export const COPY_ORDER: ReadonlyArray<string> = [
   "openai_agents_session_items"
 ]
 
-/** Tables that are never copied: migration bookkeeping. */
-const BOOKKEEPING = new Set(["logbook_migrations", "logbook_migration_lock"])
+/**
+ * Tables that are never copied: migration bookkeeping, and the version of
+ * the search index's terms (SQLite), which the target's own triggers keep.
+ */
+const BOOKKEEPING = new Set(["logbook_migrations", "logbook_migration_lock", "search_terms_versions"])
 
 /** One column to copy. */
 export interface CopyColumn {

@@ -79,11 +79,21 @@ export class SearchCandidates extends Context.Reference<SearchCandidates>()("log
 const candidatesOf = (plan: SearchPlan) => Math.max(plan.candidates, plan.offset + plan.limit)
 
 /**
+ * SQLite: the version of the terms of `lessons_fts` (migration 0017), a
+ * value that changes with every write that may change them; NULL when its
+ * row is missing.
+ */
+const TERMS_VERSION = "(SELECT version FROM search_terms_versions WHERE name = 'lessons')"
+
+/**
  * SQLite: the FTS5 `MATCH` expression of plain words, each expanded into
  * the whole terms of `lessons_fts` it begins (through `lessons_fts_terms`,
- * migration 0015; see `expandWords`): one row, `fts`.
+ * migration 0015; see `expandWords`), and the version of those terms it
+ * was read at: one row, `fts` and `version`.
  */
-export const expandedMatch = (sql: Sql, words: ReadonlyArray<PrefixWord>) => expandWords(sql, "lessons_fts_terms", words)
+export const expandedMatch = (sql: Sql, words: ReadonlyArray<PrefixWord>): Statement.Statement<unknown> =>
+  sql`SELECT expansion.fts AS fts, ${sql.literal(TERMS_VERSION)} AS version
+    FROM (${expandWords(sql, "lessons_fts_terms", words)}) AS expansion`
 
 /**
  * SQLite: a search without filters, ranked inside the index first: the
@@ -107,7 +117,8 @@ const rankedFirst = (sql: Sql, plan: SearchPlan, match: string): Statement.State
       LIMIT ${plan.limit} OFFSET ${plan.offset}
     )
     SELECT l.*, chosen.hit_rank AS hit_rank,
-      coalesce(nullif(snippet(lessons_fts, -1, ${open}, ${close}, ${ellipsis}, ${tokens}), ''), l.summary) AS hit_snippet
+      coalesce(nullif(snippet(lessons_fts, -1, ${open}, ${close}, ${ellipsis}, ${tokens}), ''), l.summary) AS hit_snippet,
+      ${sql.literal(TERMS_VERSION)} AS terms_version
     FROM lessons_fts CROSS JOIN chosen ON chosen.seq = lessons_fts.rowid CROSS JOIN lessons AS l ON l.seq = chosen.seq
     WHERE lessons_fts MATCH ${match} AND lessons_fts.rowid >= (SELECT min(seq) FROM chosen)
     ORDER BY hit_rank, l.updated_at DESC, l.seq DESC`
@@ -117,7 +128,9 @@ const rankedFirst = (sql: Sql, plan: SearchPlan, match: string): Statement.State
  * The statement of a search. Rows are `lessons` rows with `hit_rank` (bm25,
  * lower is better; 0 without text matching) and `hit_snippet`, best first:
  * by rank, then most recently updated. Without text matching: most recently
- * updated first, with the summary as snippet.
+ * updated first, with the summary as snippet. A text search on SQLite also
+ * gives each row `terms_version`, the version of the index's terms it read
+ * (see `expandedMatch`).
  */
 export const searchLessons = (sql: Sql, plan: SearchPlan): Statement.Statement<unknown> => {
   const filters = filtersOf(sql, plan)
@@ -137,7 +150,8 @@ export const searchLessons = (sql: Sql, plan: SearchPlan): Statement.Statement<u
             ? rankedFirst(sql, plan, match.fts5)
             : sql`SELECT l.*,
               ${sql.literal(BM25)} AS hit_rank,
-              coalesce(nullif(snippet(lessons_fts, -1, ${open}, ${close}, ${ellipsis}, ${tokens}), ''), l.summary) AS hit_snippet
+              coalesce(nullif(snippet(lessons_fts, -1, ${open}, ${close}, ${ellipsis}, ${tokens}), ''), l.summary) AS hit_snippet,
+              ${sql.literal(TERMS_VERSION)} AS terms_version
             FROM lessons_fts JOIN lessons AS l ON l.seq = lessons_fts.rowid
             WHERE lessons_fts MATCH ${match.fts5} AND ${where}
             ORDER BY hit_rank, l.updated_at DESC, l.seq DESC

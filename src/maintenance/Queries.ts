@@ -176,6 +176,13 @@ export const rebuildSearchIndex = (sql: Sql, table: string) =>
   sql`INSERT INTO ${sql(table)} (${sql(table)}) VALUES ('rebuild')`
 
 /**
+ * SQLite: a new version of the terms of every search index (migration 0017),
+ * so that the word expansions searches keep are read again.
+ */
+export const renewSearchTermsVersions = (sql: Sql) =>
+  sql`UPDATE search_terms_versions SET version = random() % 9007199254740991`
+
+/**
  * `column` is one of `values`, a key list of any length: one bound JSON
  * array on SQLite (`json_each`), a bound `IN` list on PostgreSQL (whose
  * parameter limit is far above a prune chunk).

@@ -101,6 +101,7 @@ export const rebuildSearchIndexes = Effect.gen(function*() {
         Effect.as(Option.some(table)),
         Effect.catchIf(isContentless, () => Effect.succeed(Option.none()))
       ))
+    yield* Queries.renewSearchTermsVersions(sql)
     return Arr.getSomes(rebuilt)
   }))
 }).pipe(withDatabaseErrors("Maintenance.rebuildSearchIndexes"), Effect.withSpan("Maintenance.rebuildSearchIndexes"))
