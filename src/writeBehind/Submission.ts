@@ -2,8 +2,9 @@
  * One record as its caller hands it over: the sink, the preparation still to
  * run (validation, redaction, the default timestamp) and just enough of the
  * caller's fiber to run it later as if it ran at the call: the instant of the
- * call, the caller's context and fiber refs (its logger, log annotations and
- * span, for the warning of a refused record).
+ * call, the caller's context (its services and span) and the fiber refs a
+ * warning of a refused record is logged and traced with (see
+ * {@link CallerRefs}).
  *
  * Taking a submission is the only work done on the caller's fiber; the
  * writer prepares it (see {@link prepare}).
@@ -16,7 +17,9 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as FiberRefs from "effect/FiberRefs"
+import * as DefaultServices from "effect/DefaultServices"
+import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
 import type * as ParseResult from "effect/ParseResult"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
@@ -40,20 +43,95 @@ export interface Submission {
    * A plain function of the call's instant (milliseconds) runs without an
    * effect per record.
    */
-  readonly prepare: Effect.Effect<unknown, unknown> | PlainPreparation
+  readonly prepare: Effect.Effect<unknown, unknown> | PlainPreparation<unknown, unknown>
   /** Annotations of the refusal warning, computed only when the record is refused. */
   readonly annotations: (() => Record<string, unknown>) | undefined
   /** The caller's clock at the call, in milliseconds. */
   readonly at: number
   readonly context: Context.Context<never>
-  readonly fiberRefs: FiberRefs.FiberRefs
+  readonly caller: CallerRefs
 }
 
-/** A preparation written as plain code: the value, or why the record is refused. */
-export interface PlainPreparation {
-  readonly _tag: "PlainPreparation"
-  readonly run: (at: number) => Either.Either<unknown, unknown>
+/**
+ * The caller's fiber refs that a warning is logged and traced with: its
+ * loggers and minimum level, log annotations and spans, tracing settings and
+ * default services (clock, tracer). Read one by one at the call: taking the
+ * fiber's whole set of refs would copy it on every record.
+ */
+export interface CallerRefs {
+  readonly loggers: ValueOf<typeof FiberRef.currentLoggers>
+  readonly minimumLogLevel: ValueOf<typeof FiberRef.currentMinimumLogLevel>
+  readonly logAnnotations: ValueOf<typeof FiberRef.currentLogAnnotations>
+  readonly logSpans: ValueOf<typeof FiberRef.currentLogSpan>
+  readonly tracerEnabled: ValueOf<typeof FiberRef.currentTracerEnabled>
+  readonly tracerTimingEnabled: ValueOf<typeof FiberRef.currentTracerTimingEnabled>
+  readonly tracerSpanAnnotations: ValueOf<typeof FiberRef.currentTracerSpanAnnotations>
+  readonly tracerSpanLinks: ValueOf<typeof FiberRef.currentTracerSpanLinks>
+  readonly services: ValueOf<typeof DefaultServices.currentServices>
 }
+
+/** The value a fiber ref holds. */
+type ValueOf<Ref> = Ref extends FiberRef.FiberRef<infer A> ? A : never
+
+/** What a fiber's refs are read with: `FiberRuntime.getFiberRef`. */
+interface RefReader {
+  readonly getFiberRef: <A>(ref: FiberRef.FiberRef<A>) => A
+}
+
+/** The refs last read: a caller recording in a loop reads the same ones, which its submissions then share. */
+let lastCallerRefs: CallerRefs | undefined
+
+/** The caller's refs (see {@link CallerRefs}): the object read before when every ref is the same, so that none is allocated. */
+const callerRefs = (fiber: RefReader): CallerRefs => {
+  const loggers = fiber.getFiberRef(FiberRef.currentLoggers)
+  const minimumLogLevel = fiber.getFiberRef(FiberRef.currentMinimumLogLevel)
+  const logAnnotations = fiber.getFiberRef(FiberRef.currentLogAnnotations)
+  const logSpans = fiber.getFiberRef(FiberRef.currentLogSpan)
+  const tracerEnabled = fiber.getFiberRef(FiberRef.currentTracerEnabled)
+  const tracerTimingEnabled = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
+  const tracerSpanAnnotations = fiber.getFiberRef(FiberRef.currentTracerSpanAnnotations)
+  const tracerSpanLinks = fiber.getFiberRef(FiberRef.currentTracerSpanLinks)
+  const services = fiber.getFiberRef(DefaultServices.currentServices)
+  const last = lastCallerRefs
+  if (
+    last !== undefined && last.loggers === loggers && last.minimumLogLevel === minimumLogLevel &&
+    last.logAnnotations === logAnnotations && last.logSpans === logSpans && last.tracerEnabled === tracerEnabled &&
+    last.tracerTimingEnabled === tracerTimingEnabled && last.tracerSpanAnnotations === tracerSpanAnnotations &&
+    last.tracerSpanLinks === tracerSpanLinks && last.services === services
+  ) return last
+  lastCallerRefs = {
+    loggers,
+    minimumLogLevel,
+    logAnnotations,
+    logSpans,
+    tracerEnabled,
+    tracerTimingEnabled,
+    tracerSpanAnnotations,
+    tracerSpanLinks,
+    services
+  }
+  return lastCallerRefs
+}
+
+/** `effect` run with the caller's refs (see {@link CallerRefs}). */
+const asCaller = (caller: CallerRefs) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  effect.pipe(
+    Effect.locally(FiberRef.currentLoggers, caller.loggers),
+    Effect.locally(FiberRef.currentMinimumLogLevel, caller.minimumLogLevel),
+    Effect.locally(FiberRef.currentLogAnnotations, caller.logAnnotations),
+    Effect.locally(FiberRef.currentLogSpan, caller.logSpans),
+    Effect.locally(FiberRef.currentTracerEnabled, caller.tracerEnabled),
+    Effect.locally(FiberRef.currentTracerTimingEnabled, caller.tracerTimingEnabled),
+    Effect.locally(FiberRef.currentTracerSpanAnnotations, caller.tracerSpanAnnotations),
+    Effect.locally(FiberRef.currentTracerSpanLinks, caller.tracerSpanLinks),
+    Effect.locally(DefaultServices.currentServices, caller.services)
+  )
+
+/**
+ * A preparation written as plain code, a function of the call's instant
+ * (milliseconds): the value, or why the record is refused.
+ */
+export type PlainPreparation<A, E> = (at: number) => Either.Either<A, E>
 
 const encoders = new WeakMap<object, (value: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 
@@ -74,13 +152,13 @@ const encoderOf = <A, I>(sink: RecordSink<A, I>) => {
 
 /**
  * Takes a submission on the caller's fiber: reads the caller's clock, context
- * and fiber refs, nothing more (no validation, no allocation beyond the
- * submission itself).
+ * and the refs of {@link CallerRefs}, nothing more (no validation, no
+ * allocation beyond the submission itself).
  */
 export const submission = <A, I, E>(
   sink: RecordSink<A, I>,
   operation: string,
-  prepare: Effect.Effect<A, E> | PlainPreparation,
+  prepare: Effect.Effect<A, E> | PlainPreparation<A, E>,
   annotations: (() => Record<string, unknown>) | undefined,
   handOver: (submission: Submission) => Effect.Effect<void>
 ): Effect.Effect<void> =>
@@ -94,7 +172,7 @@ export const submission = <A, I, E>(
       annotations,
       at: Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis(),
       context: fiber.currentContext,
-      fiberRefs: fiber.getFiberRefs()
+      caller: callerRefs(fiber)
     })
   )
 
@@ -122,10 +200,12 @@ export const refuse = (submitted: Submission, cause: Cause.Cause<unknown>): Effe
     Effect.sync(() => {
       const runtime = Runtime.make({
         context: submitted.context,
-        fiberRefs: submitted.fiberRefs,
+        fiberRefs: FiberRefs.empty(),
         runtimeFlags: Runtime.defaultRuntimeFlags
       })
-      Runtime.runSync(runtime)(Effect.failCause(cause).pipe(neverFails(submitted.operation, submitted.annotations?.() ?? {})))
+      Runtime.runSync(runtime)(
+        Effect.failCause(cause).pipe(neverFails(submitted.operation, submitted.annotations?.() ?? {}), asCaller(submitted.caller))
+      )
     })
   )
 
@@ -144,11 +224,11 @@ const toLine = (submitted: Submission, value: unknown): Either.Either<SpoolLine,
  */
 export const preparePlain = (
   submitted: Submission,
-  preparation: PlainPreparation
+  preparation: PlainPreparation<unknown, unknown>
 ): Either.Either<SpoolLine, Cause.Cause<unknown>> => {
   let prepared: Either.Either<unknown, unknown>
   try {
-    prepared = preparation.run(submitted.at)
+    prepared = preparation(submitted.at)
   } catch (defect) {
     return Either.left(Cause.die(defect))
   }
@@ -173,6 +253,6 @@ export const prepare = (submitted: Submission): Effect.Effect<SpoolLine | undefi
     Either.isRight(line) ? Effect.succeed(line.right) : Effect.as(refuse(submitted, line.left), undefined))
 }
 
-/** Whether a submission's preparation is plain code. */
-export const isPlain = (preparation: Submission["prepare"]): preparation is PlainPreparation =>
-  "_tag" in preparation && preparation._tag === "PlainPreparation"
+/** Whether a submission's preparation is plain code (a function that is not an effect). */
+export const isPlain = (preparation: Submission["prepare"]): preparation is PlainPreparation<unknown, unknown> =>
+  !Effect.isEffect(preparation)

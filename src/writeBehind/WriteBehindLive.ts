@@ -509,14 +509,13 @@ export const make = (options: WriteBehindOptions) =>
     const submit = <A, I, E>(
       sink: RecordSink<A, I>,
       operation: string,
-      prepareValue: Effect.Effect<A, E> | PlainPreparation,
+      prepareValue: Effect.Effect<A, E> | PlainPreparation<A, E>,
       annotations?: () => Record<string, unknown>
     ) => submission(sink, operation, prepareValue, annotations, handOver)
 
     return WriteBehind.of({
       submit,
-      submitSync: (sink, operation, run, annotations) =>
-        submit(sink, operation, { _tag: "PlainPreparation", run }, annotations),
+      submitSync: submit,
       enqueue: (sink, value) => submit(sink, "WriteBehind.enqueue", Effect.succeed(value)),
       flush: Effect.suspend(() => closed ? Effect.void : flush)
     })

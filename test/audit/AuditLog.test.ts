@@ -1,9 +1,16 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
+import * as List from "effect/List"
+import * as LogLevel from "effect/LogLevel"
+import * as Option from "effect/Option"
+import * as Tracer from "effect/Tracer"
 import * as Logger from "effect/Logger"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -548,6 +555,44 @@ describe("AuditLog.record", () => {
       expect(yield* countEntries).toBe(0)
       expect(warnings).toHaveLength(1)
       expect(warnings[0]!.annotations).toMatchObject({ operation: "AuditLog.record", reason: "ValidationError" })
+    }).pipe(Effect.provide(TestLayer)))
+
+  it.effect("a refused record's warning is logged and traced as its caller would have: annotations, log spans, span, minimum level", () =>
+    Effect.gen(function*() {
+      const audit = yield* AuditLog
+      const writeBehind = yield* WriteBehind
+      const warnings: Array<{ annotations: Record<string, unknown>; spans: Array<string>; parents: Array<string> }> = []
+      const names = (span: Option.Option<Tracer.AnySpan>): Array<string> =>
+        Option.match(span, {
+          onNone: () => [],
+          onSome: (parent) => parent._tag === "Span" ? [parent.name, ...names(parent.parent)] : ["external"]
+        })
+      const logger = Logger.make(({ annotations, context, logLevel, spans }) => {
+        if (logLevel._tag !== "Warning") return
+        const parent = Context.getOption(FiberRefs.getOrDefault(context, FiberRef.currentContext), Tracer.ParentSpan)
+        warnings.push({
+          annotations: Object.fromEntries(annotations),
+          spans: List.toArray(spans).map((span) => span.label),
+          parents: names(parent)
+        })
+      })
+      const invalid: unknown = { action: "x", category: "billing" }
+      const record = (tag: string) =>
+        // @ts-expect-error: the category is not an AuditCategory
+        audit.record({ ...invalid, action: tag }).pipe(
+          Effect.annotateLogs({ request: tag }),
+          Effect.withLogSpan("handler"),
+          Effect.withSpan("caller")
+        )
+      yield* record("r-1").pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+      // A caller that logs errors only: its refused record's warning is not logged.
+      yield* record("r-2").pipe(Logger.withMinimumLogLevel(LogLevel.Error), Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+      yield* writeBehind.flush
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]!.annotations).toMatchObject({ request: "r-1", operation: "AuditLog.record", reason: "ValidationError" })
+      expect(warnings[0]!.spans).toEqual(["handler"])
+      // The warning's own span (the operation) sits under the caller's span.
+      expect(warnings[0]!.parents).toEqual(["AuditLog.record", "caller"])
     }).pipe(Effect.provide(TestLayer)))
 
   it.effect("the sink writes a replayed batch once", () =>
