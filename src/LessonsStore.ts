@@ -18,6 +18,7 @@ import * as Schema from "effect/Schema"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { driverCode, withDatabaseErrors } from "./database/SqlFailure.js"
+import { onFirstCall } from "./domain/OnFirstCall.js"
 import { now } from "./domain/Timestamp.js"
 import { NotFound, ValidationError } from "./Errors.js"
 import {
@@ -38,7 +39,7 @@ import { ftsTokens, prefixWord, queryTokens } from "./search/FtsQuery.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = decodeRows(LessonFromRow)
-const decodeExpressionBySchema = Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ fts: Schema.String })))
+const decodeExpressionBySchema = onFirstCall(() => Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ fts: Schema.String }))))
 
 /** The `MATCH` expression of `expandedMatch`'s row: read in plain code when it is text, else by the schema, which reports. */
 const decodeExpression = (rows: unknown): Either.Either<string, ParseError> => {

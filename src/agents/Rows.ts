@@ -7,6 +7,7 @@
  */
 import * as Schema from "effect/Schema"
 import { Num, Stamp } from "../database/Columns.js"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { PermissionMode } from "./Agent.js"
 import { StoredJsonObject } from "./Json.js"
 import { SessionOverrides, SessionStatus } from "./Session.js"
@@ -95,14 +96,14 @@ export const LogRow = Schema.Struct({
 })
 
 /** Decodes agent rows. */
-export const decodeAgents = Schema.decodeUnknown(Schema.Array(AgentRow))
+export const decodeAgents = onFirstCall(() => Schema.decodeUnknown(Schema.Array(AgentRow)))
 /** Decodes the one agent row a write returns. */
-export const decodeAgent = Schema.decodeUnknown(Schema.Tuple(AgentRow))
+export const decodeAgent = onFirstCall(() => Schema.decodeUnknown(Schema.Tuple(AgentRow)))
 /** Decodes session rows. */
-export const decodeSessions = Schema.decodeUnknown(Schema.Array(SessionRow))
+export const decodeSessions = onFirstCall(() => Schema.decodeUnknown(Schema.Array(SessionRow)))
 /** Decodes the row of an effective configuration. */
-export const decodeEffectiveConfig = Schema.decodeUnknown(Schema.Array(EffectiveConfigRow))
+export const decodeEffectiveConfig = onFirstCall(() => Schema.decodeUnknown(Schema.Array(EffectiveConfigRow)))
 /** Decodes `RETURNING id` rows. */
-export const decodeIds = Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Num })))
+export const decodeIds = onFirstCall(() => Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Num }))))
 /** Decodes the one row of an existence check. */
-export const decodeExists = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ found: Num })))
+export const decodeExists = onFirstCall(() => Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ found: Num }))))

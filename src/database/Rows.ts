@@ -15,10 +15,14 @@
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 
-/** Decodes an array of rows with `row`, failing with the `ParseError` of the first row that does not match. */
+/**
+ * Decodes an array of rows with `row`, failing with the `ParseError` of the
+ * first row that does not match; the parser is compiled at the first call.
+ */
 export const decodeRows = <A, I>(row: Schema.Schema<A, I>): (rows: unknown) => Either.Either<ReadonlyArray<A>, ParseResult.ParseError> =>
-  Schema.decodeUnknownEither(Schema.Array(row))
+  onFirstCall(() => Schema.decodeUnknownEither(Schema.Array(row)))
 
 /** What a common-shape reader returns for a row it leaves to the schema. */
 export const DECLINED: unique symbol = Symbol("declined")

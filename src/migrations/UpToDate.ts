@@ -10,10 +10,11 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { readMigrations } from "./MigrationFile.js"
 import { AppliedMigration, compare } from "./Migrator.js"
 
-const decodeApplied = Schema.decodeUnknown(Schema.Array(AppliedMigration))
+const decodeApplied = onFirstCall(() => Schema.decodeUnknown(Schema.Array(AppliedMigration)))
 
 /**
  * True when the SQLite database of the current `SqlClient` has every
