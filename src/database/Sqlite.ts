@@ -31,6 +31,7 @@ import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import { mkdirSync, statSync } from "node:fs"
 import * as path from "node:path"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { DatabaseError, type MigrationError } from "../Errors.js"
 import type { ResolvedOptions } from "./DatabaseOptions.js"
 import { isReadOnlyFile, readOnlySource } from "./ReadOnly.js"
@@ -51,9 +52,13 @@ export const versionAtLeast = (a: string, b: string): boolean => {
   return true
 }
 
-const Capabilities = Schema.Tuple(Schema.Struct({ version: Schema.String, fts5: Schema.Number, pages: Schema.Number }))
+// Decoded synchronously (an `Either` is an effect): opening a database runs each once, and a fiber-based decoder
+// would cost more than the row it reads.
+const decodeCapabilities = onFirstCall(() =>
+  Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ version: Schema.String, fts5: Schema.Number, pages: Schema.Number })))
+)
 
-const JournalMode = Schema.Tuple(Schema.Struct({ journal_mode: Schema.String }))
+const decodeJournalMode = onFirstCall(() => Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ journal_mode: Schema.String }))))
 
 const refuse = (message: string) => new DatabaseError({ reason: "Connection", operation: "Database.open", message })
 
@@ -106,7 +111,7 @@ const connect = (options: ResolvedOptions, filename: string) =>
       const run = (statement: string) => connection.execute(statement, [], undefined)
       const [capabilities] = yield* run(`SELECT sqlite_version() AS version,
         EXISTS (SELECT 1 FROM pragma_module_list WHERE name = 'fts5') AS fts5,
-        (SELECT page_count FROM pragma_page_count) AS pages`).pipe(Effect.flatMap(Schema.decodeUnknown(Capabilities)))
+        (SELECT page_count FROM pragma_page_count) AS pages`).pipe(Effect.flatMap(decodeCapabilities))
       if (!versionAtLeast(capabilities.version, MINIMUM_SQLITE_VERSION)) {
         return yield* refuse(
           `SQLite ${capabilities.version} is older than ${MINIMUM_SQLITE_VERSION}, which fixes a WAL-reset corruption bug; upgrade better-sqlite3`
@@ -126,7 +131,7 @@ const connect = (options: ResolvedOptions, filename: string) =>
       if (capabilities.pages === 0) yield* run("PRAGMA auto_vacuum = INCREMENTAL")
       if (!memory) {
         // The pragma answers with the journal mode now in force.
-        const mode = yield* run("PRAGMA journal_mode = WAL").pipe(Effect.flatMap(Schema.decodeUnknown(JournalMode)))
+        const mode = yield* run("PRAGMA journal_mode = WAL").pipe(Effect.flatMap(decodeJournalMode))
         yield* run("PRAGMA journal_size_limit = 67108864")
         if (mode[0].journal_mode.toLowerCase() !== "wal") {
           return yield* refuse(`${filename} is in journal mode ${mode[0].journal_mode}, and WAL could not be enabled`)

@@ -14,7 +14,7 @@ import { onFirstCall } from "../domain/OnFirstCall.js"
 import { readMigrations } from "./MigrationFile.js"
 import { AppliedMigration, compare } from "./Migrator.js"
 
-const decodeApplied = onFirstCall(() => Schema.decodeUnknown(Schema.Array(AppliedMigration)))
+const decodeApplied = onFirstCall(() => Schema.decodeUnknownEither(Schema.Array(AppliedMigration)))
 
 /**
  * True when the SQLite database of the current `SqlClient` has every
