@@ -47,6 +47,22 @@ export const decodeCommonRows = <A>(
   return Either.right(decoded)
 }
 
+/**
+ * Decodes the one row of a statement that returns exactly one (its schema a
+ * one-element `Tuple`) with `common`; rows of any other shape go to `tuple`
+ * (the schema), which then decides and reports.
+ */
+export const decodeCommonRow = <A>(
+  common: (row: Readonly<Record<string, unknown>>) => A | typeof DECLINED,
+  tuple: (rows: unknown) => Either.Either<readonly [A], ParseResult.ParseError>
+) =>
+(rows: unknown): Either.Either<readonly [A], ParseResult.ParseError> => {
+  if (!Array.isArray(rows) || rows.length !== 1) return tuple(rows)
+  const row: unknown = rows[0]
+  const value = typeof row === "object" && row !== null ? common(row as Readonly<Record<string, unknown>>) : DECLINED
+  return value === DECLINED ? tuple(rows) : Either.right([value])
+}
+
 /** A nullable text column (`NullOr(String)`). */
 export const isNullableText = (value: unknown): value is string | null => value === null || typeof value === "string"
 

@@ -35,6 +35,7 @@ import { onFirstCall } from "../domain/OnFirstCall.js"
 import { DatabaseError, type MigrationError } from "../Errors.js"
 import type { ResolvedOptions } from "./DatabaseOptions.js"
 import { isReadOnlyFile, readOnlySource } from "./ReadOnly.js"
+import { DECLINED, decodeCommonRow } from "./Rows.js"
 import { type BusyWait, currentBusyWait, driverCode, realClock, reasonOf, withDatabaseErrors } from "./SqlFailure.js"
 
 /** The oldest SQLite logbook accepts. */
@@ -52,13 +53,22 @@ export const versionAtLeast = (a: string, b: string): boolean => {
   return true
 }
 
-// Decoded synchronously (an `Either` is an effect): opening a database runs each once, and a fiber-based decoder
-// would cost more than the row it reads.
-const decodeCapabilities = onFirstCall(() =>
-  Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ version: Schema.String, fts5: Schema.Number, pages: Schema.Number })))
+// The rows of the settings read at opening, read in plain code (as SQLite returns them); the schemas, compiled
+// only for rows of another shape, decide and report. Each runs once per opening.
+const decodeCapabilities = decodeCommonRow(
+  (row) =>
+    typeof row.version === "string" && typeof row.fts5 === "number" && typeof row.pages === "number"
+      ? { version: row.version, fts5: row.fts5, pages: row.pages }
+      : DECLINED,
+  onFirstCall(() =>
+    Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ version: Schema.String, fts5: Schema.Number, pages: Schema.Number })))
+  )
 )
 
-const decodeJournalMode = onFirstCall(() => Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ journal_mode: Schema.String }))))
+const decodeJournalMode = decodeCommonRow(
+  (row) => typeof row.journal_mode === "string" ? { journal_mode: row.journal_mode } : DECLINED,
+  onFirstCall(() => Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ journal_mode: Schema.String }))))
+)
 
 const refuse = (message: string) => new DatabaseError({ reason: "Connection", operation: "Database.open", message })
 
