@@ -17,7 +17,7 @@ import * as Schema from "effect/Schema"
 import { onFirstCall } from "../domain/OnFirstCall.js"
 import type { JsonObject } from "../records/JsonDocument.js"
 import { LogRow } from "./Rows.js"
-import type { LogRole, LogType, SessionLog } from "./SessionLog.js"
+import { LogRole, LogType, type SessionLog } from "./SessionLog.js"
 
 /** Makes one returned value from a log's checked fields (`parentId` and `metadata` absent when not set). */
 export type LogBuilder<A> = (
@@ -31,8 +31,8 @@ export type LogBuilder<A> = (
   createdAt: string
 ) => A
 
-const ROLES: ReadonlyMap<unknown, LogRole> = new Map(LogRow.fields.role.literals.map((role) => [role, role]))
-const TYPES: ReadonlyMap<unknown, LogType> = new Map(LogRow.fields.type.literals.map((type) => [type, type]))
+const ROLES: ReadonlyMap<unknown, LogRole> = new Map(LogRole.literals.map((role) => [role, role]))
+const TYPES: ReadonlyMap<unknown, LogType> = new Map(LogType.literals.map((type) => [type, type]))
 
 const decodeRow = onFirstCall(() => Schema.decodeUnknownEither(LogRow))
 
