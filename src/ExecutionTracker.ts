@@ -20,6 +20,7 @@ import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { Num } from "./database/Columns.js"
 import { withDatabaseErrors } from "./database/SqlFailure.js"
+import { onFirstCall } from "./domain/OnFirstCall.js"
 import { now } from "./domain/Timestamp.js"
 import { type DatabaseError, NotFound, ValidationError } from "./Errors.js"
 import { Redactor } from "./redaction/Redactor.js"
@@ -186,17 +187,17 @@ export interface ExecutionTrackerService {
 }
 
 const decodeTraces = decodeCommonRows(commonTrace, decodeRows(TraceRow))
-const decodeInsertedTrace = Schema.decodeUnknown(Schema.Tuple(TraceRow))
-const decodeStatus = Schema.decodeUnknown(Schema.Array(Schema.Struct({ status: TraceStatus })))
-const decodeIds = Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Num })))
+const decodeInsertedTrace = onFirstCall(() => Schema.decodeUnknown(Schema.Tuple(TraceRow)))
+const decodeStatus = onFirstCall(() => Schema.decodeUnknown(Schema.Array(Schema.Struct({ status: TraceStatus }))))
+const decodeIds = onFirstCall(() => Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Num }))))
 const decodeInvocations = decodeCommonRows(commonInvocation, decodeRows(InvocationRow))
-const decodeEvents = Schema.decodeUnknown(Schema.Array(EventRow))
-const decodeLlmUsage = Schema.decodeUnknown(Schema.Array(LlmUsageRow))
-const decodeMetrics = Schema.decodeUnknown(Schema.Tuple(AgentMetricsRow))
-const decodeStats = Schema.decodeUnknown(Schema.Tuple(RunStatsRow))
-const decodeRuns = Schema.decodeUnknown(Schema.Array(RunRow))
-const decodeDailyUsage = Schema.decodeUnknown(Schema.Array(DailyUsageRow))
-const decodeAgentHealth = Schema.decodeUnknown(Schema.Array(AgentHealthRow))
+const decodeEvents = onFirstCall(() => Schema.decodeUnknown(Schema.Array(EventRow)))
+const decodeLlmUsage = onFirstCall(() => Schema.decodeUnknown(Schema.Array(LlmUsageRow)))
+const decodeMetrics = onFirstCall(() => Schema.decodeUnknown(Schema.Tuple(AgentMetricsRow)))
+const decodeStats = onFirstCall(() => Schema.decodeUnknown(Schema.Tuple(RunStatsRow)))
+const decodeRuns = onFirstCall(() => Schema.decodeUnknown(Schema.Array(RunRow)))
+const decodeDailyUsage = onFirstCall(() => Schema.decodeUnknown(Schema.Array(DailyUsageRow)))
+const decodeAgentHealth = onFirstCall(() => Schema.decodeUnknown(Schema.Array(AgentHealthRow)))
 const validateTraceFilter = validate(TraceFilter, "trace filter")
 const validateWindow = validate(UsageWindow, "usage window")
 

@@ -18,6 +18,7 @@ import * as Schema from "effect/Schema"
 import { coreLayerConfig } from "./Core.js"
 import { Database } from "./Database.js"
 import { driverCode, withDatabaseErrors } from "./database/SqlFailure.js"
+import { onFirstCall } from "./domain/OnFirstCall.js"
 import { now } from "./domain/Timestamp.js"
 import { NotFound, ValidationError } from "./Errors.js"
 import {
@@ -39,8 +40,8 @@ import { ftsTokens, prefixWord, queryTokens } from "./search/FtsQuery.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = decodeRows(LessonFromRow)
-const decodeExpansionBySchema = Schema.decodeUnknownEither(
-  Schema.Tuple(Schema.Struct({ fts: Schema.String, version: Schema.NullOr(Schema.Number) }))
+const decodeExpansionBySchema = onFirstCall(() =>
+  Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ fts: Schema.String, version: Schema.NullOr(Schema.Number) })))
 )
 
 const isVersion = (value: unknown): value is number | null => value === null || typeof value === "number"

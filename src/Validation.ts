@@ -5,6 +5,7 @@
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { onFirstCall } from "./domain/OnFirstCall.js"
 import { ValidationError, type ValidationIssue } from "./Errors.js"
 
 /** Converts a schema failure to a {@link ValidationError} listing each issue with its path. */
@@ -21,10 +22,11 @@ export const fromParseError = (what: string) => (error: ParseResult.ParseError):
  * Decodes `input` with `schema`, failing with a {@link ValidationError} that
  * names `what`. The schema runs synchronously (its result an `Either`, itself
  * an effect): input schemas have no effectful parts, and a call's validation
- * then costs no fiber work of its own.
+ * then costs no fiber work of its own. The parser is compiled at the first
+ * call, not when the validator is made (see `onFirstCall`).
  */
 export const validate = <A, I>(schema: Schema.Schema<A, I>, what: string) => {
-  const decode = Schema.decodeUnknownEither(schema, { errors: "all" })
+  const decode = onFirstCall(() => Schema.decodeUnknownEither(schema, { errors: "all" }))
   return (input: unknown): Effect.Effect<A, ValidationError> => Effect.mapError(decode(input), fromParseError(what))
 }
 

@@ -14,9 +14,10 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import type { JsonObject } from "../records/JsonDocument.js"
 import { LogRow } from "./Rows.js"
-import type { LogRole, LogType, SessionLog } from "./SessionLog.js"
+import { LogRole, LogType, type SessionLog } from "./SessionLog.js"
 
 /** Makes one returned value from a log's checked fields (`parentId` and `metadata` absent when not set). */
 export type LogBuilder<A> = (
@@ -30,10 +31,10 @@ export type LogBuilder<A> = (
   createdAt: string
 ) => A
 
-const ROLES: ReadonlyMap<unknown, LogRole> = new Map(LogRow.fields.role.literals.map((role) => [role, role]))
-const TYPES: ReadonlyMap<unknown, LogType> = new Map(LogRow.fields.type.literals.map((type) => [type, type]))
+const ROLES: ReadonlyMap<unknown, LogRole> = new Map(LogRole.literals.map((role) => [role, role]))
+const TYPES: ReadonlyMap<unknown, LogType> = new Map(LogType.literals.map((type) => [type, type]))
 
-const decodeRow = Schema.decodeUnknownEither(LogRow)
+const decodeRow = onFirstCall(() => Schema.decodeUnknownEither(LogRow))
 
 /** A `SessionLog` with its optional keys present only when set, as the schema decodes it. */
 export const sessionLog: LogBuilder<SessionLog> = (id, sessionId, parentId, role, type, content, metadata, createdAt) =>

@@ -7,6 +7,7 @@
  */
 import * as Schema from "effect/Schema"
 import { Num, Stamp } from "../database/Columns.js"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { PermissionMode } from "./Agent.js"
 import { StoredJsonObject } from "./Json.js"
 import { SessionOverrides, SessionStatus } from "./Session.js"
@@ -37,8 +38,8 @@ export const agentColumns = (table?: string): string =>
     return column.includes(" AS ") ? qualified : `${qualified} AS "${column}"`
   }).join(", ")
 
-/** An `agents` row as selected by {@link agentColumns}. */
-export const AgentRow = Schema.Struct({
+/** The fields of {@link AgentRow}, made at each call (a row schema is built at its first use, not at import). */
+const agentRowFields = () => ({
   id: Schema.String,
   name: Schema.String,
   model: Schema.String,
@@ -55,26 +56,33 @@ export const AgentRow = Schema.Struct({
   updatedAt: Stamp
 })
 
+/** An `agents` row as selected by {@link agentColumns}. */
+export const AgentRow = Schema.suspend(() => Schema.Struct(agentRowFields()))
+
 /** The select list of a session. */
 export const SESSION_COLUMNS =
   "id, agent_id AS \"agentId\", name, status, overrides, created_at AS \"createdAt\", updated_at AS \"updatedAt\""
 
 /** An `agent_sessions` row as selected by {@link SESSION_COLUMNS}. */
-export const SessionRow = Schema.Struct({
-  id: Schema.String,
-  agentId: Schema.String,
-  name: nullable(Schema.String),
-  status: SessionStatus,
-  overrides: Schema.parseJson(SessionOverrides),
-  createdAt: Stamp,
-  updatedAt: Stamp
-})
+export const SessionRow = Schema.suspend(() =>
+  Schema.Struct({
+    id: Schema.String,
+    agentId: Schema.String,
+    name: nullable(Schema.String),
+    status: SessionStatus,
+    overrides: Schema.parseJson(SessionOverrides),
+    createdAt: Stamp,
+    updatedAt: Stamp
+  })
+)
 
 /** A session's agent (as {@link AgentRow}) with the session's overrides. */
-export const EffectiveConfigRow = Schema.Struct({
-  ...AgentRow.fields,
-  sessionOverrides: Schema.parseJson(SessionOverrides)
-})
+export const EffectiveConfigRow = Schema.suspend(() =>
+  Schema.Struct({
+    ...agentRowFields(),
+    sessionOverrides: Schema.parseJson(SessionOverrides)
+  })
+)
 
 /**
  * The select list of a session's logs, read by position (`LogReader`): the
@@ -83,26 +91,28 @@ export const EffectiveConfigRow = Schema.Struct({
 export const LOG_COLUMNS = "id, parent_id, role, type, content, metadata, created_at"
 
 /** A log row (a row of {@link LOG_COLUMNS} with its session) as its schema reads it. */
-export const LogRow = Schema.Struct({
-  id: Num,
-  sessionId: Schema.String,
-  parentId: nullable(Num),
-  role: LogRole,
-  type: LogType,
-  content: Schema.parseJson(),
-  metadata: nullable(StoredJsonObject),
-  createdAt: Stamp
-})
+export const LogRow = Schema.suspend(() =>
+  Schema.Struct({
+    id: Num,
+    sessionId: Schema.String,
+    parentId: nullable(Num),
+    role: LogRole,
+    type: LogType,
+    content: Schema.parseJson(),
+    metadata: nullable(StoredJsonObject),
+    createdAt: Stamp
+  })
+)
 
 /** Decodes agent rows. */
-export const decodeAgents = Schema.decodeUnknown(Schema.Array(AgentRow))
+export const decodeAgents = onFirstCall(() => Schema.decodeUnknown(Schema.Array(AgentRow)))
 /** Decodes the one agent row a write returns. */
-export const decodeAgent = Schema.decodeUnknown(Schema.Tuple(AgentRow))
+export const decodeAgent = onFirstCall(() => Schema.decodeUnknown(Schema.Tuple(AgentRow)))
 /** Decodes session rows. */
-export const decodeSessions = Schema.decodeUnknown(Schema.Array(SessionRow))
+export const decodeSessions = onFirstCall(() => Schema.decodeUnknown(Schema.Array(SessionRow)))
 /** Decodes the row of an effective configuration. */
-export const decodeEffectiveConfig = Schema.decodeUnknown(Schema.Array(EffectiveConfigRow))
+export const decodeEffectiveConfig = onFirstCall(() => Schema.decodeUnknown(Schema.Array(EffectiveConfigRow)))
 /** Decodes `RETURNING id` rows. */
-export const decodeIds = Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Num })))
+export const decodeIds = onFirstCall(() => Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: Num }))))
 /** Decodes the one row of an existence check. */
-export const decodeExists = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ found: Num })))
+export const decodeExists = onFirstCall(() => Schema.decodeUnknown(Schema.Tuple(Schema.Struct({ found: Num }))))

@@ -8,6 +8,7 @@
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { now } from "../domain/Timestamp.js"
 import { ValidationError } from "../Errors.js"
 import type { RedactorService } from "../redaction/Redactor.js"
@@ -76,7 +77,7 @@ export const prepareEntry = (redactor: RedactorService) =>
     return toRecord(redactor, yield* now)(entry)
   })
 
-const decodeEntry = Schema.decodeUnknownEither(AuditEntryInput, { errors: "all" })
+const decodeEntry = onFirstCall(() => Schema.decodeUnknownEither(AuditEntryInput, { errors: "all" }))
 
 /**
  * {@link prepareEntry} as plain code, for the write-behind writer: the

@@ -11,7 +11,7 @@ import { logbookVersion } from "../database/Health.js"
 
 const root = Command.make("logbook").pipe(Command.withDescription("durable memory for AI-agent orchestrators"))
 
-const config = { name: "logbook", version: logbookVersion }
+const config = { name: "logbook", version: logbookVersion() }
 
 export type Group = "schema" | "data" | "agents" | "operations" | "copy" | "ui"
 

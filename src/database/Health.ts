@@ -8,14 +8,17 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { readFileSync } from "node:fs"
 
+let version: string | undefined
+
 /**
- * The version of this logbook package. Its manifest is read as a file: a
- * `require` of it would start Node's CommonJS loader, some 2 ms of every
- * import of logbook.
+ * The version of this logbook package, read at the first call (a health
+ * report, the CLI), not at every import of logbook. Its manifest is read as a
+ * file: a `require` of it would start Node's CommonJS loader.
  */
-export const logbookVersion: string = Schema.decodeUnknownSync(Schema.parseJson(Schema.Struct({ version: Schema.String })))(
-  readFileSync(new URL("../../package.json", import.meta.url), "utf8")
-).version
+export const logbookVersion = (): string =>
+  version ??= Schema.decodeUnknownSync(Schema.parseJson(Schema.Struct({ version: Schema.String })))(
+    readFileSync(new URL("../../package.json", import.meta.url), "utf8")
+  ).version
 
 /** The highest applied migration, if any. */
 export type AppliedVersion = { readonly version: number; readonly name: string; readonly appliedAt: string } | null
@@ -95,7 +98,7 @@ export const readPostgresHealth = (url: string, poolSize: number) =>
     const health: PostgresHealth = {
       dialect: "pg",
       url,
-      logbookVersion,
+      logbookVersion: logbookVersion(),
       serverVersion: server.server_version,
       serverVersionNumber: server.server_version_num,
       database: server.database,
@@ -119,7 +122,7 @@ export const readHealth = (url: string) =>
     const health: SqliteHealth = {
       dialect: "sqlite",
       url,
-      logbookVersion,
+      logbookVersion: logbookVersion(),
       sqliteVersion: pragmas.sqlite_version,
       journalMode: pragmas.journal_mode,
       synchronous: synchronousNames[pragmas.synchronous] ?? "full",

@@ -15,10 +15,14 @@
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 
-/** Decodes an array of rows with `row`, failing with the `ParseError` of the first row that does not match. */
+/**
+ * Decodes an array of rows with `row`, failing with the `ParseError` of the
+ * first row that does not match; the parser is compiled at the first call.
+ */
 export const decodeRows = <A, I>(row: Schema.Schema<A, I>): (rows: unknown) => Either.Either<ReadonlyArray<A>, ParseResult.ParseError> =>
-  Schema.decodeUnknownEither(Schema.Array(row))
+  onFirstCall(() => Schema.decodeUnknownEither(Schema.Array(row)))
 
 /** What a common-shape reader returns for a row it leaves to the schema. */
 export const DECLINED: unique symbol = Symbol("declined")
@@ -41,6 +45,22 @@ export const decodeCommonRows = <A>(
     decoded[i] = value
   }
   return Either.right(decoded)
+}
+
+/**
+ * Decodes the one row of a statement that returns exactly one (its schema a
+ * one-element `Tuple`) with `common`; rows of any other shape go to `tuple`
+ * (the schema), which then decides and reports.
+ */
+export const decodeCommonRow = <A>(
+  common: (row: Readonly<Record<string, unknown>>) => A | typeof DECLINED,
+  tuple: (rows: unknown) => Either.Either<readonly [A], ParseResult.ParseError>
+) =>
+(rows: unknown): Either.Either<readonly [A], ParseResult.ParseError> => {
+  if (!Array.isArray(rows) || rows.length !== 1) return tuple(rows)
+  const row: unknown = rows[0]
+  const value = typeof row === "object" && row !== null ? common(row as Readonly<Record<string, unknown>>) : DECLINED
+  return value === DECLINED ? tuple(rows) : Either.right([value])
 }
 
 /** A nullable text column (`NullOr(String)`). */

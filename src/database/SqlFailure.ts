@@ -13,10 +13,11 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { DatabaseError, type DatabaseErrorReason } from "../Errors.js"
 
 const DriverError = Schema.Struct({ code: Schema.String, message: Schema.optional(Schema.String) })
-const decodeDriverError = Schema.decodeUnknownOption(DriverError)
+const decodeDriverError = onFirstCall(() => Schema.decodeUnknownOption(DriverError))
 
 const sqliteReasons: ReadonlyArray<readonly [prefix: string, reason: DatabaseErrorReason]> = [
   ["SQLITE_BUSY", "Busy"],

@@ -31,9 +31,11 @@ import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import { mkdirSync, statSync } from "node:fs"
 import * as path from "node:path"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { DatabaseError, type MigrationError } from "../Errors.js"
 import type { ResolvedOptions } from "./DatabaseOptions.js"
 import { isReadOnlyFile, readOnlySource } from "./ReadOnly.js"
+import { DECLINED, decodeCommonRow } from "./Rows.js"
 import { type BusyWait, currentBusyWait, driverCode, realClock, reasonOf, withDatabaseErrors } from "./SqlFailure.js"
 
 /** The oldest SQLite logbook accepts. */
@@ -51,9 +53,22 @@ export const versionAtLeast = (a: string, b: string): boolean => {
   return true
 }
 
-const Capabilities = Schema.Tuple(Schema.Struct({ version: Schema.String, fts5: Schema.Number, pages: Schema.Number }))
+// The rows of the settings read at opening, read in plain code (as SQLite returns them); the schemas, compiled
+// only for rows of another shape, decide and report. Each runs once per opening.
+const decodeCapabilities = decodeCommonRow(
+  (row) =>
+    typeof row.version === "string" && typeof row.fts5 === "number" && typeof row.pages === "number"
+      ? { version: row.version, fts5: row.fts5, pages: row.pages }
+      : DECLINED,
+  onFirstCall(() =>
+    Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ version: Schema.String, fts5: Schema.Number, pages: Schema.Number })))
+  )
+)
 
-const JournalMode = Schema.Tuple(Schema.Struct({ journal_mode: Schema.String }))
+const decodeJournalMode = decodeCommonRow(
+  (row) => typeof row.journal_mode === "string" ? { journal_mode: row.journal_mode } : DECLINED,
+  onFirstCall(() => Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ journal_mode: Schema.String }))))
+)
 
 const refuse = (message: string) => new DatabaseError({ reason: "Connection", operation: "Database.open", message })
 
@@ -106,7 +121,7 @@ const connect = (options: ResolvedOptions, filename: string) =>
       const run = (statement: string) => connection.execute(statement, [], undefined)
       const [capabilities] = yield* run(`SELECT sqlite_version() AS version,
         EXISTS (SELECT 1 FROM pragma_module_list WHERE name = 'fts5') AS fts5,
-        (SELECT page_count FROM pragma_page_count) AS pages`).pipe(Effect.flatMap(Schema.decodeUnknown(Capabilities)))
+        (SELECT page_count FROM pragma_page_count) AS pages`).pipe(Effect.flatMap(decodeCapabilities))
       if (!versionAtLeast(capabilities.version, MINIMUM_SQLITE_VERSION)) {
         return yield* refuse(
           `SQLite ${capabilities.version} is older than ${MINIMUM_SQLITE_VERSION}, which fixes a WAL-reset corruption bug; upgrade better-sqlite3`
@@ -126,7 +141,7 @@ const connect = (options: ResolvedOptions, filename: string) =>
       if (capabilities.pages === 0) yield* run("PRAGMA auto_vacuum = INCREMENTAL")
       if (!memory) {
         // The pragma answers with the journal mode now in force.
-        const mode = yield* run("PRAGMA journal_mode = WAL").pipe(Effect.flatMap(Schema.decodeUnknown(JournalMode)))
+        const mode = yield* run("PRAGMA journal_mode = WAL").pipe(Effect.flatMap(decodeJournalMode))
         yield* run("PRAGMA journal_size_limit = 67108864")
         if (mode[0].journal_mode.toLowerCase() !== "wal") {
           return yield* refuse(`${filename} is in journal mode ${mode[0].journal_mode}, and WAL could not be enabled`)

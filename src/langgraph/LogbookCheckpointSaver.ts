@@ -27,6 +27,7 @@ import * as Schema from "effect/Schema"
 import { type BridgeServices, type EffectRunner, fromOptions, fromRuntime } from "../bridge/EffectRunner.js"
 import { Database, type DatabaseOptions } from "../Database.js"
 import { withDatabaseErrors } from "../database/SqlFailure.js"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { ValidationError } from "../Errors.js"
 import { Redactor, type RedactorService } from "../redaction/Redactor.js"
 import * as Queries from "./Queries.js"
@@ -67,7 +68,7 @@ const StoredCheckpoint = Schema.Struct(
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
 )
-const decodeCheckpoint = Schema.decodeUnknownSync(Schema.parseJson(StoredCheckpoint))
+const decodeCheckpoint = onFirstCall(() => Schema.decodeUnknownSync(Schema.parseJson(StoredCheckpoint)))
 
 const invalid = (message: string) => new ValidationError({ message, issues: [] })
 

@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { Bytes, JsonText, Num } from "../database/Columns.js"
 import { parameterChunks, type Sql, unsupported } from "../database/Dialect.js"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 
 /** A stored checkpoint without its channel values. */
 export const CheckpointRow = Schema.Struct({
@@ -94,9 +95,9 @@ export interface ListQuery {
   readonly limit: number | undefined
 }
 
-const decodeCheckpoints = Schema.decodeUnknown(Schema.Array(CheckpointRow))
-const decodeParts = Schema.decodeUnknown(Schema.Array(PartRow))
-const decodeSends = Schema.decodeUnknown(Schema.Array(SendRow))
+const decodeCheckpoints = onFirstCall(() => Schema.decodeUnknown(Schema.Array(CheckpointRow)))
+const decodeParts = onFirstCall(() => Schema.decodeUnknown(Schema.Array(PartRow)))
+const decodeSends = onFirstCall(() => Schema.decodeUnknown(Schema.Array(SendRow)))
 
 const checkpointColumns = `thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId",
   parent_checkpoint_id AS "parentCheckpointId", checkpoint, metadata`

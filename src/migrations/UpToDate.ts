@@ -9,11 +9,19 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
-import * as Schema from "effect/Schema"
+import { DECLINED, decodeCommonRows, decodeRows } from "../database/Rows.js"
 import { readMigrations } from "./MigrationFile.js"
 import { AppliedMigration, compare } from "./Migrator.js"
 
-const decodeApplied = Schema.decodeUnknown(Schema.Array(AppliedMigration))
+/** The tracking table's rows, read in plain code; the schema, compiled only for rows of another shape, decides and reports. */
+const decodeApplied = decodeCommonRows(
+  (row): AppliedMigration | typeof DECLINED =>
+    typeof row.version === "number" && typeof row.name === "string" && typeof row.checksum === "string" &&
+      typeof row.applied_at === "string" && typeof row.execution_ms === "number"
+      ? { version: row.version, name: row.name, checksum: row.checksum, applied_at: row.applied_at, execution_ms: row.execution_ms }
+      : DECLINED,
+  decodeRows(AppliedMigration)
+)
 
 /**
  * True when the SQLite database of the current `SqlClient` has every

@@ -7,12 +7,13 @@ import type * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { parameterChunks } from "../database/Dialect.js"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 
 /** Items per INSERT. */
 const MAX_ROWS = 200
 
 const ItemRows = Schema.Array(Schema.Struct({ item: Schema.String }))
-const decodeItems = Schema.decodeUnknown(ItemRows)
+const decodeItems = onFirstCall(() => Schema.decodeUnknown(ItemRows))
 
 /** Appends items (JSON texts) to a session, in order. */
 export const insertItems = (sql: SqlClient.SqlClient, sessionId: string, items: ReadonlyArray<string>) =>

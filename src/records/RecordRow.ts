@@ -8,6 +8,7 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { randomUUID } from "node:crypto"
 import { Json, Num, Stamp } from "../database/Columns.js"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { ValidationError, type ValidationIssue } from "../Errors.js"
 import type { RedactorService } from "../redaction/Redactor.js"
 import { EmbeddingFromBlob, encodeEmbedding, norm, toEmbedding } from "./Embedding.js"
@@ -15,8 +16,8 @@ import { isPlainObject, jsonIssues, JsonObjectFromSelf } from "./JsonDocument.js
 import { RecordId, RecordKind, type RecordInput, type StoredRecord } from "./StoredRecord.js"
 import { compileWhere, type Where } from "./Where.js"
 
-const isKind = Schema.is(RecordKind)
-const isId = Schema.is(RecordId)
+const isKind = onFirstCall(() => Schema.is(RecordKind))
+const isId = onFirstCall(() => Schema.is(RecordId))
 
 /** One {@link ValidationError} listing `issues`. */
 export const validationError = (what: string, issues: ReadonlyArray<ValidationIssue>): ValidationError =>
@@ -132,7 +133,7 @@ export const RecordRow = Schema.Struct({
 export type RecordRow = typeof RecordRow.Type
 
 /** Decodes rows read with the record columns of `Queries.ts`. */
-export const decodeRecordRows = Schema.decodeUnknown(Schema.Array(RecordRow))
+export const decodeRecordRows = onFirstCall(() => Schema.decodeUnknown(Schema.Array(RecordRow)))
 
 /** The public form of a row. */
 export const toStoredRecord = (row: RecordRow): StoredRecord => ({
@@ -146,15 +147,15 @@ export const toStoredRecord = (row: RecordRow): StoredRecord => ({
 })
 
 /** A page of stored vectors for the nearest-neighbour scan. */
-export const decodeVectorRows = Schema.decodeUnknown(
+export const decodeVectorRows = onFirstCall(() => Schema.decodeUnknown(
   Schema.Array(Schema.Struct({ seq: Num, embedding: EmbeddingFromBlob }))
-)
+))
 
 /** The one row of `recordStats`: the count a number on either dialect (PostgreSQL's `count` is a `bigint`). */
-export const decodeStatsRows = Schema.decodeUnknown(Schema.Tuple(Schema.Struct({
+export const decodeStatsRows = onFirstCall(() => Schema.decodeUnknown(Schema.Tuple(Schema.Struct({
   count: Num,
   min: Schema.NullOr(Num),
   max: Schema.NullOr(Num),
   avg: Schema.NullOr(Num),
   sum: Num
-})))
+}))))

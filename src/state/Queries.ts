@@ -38,6 +38,7 @@ import * as Schema from "effect/Schema"
 import { Json, Num, Stamp } from "../database/Columns.js"
 import { page, type Sql, unsupported } from "../database/Dialect.js"
 import { decodeCommonRows, DECLINED, isNullableText, parsedJson, parsedJsonObject } from "../database/Rows.js"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { JsonObjectColumn } from "./Json.js"
 
 /** How a statement of this module fails: the driver, or a row that does not match its schema. */
@@ -422,7 +423,7 @@ const commonCurrent = (row: Readonly<Record<string, unknown>>): CurrentRow | typ
   }
 }
 
-const decodeCurrentRows = decodeCommonRows(commonCurrent, Schema.decodeUnknownEither(CurrentRows))
+const decodeCurrentRows = decodeCommonRows(commonCurrent, onFirstCall(() => Schema.decodeUnknownEither(CurrentRows)))
 
 /**
  * The key the latest checkpoint is read by in {@link selectCurrent}: on

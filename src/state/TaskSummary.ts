@@ -5,6 +5,7 @@
  */
 import * as Schema from "effect/Schema"
 import { Num, Stamp } from "../database/Columns.js"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { Limit } from "../domain/Page.js"
 
 /** The most tasks one page of `StateStore.tasks` returns. */
@@ -43,10 +44,10 @@ export const TaskPage = Schema.Struct({
 export interface TaskPage extends Schema.Schema.Type<typeof TaskPage> {}
 
 /** Rows of `Queries.selectTaskSummaries`: counts as either driver gives them. */
-export const decodeTaskSummaries = Schema.decodeUnknown(Schema.Array(Schema.Struct({
+export const decodeTaskSummaries = onFirstCall(() => Schema.decodeUnknown(Schema.Array(Schema.Struct({
   ...TaskSummary.fields,
   createdAt: Stamp,
   updatedAt: Stamp,
   transitions: Num,
   checkpoints: Num
-})))
+}))))

@@ -54,19 +54,21 @@ export interface AgentInvocationPatch extends Schema.Schema.Encoded<typeof Agent
 const nullable = <A, I>(schema: Schema.Schema<A, I>) => Schema.optionalWith(schema, { nullable: true })
 
 /** A row of `agent_invocations` as selected by {@link invocationColumns}, from either driver. */
-export const InvocationRow = Schema.Struct({
-  id: Num,
-  traceId: Schema.String,
-  agent: Schema.String,
-  taskFragment: nullable(Schema.String),
-  startedAt: Stamp,
-  completedAt: nullable(Stamp),
-  outcome: nullable(InvocationOutcome),
-  qualityScore: nullable(Num),
-  tokenUsage: nullable(Json(TokenUsage)),
-  outputSummary: nullable(Schema.String),
-  error: nullable(Schema.String)
-})
+export const InvocationRow = Schema.suspend(() =>
+  Schema.Struct({
+    id: Num,
+    traceId: Schema.String,
+    agent: Schema.String,
+    taskFragment: nullable(Schema.String),
+    startedAt: Stamp,
+    completedAt: nullable(Stamp),
+    outcome: nullable(InvocationOutcome),
+    qualityScore: nullable(Num),
+    tokenUsage: nullable(Json(TokenUsage)),
+    outputSummary: nullable(Schema.String),
+    error: nullable(Schema.String)
+  })
+)
 
 /** The select list that {@link InvocationRow} decodes. */
 export const invocationColumns = `id, trace_id AS "traceId", agent, task_fragment AS "taskFragment", started_at AS "startedAt",

@@ -58,8 +58,8 @@ export interface CompleteTraceInput extends Schema.Schema.Encoded<typeof Complet
 
 const nullable = <A, I>(schema: Schema.Schema<A, I>) => Schema.optionalWith(schema, { nullable: true })
 
-/** A row of `execution_traces` as selected by {@link traceColumns}, from either driver. */
-export const TraceRow = Schema.Struct({
+/** The fields of {@link TraceRow}, made at each call (a row schema is built at its first use, not at import). */
+export const traceRowFields = () => ({
   id: Schema.String,
   projectId: Schema.String,
   taskId: Schema.String,
@@ -74,6 +74,9 @@ export const TraceRow = Schema.Struct({
   metadata: nullable(Json(Metadata)),
   error: nullable(Schema.String)
 })
+
+/** A row of `execution_traces` as selected by {@link traceColumns}, from either driver. */
+export const TraceRow = Schema.suspend(() => Schema.Struct(traceRowFields()))
 
 /** The select list that {@link TraceRow} decodes. */
 export const traceColumns = `id, project_id AS "projectId", task_id AS "taskId", prompt, agent_id AS "agentId", status,

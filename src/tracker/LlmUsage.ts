@@ -89,25 +89,27 @@ export interface PendingLlmUsage extends Schema.Schema.Type<typeof PendingLlmUsa
 const nullable = <A, I>(schema: Schema.Schema<A, I>) => Schema.optionalWith(schema, { nullable: true })
 
 /** A row of `llm_usage` as selected by {@link llmUsageColumns}, from either driver. */
-export const LlmUsageRow = Schema.Struct({
-  id: Num,
-  traceId: nullable(Schema.String),
-  agent: nullable(Schema.String),
-  provider: Schema.String,
-  model: Schema.String,
-  prompt: nullable(Schema.String),
-  response: nullable(Schema.String),
-  inputTokens: Num,
-  outputTokens: Num,
-  totalTokens: Num,
-  cachedInputTokens: Num,
-  reasoningTokens: Num,
-  costUsd: Schema.NullOr(Num),
-  latencyMs: nullable(Num),
-  status: LlmCallStatus,
-  error: nullable(Schema.String),
-  timestamp: Stamp
-})
+export const LlmUsageRow = Schema.suspend(() =>
+  Schema.Struct({
+    id: Num,
+    traceId: nullable(Schema.String),
+    agent: nullable(Schema.String),
+    provider: Schema.String,
+    model: Schema.String,
+    prompt: nullable(Schema.String),
+    response: nullable(Schema.String),
+    inputTokens: Num,
+    outputTokens: Num,
+    totalTokens: Num,
+    cachedInputTokens: Num,
+    reasoningTokens: Num,
+    costUsd: Schema.NullOr(Num),
+    latencyMs: nullable(Num),
+    status: LlmCallStatus,
+    error: nullable(Schema.String),
+    timestamp: Stamp
+  })
+)
 
 /** The select list that {@link LlmUsageRow} decodes. */
 export const llmUsageColumns = `id, trace_id AS "traceId", agent, provider, model, prompt, response,

@@ -48,24 +48,28 @@ export const RunStats = Schema.Struct({
 export interface RunStats extends Schema.Schema.Type<typeof RunStats> {}
 
 /** The row of `Queries.agentMetrics`, from either driver: the metrics without the agent. */
-export const AgentMetricsRow = Schema.Struct({
-  totalInvocations: Num,
-  successRate: Num,
-  failureRate: Num,
-  avgQualityScore: Num,
-  avgTokensPerInvocation: Num
-})
+export const AgentMetricsRow = Schema.suspend(() =>
+  Schema.Struct({
+    totalInvocations: Num,
+    successRate: Num,
+    failureRate: Num,
+    avgQualityScore: Num,
+    avgTokensPerInvocation: Num
+  })
+)
 
 /** The row of `Queries.runStats`, from either driver. */
-export const RunStatsRow = Schema.Struct({
-  totalRuns: Num,
-  completedRuns: Num,
-  errorRuns: Num,
-  cancelledRuns: Num,
-  runningRuns: Num,
-  llmCalls: Num,
-  inputTokens: Num,
-  outputTokens: Num,
-  totalTokens: Num,
-  costUsd: Schema.compose(Num, SummedUsd)
-})
+export const RunStatsRow = Schema.suspend(() =>
+  Schema.Struct({
+    totalRuns: Num,
+    completedRuns: Num,
+    errorRuns: Num,
+    cancelledRuns: Num,
+    runningRuns: Num,
+    llmCalls: Num,
+    inputTokens: Num,
+    outputTokens: Num,
+    totalTokens: Num,
+    costUsd: Schema.compose(Num, SummedUsd)
+  })
+)

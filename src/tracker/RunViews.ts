@@ -7,7 +7,7 @@
 import * as Schema from "effect/Schema"
 import { Num } from "../database/Columns.js"
 import { OptionalTimestamp } from "../domain/Timestamp.js"
-import { ExecutionTrace, TraceRow, TraceStatus } from "./ExecutionTrace.js"
+import { ExecutionTrace, traceRowFields, TraceStatus } from "./ExecutionTrace.js"
 
 /** The most runs one page of `findTraces` returns. */
 export const MAX_RUN_PAGE = 500
@@ -60,12 +60,14 @@ export const RunPage = Schema.Struct({
 export interface RunPage extends Schema.Schema.Type<typeof RunPage> {}
 
 /** A row of {@link RunQueries.findTraces}, from either driver. */
-export const RunRow = Schema.Struct({
-  ...TraceRow.fields,
-  llmCalls: Num,
-  llmTokens: Num,
-  costUsd: Num
-})
+export const RunRow = Schema.suspend(() =>
+  Schema.Struct({
+    ...traceRowFields(),
+    llmCalls: Num,
+    llmTokens: Num,
+    costUsd: Num
+  })
+)
 
 /**
  * The window of `dailyUsage` and `agentHealth`: `since` (inclusive) and
@@ -92,14 +94,16 @@ export const DailyUsage = Schema.Struct({
 export interface DailyUsage extends Schema.Schema.Type<typeof DailyUsage> {}
 
 /** A row of {@link RunQueries.dailyUsage}, from either driver. */
-export const DailyUsageRow = Schema.Struct({
-  ...DailyUsage.fields,
-  calls: Num,
-  inputTokens: Num,
-  outputTokens: Num,
-  totalTokens: Num,
-  costUsd: Num
-})
+export const DailyUsageRow = Schema.suspend(() =>
+  Schema.Struct({
+    ...DailyUsage.fields,
+    calls: Num,
+    inputTokens: Num,
+    outputTokens: Num,
+    totalTokens: Num,
+    costUsd: Num
+  })
+)
 
 /**
  * An agent's invocations: how many, how they ended, and the nearest-rank
@@ -119,12 +123,14 @@ export const AgentHealth = Schema.Struct({
 export interface AgentHealth extends Schema.Schema.Type<typeof AgentHealth> {}
 
 /** A row of {@link RunQueries.agentHealth}, from either driver. */
-export const AgentHealthRow = Schema.Struct({
-  ...AgentHealth.fields,
-  invocations: Num,
-  successes: Num,
-  failures: Num,
-  successRate: Num,
-  p50DurationMs: Schema.NullOr(Num),
-  p95DurationMs: Schema.NullOr(Num)
-})
+export const AgentHealthRow = Schema.suspend(() =>
+  Schema.Struct({
+    ...AgentHealth.fields,
+    invocations: Num,
+    successes: Num,
+    failures: Num,
+    successRate: Num,
+    p50DurationMs: Schema.NullOr(Num),
+    p95DurationMs: Schema.NullOr(Num)
+  })
+)

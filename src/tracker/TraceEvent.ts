@@ -35,13 +35,15 @@ export const PendingTraceEvent = Schema.Struct({
 export interface PendingTraceEvent extends Schema.Schema.Type<typeof PendingTraceEvent> {}
 
 /** A row of `trace_events` as selected by {@link eventColumns}, from either driver. */
-export const EventRow = Schema.Struct({
-  id: Num,
-  traceId: Schema.String,
-  type: Schema.String,
-  data: Schema.optionalWith(Json(Schema.Unknown), { nullable: true }),
-  timestamp: Stamp
-})
+export const EventRow = Schema.suspend(() =>
+  Schema.Struct({
+    id: Num,
+    traceId: Schema.String,
+    type: Schema.String,
+    data: Schema.optionalWith(Json(Schema.Unknown), { nullable: true }),
+    timestamp: Stamp
+  })
+)
 
 /**
  * The select list that {@link EventRow} decodes; `data` (any JSON, a string

@@ -24,6 +24,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 
 // ---------------------------------------------------------------------------
 // Building blocks
@@ -508,15 +509,9 @@ const MAX_NESTING = 16
 
 const parseOptions = { errors: "all", onExcessProperty: "preserve" } as const
 
-/** `make()`, made at the first call and kept. */
-const once = <A>(make: () => A): () => A => {
-  let made: A | undefined
-  return () => (made ??= make())
-}
-
 // Compiled at first use: compiling the whole ATIF schema was a third of what importing logbook cost.
-const decodeRoot = once(() => Schema.decodeUnknownEither(Trajectory, parseOptions))
-const decodeEmbedded = once(() => Schema.decodeUnknownEither(EmbeddedTrajectory, parseOptions))
+const decodeRoot = onFirstCall(() => Schema.decodeUnknownEither(Trajectory, parseOptions))
+const decodeEmbedded = onFirstCall(() => Schema.decodeUnknownEither(EmbeddedTrajectory, parseOptions))
 
 /** Checks the rules between fields of a structurally valid trajectory, then its embedded subagents. */
 const checkRules = (
@@ -538,7 +533,7 @@ const checkRules = (
   const seen = new Set<string>()
   embedded.forEach((child, i) => {
     const at = joinPath(listAt, i)
-    const decoded = decodeEmbedded()(child)
+    const decoded = decodeEmbedded(child)
     if (Either.isLeft(decoded)) {
       issues.push(...fromParseError(at, decoded.left))
       return
@@ -590,7 +585,7 @@ const conforms = (_input: unknown, decoded: Either.Either<Trajectory, ParseResul
  * `steps[2].observation.results[0].source_call_id: "call_9" matches no tool call of step 3`.
  */
 export const validateTrajectory = (input: unknown): Either.Either<Trajectory, TrajectoryInvalid> => {
-  const decoded = decodeRoot()(input)
+  const decoded = decodeRoot(input)
   const issues = findIssues(input, decoded)
   if (issues.length > 0 || !conforms(input, decoded)) {
     return Either.left(invalid(issues.length > 0 ? issues : [{ path: "", message: "not a trajectory" }]))

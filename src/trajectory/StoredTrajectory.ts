@@ -4,6 +4,7 @@
  */
 import * as Schema from "effect/Schema"
 import { Bool, Json, Num, Stamp } from "../database/Columns.js"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { Limit, Offset } from "../domain/Page.js"
 import { Instant } from "../records/Instant.js"
 import { Trajectory } from "./Atif.js"
@@ -158,14 +159,14 @@ export const toInfo = (row: InfoRow): TrajectoryInfo => ({
 })
 
 /** Info rows. */
-export const decodeInfoRows = Schema.decodeUnknown(Schema.Array(InfoRow))
+export const decodeInfoRows = onFirstCall(() => Schema.decodeUnknown(Schema.Array(InfoRow)))
 
 /** Info rows with the stored trajectory (`t.data`). */
-export const decodeStoredRows = Schema.decodeUnknown(
+export const decodeStoredRows = onFirstCall(() => Schema.decodeUnknown(
   Schema.Array(Schema.Struct({ ...InfoRow.fields, data: Json(TrajectoryFromSelf) }))
-)
+))
 
 /** Info rows with `rank` and `snippet`. */
-export const decodeHitRows = Schema.decodeUnknown(
+export const decodeHitRows = onFirstCall(() => Schema.decodeUnknown(
   Schema.Array(Schema.Struct({ ...InfoRow.fields, rank: Num, snippet: Schema.String }))
-)
+))

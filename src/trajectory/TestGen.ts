@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { Json, Num, Stamp } from "../database/Columns.js"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import type { ValidationError } from "../Errors.js"
 import type { RedactorService } from "../redaction/Redactor.js"
 import type { EmbeddingInput } from "../records/Embedding.js"
@@ -148,7 +149,7 @@ export const TestGenRow = Schema.Struct({
 })
 
 /** Decodes `testgen_trajectories` rows. */
-export const decodeTestGenRows = Schema.decodeUnknown(Schema.Array(TestGenRow))
+export const decodeTestGenRows = onFirstCall(() => Schema.decodeUnknown(Schema.Array(TestGenRow)))
 
 /** The public form of a row. */
 export const toStoredTestGen = (row: typeof TestGenRow.Type): StoredTestGenTrajectory => ({

@@ -6,6 +6,7 @@ import type * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { withDatabaseErrors } from "../database/SqlFailure.js"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import type { DatabaseError } from "../Errors.js"
 import type { RecordSink } from "./RecordSink.js"
 import type { SpoolLine } from "./Spool.js"
@@ -18,8 +19,8 @@ export interface ErasedSink {
 
 /** Wraps a typed sink so that records of every kind can share one queue and one spool. */
 export const erase = <A, I>(sink: RecordSink<A, I>): ErasedSink => {
-  // One decode per batch, not one effect per line.
-  const decode = Schema.decodeUnknown(Schema.Array(sink.schema))
+  // One decode per batch, not one effect per line; compiled at the first batch, not when logbook is imported.
+  const decode = onFirstCall(() => Schema.decodeUnknown(Schema.Array(sink.schema)))
   return {
     kind: sink.kind,
     write: (lines) =>

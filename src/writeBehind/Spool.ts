@@ -28,6 +28,7 @@ import {
   rmSync
 } from "node:fs"
 import * as path from "node:path"
+import { onFirstCall } from "../domain/OnFirstCall.js"
 import { renameDurably } from "../files/RenameDurably.js"
 import { appendFully, writeFully } from "../files/WriteFully.js"
 import { type HeldLock, tryLock } from "./SpoolLock.js"
@@ -40,7 +41,7 @@ export const SpoolLine = Schema.Struct({
 })
 export type SpoolLine = typeof SpoolLine.Type
 
-const decodeLine = Schema.decodeUnknownEither(Schema.parseJson(SpoolLine))
+const decodeLine = onFirstCall(() => Schema.decodeUnknownEither(Schema.parseJson(SpoolLine)))
 
 /** A run of lines read from a spool file, and where the next run starts. */
 export interface SpoolChunk {
