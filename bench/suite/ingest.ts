@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import { AuditLog, type AuditEntryInput } from "../../src/AuditLog.js"
 import * as Logbook from "../../src/Logbook.js"
 import { migrateFresh, rawInsert } from "../rawBaseline.js"
-import { cpuMsSince, latency, now, ratePerSecond } from "../stats.js"
+import { cpuMsSince, type Latency, latency, now, ratePerSecond } from "../stats.js"
 import { makeEntries } from "../workload.js"
 import { compared, plain, type Row } from "./report.js"
 
@@ -61,6 +61,32 @@ export const recordFrom = (
     return { perSecond: ratePerSecond(entries.length, elapsed), p50Us: l.p50Us, p99Us: l.p99Us, cpuMs }
   }).pipe(Effect.provide(Logbook.layer({ url, synchronous })), Effect.runPromise)
 
+/**
+ * The producers' loop of {@link recordFrom} around a call that does nothing
+ * (`Effect.void`), in as many fibers: the caller p50/p99 that the loop and
+ * Effect's scheduling of the fibers cost by themselves, the floor under the
+ * caller figures of `record`.
+ */
+const emptyCallsFrom = (producers: number, calls: number): Promise<Latency> =>
+  Effect.gen(function*() {
+    const durations = new Float64Array(calls)
+    const share = Math.ceil(calls / producers)
+    yield* Effect.forEach(
+      Array.from({ length: producers }, (_, p) => p),
+      (p) =>
+        Effect.gen(function*() {
+          const end = Math.min(calls, (p + 1) * share)
+          for (let i = p * share; i < end; i++) {
+            const t0 = now()
+            yield* Effect.void
+            durations[i] = now() - t0
+          }
+        }),
+      { concurrency: "unbounded", discard: true }
+    )
+    return latency(durations)
+  }).pipe(Effect.runPromise)
+
 const logManyFrom = (url: string, producers: number, entries: ReadonlyArray<AuditEntryInput>): Promise<Ingest> =>
   Effect.gen(function*() {
     const audit = yield* AuditLog
@@ -100,6 +126,12 @@ export const ingest = async (file: (name: string) => string, records: number): P
     plain({ workload: WORKLOAD, subject: rawName, durability: FULL.replace(" (logbook default)", ""), metric: "per-row p99 µs", value: raw.perRow.p99Us, better: "lower" })
   ]
   for (const producers of [1, 8]) {
+    const floor = await emptyCallsFrom(producers, entries.length)
+    const floorSubject = `Effect.void in the same loop, ${producers} producer${producers > 1 ? "s" : ""} (the loop's own cost)`
+    rows.push(
+      plain({ workload: WORKLOAD, subject: floorSubject, durability: "n/a", metric: "caller p50 µs", value: floor.p50Us, better: "lower" }),
+      plain({ workload: WORKLOAD, subject: floorSubject, durability: "n/a", metric: "caller p99 µs", value: floor.p99Us, better: "lower" })
+    )
     for (const synchronous of producers === 1 ? (["full", "normal"] as const) : (["full"] as const)) {
       const durability = synchronous === "full" ? FULL : NORMAL
       const run = await recordFrom(file(`record-${producers}-${synchronous}`), synchronous, producers, entries)
