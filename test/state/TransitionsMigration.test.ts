@@ -65,7 +65,7 @@ describeBackends("migration 0016_transitions_by_task", ({ coreWith }) => {
       const before = { a: yield* readBack("a"), b: yield* readBack("b") }
       expect(Option.getOrThrow(before.a.load).history).toHaveLength(4)
 
-      yield* migrate({ directories })
+      yield* migrate({ directories, to: 16 })
       expect(yield* transitionColumns).not.toContain("id")
       expect({ a: yield* readBack("a"), b: yield* readBack("b") }).toEqual(before)
       const next = yield* store.step("a", { to: "S5", event: "NEXT", expected: "S4" })

@@ -11,6 +11,7 @@ export const CHILD_SCRIPTS = [
   "test/faults/fixtures/recordAndExit.ts",
   "test/faults/fixtures/replaySpool.ts",
   "test/langgraph/graph.ts",
+  "test/lessons/lessonCreator.ts",
   "test/lessons/lessonWorker.ts",
   "test/openai-agents/conversation.ts",
   "test/postgres/fixtures/migrate.ts",
