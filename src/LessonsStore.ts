@@ -29,7 +29,7 @@ import {
   LessonPatch,
   LessonSearchOptions
 } from "./lessons/Lesson.js"
-import { decodeRows } from "./database/Rows.js"
+import { DECLINED, decodeCommonRow, decodeRows } from "./database/Rows.js"
 import { Limit } from "./domain/Page.js"
 import { commonSearchOptions } from "./lessons/CommonSearchOptions.js"
 import { decodeHits, LessonFromRow } from "./lessons/LessonRow.js"
@@ -40,20 +40,19 @@ import { ftsTokens, prefixWord, queryTokens } from "./search/FtsQuery.js"
 import { checkStoredInput, validate } from "./Validation.js"
 
 const decodeLessons = decodeRows(LessonFromRow)
-const decodeExpansionBySchema = onFirstCall(() =>
-  Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ fts: Schema.String, version: Schema.NullOr(Schema.Number) })))
-)
-
 const isVersion = (value: unknown): value is number | null => value === null || typeof value === "number"
 
-/** The expansion of `expandedMatch`'s row: read in plain code when it has the expected types, else by the schema, which reports. */
-const decodeExpansion = (rows: unknown): Either.Either<Expansion, ParseError> => {
-  const row: unknown = Array.isArray(rows) ? rows[0] : undefined
-  return typeof row === "object" && row !== null && "fts" in row && typeof row.fts === "string" && "version" in row &&
-      isVersion(row.version)
-    ? Either.right({ fts5: row.fts, version: row.version })
-    : Either.map(decodeExpansionBySchema(rows), ([expansion]) => ({ fts5: expansion.fts, version: expansion.version }))
-}
+/** `expandedMatch`'s row: read in plain code when it has the expected types, else by the schema, which reports. */
+const decodeExpansionRow = decodeCommonRow(
+  (row) => typeof row.fts === "string" && isVersion(row.version) ? { fts: row.fts, version: row.version } : DECLINED,
+  onFirstCall(() =>
+    Schema.decodeUnknownEither(Schema.Tuple(Schema.Struct({ fts: Schema.String, version: Schema.NullOr(Schema.Number) })))
+  )
+)
+
+/** The expansion of `expandedMatch`'s row. */
+const decodeExpansion = (rows: unknown): Either.Either<Expansion, ParseError> =>
+  Either.map(decodeExpansionRow(rows), ([row]) => ({ fts5: row.fts, version: row.version }))
 
 /** The version of the index's terms a text search read (`terms_version` of its first row), if it returned any. */
 const termsVersionOf = (rows: ReadonlyArray<unknown>): unknown => {
