@@ -1,8 +1,8 @@
 /**
  * What `copy` moves: the tables of the source (migration bookkeeping and
  * SQLite's full-text index tables and terms version aside, which the
- * target's own migrations and triggers keep), parents before children, each with the columns both
- * databases store (generated columns such as PostgreSQL's `tsvector` are
+ * target's own migrations and triggers keep), parents before children, each
+ * with the columns both databases store (generated columns such as PostgreSQL's `tsvector` are
  * computed by the target, and so is an identity column that is not the key,
  * such as the `seq` that orders PostgreSQL's checkpoints), its primary key for keyset paging, and how each
  * column's values convert between the dialects.
