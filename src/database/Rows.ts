@@ -27,6 +27,10 @@ export const decodeRows = <A, I>(row: Schema.Schema<A, I>): (rows: unknown) => E
 /** What a common-shape reader returns for a row it leaves to the schema. */
 export const DECLINED: unique symbol = Symbol("declined")
 
+/** `common` of one row, or {@link DECLINED} when the row is not an object. */
+const readCommon = <A>(common: (row: Readonly<Record<string, unknown>>) => A | typeof DECLINED, row: unknown) =>
+  typeof row === "object" && row !== null ? common(row as Readonly<Record<string, unknown>>) : DECLINED
+
 /**
  * Decodes a page with `common`, row by row; if it declines any row, the
  * whole page goes to `page` (the schema), which then decides and reports.
@@ -39,8 +43,7 @@ export const decodeCommonRows = <A>(
   if (!Array.isArray(rows)) return page(rows)
   const decoded: Array<A> = new Array(rows.length)
   for (let i = 0; i < rows.length; i++) {
-    const row: unknown = rows[i]
-    const value = typeof row === "object" && row !== null ? common(row as Readonly<Record<string, unknown>>) : DECLINED
+    const value = readCommon(common, rows[i])
     if (value === DECLINED) return page(rows)
     decoded[i] = value
   }
@@ -58,8 +61,7 @@ export const decodeCommonRow = <A>(
 ) =>
 (rows: unknown): Either.Either<readonly [A], ParseResult.ParseError> => {
   if (!Array.isArray(rows) || rows.length !== 1) return tuple(rows)
-  const row: unknown = rows[0]
-  const value = typeof row === "object" && row !== null ? common(row as Readonly<Record<string, unknown>>) : DECLINED
+  const value = readCommon(common, rows[0])
   return value === DECLINED ? tuple(rows) : Either.right([value])
 }
 
